@@ -13,7 +13,7 @@ const forbiddenInWorkflows = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'eslint.config.mjs', '.docnotify/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'eslint.config.mjs', 'jest.config.js', '.docnotify/**', 'test-results/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

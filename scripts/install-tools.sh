@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Installs the local tools docnotify needs for development and tests, idempotently, into a cache
+# OUTSIDE the repo (a fresh clone on the same machine reuses it; nothing here is ever committed):
+#
+#   $CACHE/bin/temporal                          Temporal CLI (dev server with Web UI), go install
+#   $CACHE/bin/mailpit                           SMTP catcher with REST API, go install
+#   $CACHE/test-server/lib/*.jar                 Java time-skipping test server, from Maven Central
+#   $CACHE/test-server/temporal-test-server      wrapper that execs the Java test server
+#   /usr/bin/chromium                            only with DOCNOTIFY_WITH_BROWSER=1 (Debian package)
+#   node_modules                                 `npm ci` when package-lock.json is newer
+#
+# CACHE = ${DOCNOTIFY_CACHE:-$HOME/.cache/docnotify}. Each tool has a stamp file in $CACHE/stamps
+# holding the version it was built from; a different wanted version rebuilds it. Binaries that
+# already exist without a stamp are adopted when their embedded module version matches.
+#
+# Environment: DOCNOTIFY_CACHE, DOCNOTIFY_WITH_BROWSER=1, DOCNOTIFY_SKIP_NPM=1 (skip the npm step).
+set -euo pipefail
+
+TEMPORAL_CLI_VERSION=v1.5.1   # v1.6.0+ cannot be `go install`ed (replace directive in go.mod)
+MAILPIT_VERSION=v1.33.1
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${DOCNOTIFY_CACHE:-$HOME/.cache/docnotify}"
+BIN="$CACHE/bin"
+STAMPS="$CACHE/stamps"
+LOGS="$CACHE/logs"
+START_S=$SECONDS
+
+mkdir -p "$BIN" "$STAMPS" "$LOGS"
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'install-tools: error: %s\n' "$*" >&2; exit 1; }
+
+# One installer at a time (a CI run and a developer may start it together).
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE/.install.lock"
+  if ! flock -n 9; then
+    say "waiting for another install-tools.sh run to finish"
+    flock 9
+  fi
+fi
+
+size_mb() { du -m "$1" | awk '{print $1}'; }
+
+stamp_is() { # stamp_is NAME VALUE -> true when the stamp holds VALUE
+  [[ -f "$STAMPS/$1" ]] && [[ "$(cat "$STAMPS/$1")" == "$2" ]]
+}
+
+find_go() {
+  if command -v go >/dev/null 2>&1; then command -v go; return; fi
+  for g in /usr/local/go/bin/go /usr/lib/go/bin/go; do
+    [[ -x "$g" ]] && { echo "$g"; return; }
+  done
+  die "Go is needed to build the Temporal CLI and Mailpit (https://go.dev/dl/); none found on PATH"
+}
+
+# go_module_version BINARY -> the main module version embedded by `go install` (e.g. v1.5.1).
+# (`temporal --version` prints 0.0.0-DEV and `mailpit version` prints "dev" for go-installed builds.)
+go_module_version() {
+  "$(find_go)" version -m "$1" 2>/dev/null | awk '$1 == "mod" { print $3; exit }'
+}
+
+install_go_tool() { # install_go_tool NAME PACKAGE VERSION
+  local name=$1 pkg=$2 version=$3 bin="$BIN/$1"
+  if [[ -x "$bin" ]] && stamp_is "$name" "$version"; then
+    say "$name: already installed ($version)"
+    return
+  fi
+  if [[ -x "$bin" ]] && [[ "$(go_module_version "$bin")" == "$version" ]]; then
+    echo "$version" >"$STAMPS/$name"
+    say "$name: adopted existing binary ($version, $(size_mb "$bin") MB)"
+    return
+  fi
+  local go t0 log="$LOGS/$name-build.log"
+  go="$(find_go)"
+  say "$name: building $pkg@$version with $("$go" env GOVERSION) (minutes on a cold Go cache; log: $log)"
+  rm -f "$STAMPS/$name"
+  t0=$SECONDS
+  # Build into a scratch GOBIN and move into place, so an interrupted build never leaves a
+  # half-written binary behind a valid stamp.
+  local tmpbin
+  tmpbin="$(mktemp -d "$CACHE/.build-$name.XXXXXX")"
+  if ! CGO_ENABLED=0 GOBIN="$tmpbin" "$go" install "$pkg@$version" >"$log" 2>&1; then
+    rm -rf "$tmpbin"
+    tail -n 30 "$log" >&2
+    die "$name: go install $pkg@$version failed (full log: $log)"
+  fi
+  mv -f "$tmpbin/$(basename "$pkg")" "$bin"
+  rm -rf "$tmpbin"
+  echo "$version" >"$STAMPS/$name"
+  say "$name: built in $((SECONDS - t0))s, $(size_mb "$bin") MB"
+}
+
+install_test_server() {
+  local pom="$ROOT/scripts/test-server/pom.xml" dir="$CACHE/test-server"
+  local lib="$dir/lib" wrapper="$dir/temporal-test-server"
+  [[ -f "$pom" ]] || die "missing $pom"
+  local want version
+  want="$(sha256sum "$pom" | awk '{print $1}')"
+  version="$(sed -n 's:.*<temporal.version>\(.*\)</temporal.version>.*:\1:p' "$pom")"
+  if [[ -x "$wrapper" ]] && compgen -G "$lib/temporal-test-server-*.jar" >/dev/null && stamp_is test-server "$want"; then
+    say "temporal-test-server: already installed ($version)"
+    return
+  fi
+  command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is needed to fetch the Java test server (apt-get install maven)"
+  command -v java >/dev/null 2>&1 || die "Java 11+ is needed to run the Java test server (apt-get install openjdk-17-jre-headless)"
+  local t0=$SECONDS log="$LOGS/test-server-mvn.log"
+  say "temporal-test-server: fetching io.temporal:temporal-test-server:$version from Maven Central"
+  rm -f "$STAMPS/test-server"
+  rm -rf "$lib.new"
+  if ! mvn -q -B -f "$pom" dependency:copy-dependencies \
+      -DoutputDirectory="$lib.new" -DincludeScope=runtime >"$log" 2>&1; then
+    rm -rf "$lib.new"
+    tail -n 30 "$log" >&2
+    die "temporal-test-server: mvn dependency:copy-dependencies failed (full log: $log)"
+  fi
+  rm -rf "$lib"
+  mv "$lib.new" "$lib"
+  cat >"$wrapper" <<'WRAPPER'
+#!/bin/sh
+# Temporal's Java time-skipping test server. exec, so the SDK (which kills its direct child) stops the JVM.
+# Usage: temporal-test-server PORT [--enable-time-skipping]
+DIR="$(cd "$(dirname "$0")" && pwd)"
+exec java -cp "$DIR/lib/*" io.temporal.testserver.TestServer "$@"
+WRAPPER
+  chmod +x "$wrapper"
+  echo "$want" >"$STAMPS/test-server"
+  say "temporal-test-server: fetched in $((SECONDS - t0))s, $(ls "$lib" | wc -l) jars, $(size_mb "$lib") MB"
+}
+
+install_chromium() {
+  if [[ "${DOCNOTIFY_WITH_BROWSER:-0}" != "1" ]]; then
+    return
+  fi
+  if [[ -x /usr/bin/chromium ]]; then
+    say "chromium: already installed ($(/usr/bin/chromium --version 2>/dev/null | head -n1 || echo '?'))"
+    return
+  fi
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || die "installing chromium needs root (apt-get install chromium)"
+    sudo=(sudo)
+  fi
+  local t0=$SECONDS log="$LOGS/chromium-apt.log"
+  say "chromium: installing the Debian package (log: $log)"
+  if ! { "${sudo[@]}" apt-get update && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y chromium; } >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "chromium: apt-get install failed (full log: $log)"
+  fi
+  say "chromium: installed in $((SECONDS - t0))s"
+}
+
+install_node_modules() {
+  if [[ "${DOCNOTIFY_SKIP_NPM:-0}" == "1" ]]; then
+    return
+  fi
+  local marker="$ROOT/node_modules/.package-lock.json" lock="$ROOT/package-lock.json"
+  if [[ -f "$lock" ]]; then
+    if [[ -f "$marker" ]] && ! [[ "$lock" -nt "$marker" ]]; then
+      say "node_modules: up to date"
+      return
+    fi
+    local t0=$SECONDS
+    say "node_modules: npm ci"
+    (cd "$ROOT" && npm ci --no-audit --no-fund)
+    say "node_modules: installed in $((SECONDS - t0))s"
+  else
+    if [[ -f "$marker" ]] && ! [[ "$ROOT/package.json" -nt "$marker" ]]; then
+      say "node_modules: up to date (no package-lock.json)"
+      return
+    fi
+    local t0=$SECONDS
+    say "node_modules: npm install (no package-lock.json)"
+    (cd "$ROOT" && npm install --no-audit --no-fund)
+    say "node_modules: installed in $((SECONDS - t0))s"
+  fi
+}
+
+install_go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
+install_go_tool mailpit github.com/axllent/mailpit "$MAILPIT_VERSION"
+install_test_server
+install_chromium
+install_node_modules
+
+say "tools ready in $CACHE ($((SECONDS - START_S))s total)"

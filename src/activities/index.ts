@@ -1,0 +1,291 @@
+import { createHmac } from 'node:crypto';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import { parseCalendarConfig, toBusinessCalendar } from '../calendar/schema';
+import type { Config } from '../config';
+import { parseDuration } from '../domain/duration';
+import type { BusinessCalendar } from '../domain/calendar';
+import type { PlanContext, PlannedNotification } from '../domain/plan';
+import type { Rule } from '../domain/rules';
+import { loadLayout, statusLabel } from '../email/defaults';
+import { renderEmail, TemplateError } from '../email/render';
+import { classifySmtpError, describeSmtpError, messageIdFor, threadRootFor, type Mailer } from '../email/transport';
+import { actionLabel, templateValues, type ActionLink } from '../email/values';
+import type { Keyring, LinkAction } from '../links/token';
+import type { DirectoryStore, Recipient } from '../store/directory';
+import type { NotificationStore } from '../store/notifications';
+import { NotFoundError } from '../errors';
+import type { RuleStore } from '../store/rules';
+import type { TemplateStore } from '../store/templates';
+import type { TenantStore } from '../store/tenants';
+import type { DocumentSnapshot } from '../workflows/types';
+import type { DocumentStatus } from '../domain/status';
+
+export interface ActivityDeps {
+  config: Config;
+  rules: RuleStore;
+  directory: DirectoryStore;
+  templates: TemplateStore;
+  tenants: TenantStore;
+  notifications: NotificationStore;
+  mailer: Mailer;
+  /** Signs action links; without it emails carry no action links. */
+  keyring?: Keyring;
+  log: Logger;
+  /** For webhooks; injectable for tests. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** One email to one recipient, planned by the workflow. */
+export interface EmailJob {
+  /** Deterministic: tenant/document/transition:rule:kind:seq/recipient. */
+  ledgerKey: string;
+  kind: string;
+  seq: number;
+  template: string;
+  priority: 'low' | 'medium' | 'high';
+  ruleId?: string;
+  ruleName?: string;
+  recipient: Recipient;
+  snapshot: DocumentSnapshot;
+  actions: LinkAction[];
+}
+
+export interface SendResult {
+  ledgerKey: string;
+  to: string;
+  status: 'sent' | 'failed' | 'skipped';
+  messageId?: string;
+  detail?: string;
+  /** The email carried action links for the open task. */
+  linked: boolean;
+}
+
+export interface PrepareResult {
+  emails: EmailJob[];
+  skipped?: string;
+  reassignTo?: string;
+}
+
+/** How long action links stay valid. */
+const LINK_TTL_MS = 14 * 86_400_000;
+const EMAIL_RE = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+/** Activities do I/O and nothing else; the decisions are made in the workflow's pure core. */
+export function createActivities(deps: ActivityDeps) {
+  const { config, rules, directory, templates, tenants, notifications, mailer, log } = deps;
+  const layout = loadLayout();
+  const retryForMs = (() => {
+    const d = parseDuration(config.SMTP_RETRY_FOR);
+    return d.kind === 'elapsed' ? d.ms : 72 * 3_600_000;
+  })();
+
+  async function resolveRecipients(tenantId: string, rule: Rule, p: PlannedNotification, s: DocumentSnapshot): Promise<{ recipients: Recipient[]; reassignTo?: string; skipped?: string }> {
+    const out: Recipient[] = [];
+    if (p.kind === 'escalation') {
+      const level = rule.escalation[p.seq - 1];
+      if (!level) return { recipients: [], skipped: `escalation level ${p.seq} no longer exists` };
+      if (level.manager && s.assignee) out.push(...(await directory.managerOf(tenantId, s.assignee)));
+      for (const role of level.roles) out.push(...(await directory.withRole(tenantId, role)));
+      out.push(...level.addresses.map((email) => ({ email })));
+      return { recipients: out, reassignTo: level.reassignTo };
+    }
+    if (p.kind === 'reassignment') return { recipients: s.assignee ? await directory.resolve(tenantId, s.assignee) : [] };
+    const r = rule.recipients;
+    if (r.assignee && s.assignee) out.push(...(await directory.resolve(tenantId, s.assignee)));
+    out.push(...r.addresses.map((email) => ({ email })));
+    for (const role of r.roles) out.push(...(await directory.withRole(tenantId, role)));
+    for (const f of r.fields) {
+      const v = s.fields[f];
+      if (typeof v === 'string' && EMAIL_RE.test(v.trim())) out.push(...(await directory.resolve(tenantId, v.trim())));
+    }
+    return { recipients: out };
+  }
+
+  function dedupe(list: Recipient[]): Recipient[] {
+    const seen = new Set<string>();
+    return list.filter((r) => {
+      const k = r.email.toLowerCase();
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  }
+
+  function links(job: EmailJob, locale: string): ActionLink[] {
+    const task = job.snapshot.task;
+    if (!deps.keyring || !task || job.snapshot.decision) return [];
+    return job.actions.map((action) => ({
+      action,
+      label: actionLabel(action, locale),
+      url: `${config.PUBLIC_BASE_URL}/actions/${deps.keyring!.sign({
+        tenantId: job.snapshot.tenantId, documentId: job.snapshot.documentId, taskId: task.id, taskVersion: task.version,
+        action, recipient: job.recipient.email.toLowerCase(), expiresAt: Date.now() + LINK_TTL_MS,
+      })}`,
+    }));
+  }
+
+  /** Renders, claims the ledger, sends. Never sends an email the ledger says was already sent. */
+  async function deliver(job: EmailJob, extra: Record<string, unknown> = {}): Promise<SendResult> {
+    const s = job.snapshot;
+    const tenant = await tenants.get(s.tenantId);
+    const template = await templates.resolve(s.tenantId, job.template, s.documentType, job.recipient.locale, tenant.locale);
+    const actionLinks = links(job, template.locale);
+    const values = templateValues({
+      snapshot: s, recipient: job.recipient, locale: template.locale, kind: job.kind, seq: job.seq, ruleName: job.ruleName, links: actionLinks,
+      documentUrl: `${config.PUBLIC_BASE_URL}/admin/documents/${encodeURIComponent(s.tenantId)}/${encodeURIComponent(s.documentId)}`,
+      extra: { status_label: s.status ? statusLabel(s.status as DocumentStatus, template.locale) : '', ...extra },
+    });
+    const rendered = renderEmail(template, values, layout);
+    const messageId = messageIdFor(job.ledgerKey, mailer.domain);
+    const base = { key: job.ledgerKey, messageId, tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, ruleId: job.ruleId, ruleName: job.ruleName, kind: job.kind, seq: job.seq, recipient: job.recipient.email, subject: rendered.subject };
+    const claim = await notifications.claim({ ...base, html: rendered.html, text: rendered.text });
+    if (claim.state === 'done') {
+      return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: claim.row.status as SendResult['status'], messageId, detail: 'already recorded; not sent again', linked: actionLinks.length > 0 };
+    }
+    const info = safeInfo();
+    try {
+      const sent = await mailer.send({ to: job.recipient.email, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId, threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain), priority: job.priority });
+      await notifications.finish(job.ledgerKey, 'sent', { smtpResponse: sent.response });
+      return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'sent', messageId, detail: sent.response, linked: actionLinks.length > 0 };
+    } catch (err) {
+      const detail = describeSmtpError(err);
+      const kind = classifySmtpError(err);
+      const expired = info && Date.now() - info.scheduledTimestampMs >= retryForMs;
+      if (kind === 'temporary' && !expired) {
+        await notifications.noteAttemptFailure(job.ledgerKey, detail);
+        log.warn({ key: job.ledgerKey, detail, attempt: info?.attempt }, 'temporary SMTP failure; will retry');
+        throw ApplicationFailure.retryable(`temporary SMTP failure: ${detail}`, 'TemporarySmtpError');
+      }
+      const reason = kind === 'permanent' ? 'permanent SMTP failure' : `temporary SMTP failures for longer than ${config.SMTP_RETRY_FOR}`;
+      await notifications.finish(job.ledgerKey, 'failed', { smtpResponse: detail, reason });
+      log.error({ key: job.ledgerKey, detail }, reason);
+      if (kind === 'permanent' && job.kind !== 'smtp_failure_alert') await alertAdmins(job, detail);
+      return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'failed', messageId, detail, linked: false };
+    }
+  }
+
+  /** Tells the tenant's administrators once per failing recipient (not once per email). */
+  async function alertAdmins(job: EmailJob, detail: string): Promise<void> {
+    const tenantId = job.snapshot.tenantId;
+    const first = await notifications.markFailing(tenantId, job.recipient.email, detail);
+    if (!first) return;
+    const tenant = await tenants.get(tenantId);
+    const admins = dedupe([...tenant.adminEmails.map((email) => ({ email })), ...(await directory.withRole(tenantId, 'admin'))])
+      .filter((a) => a.email.toLowerCase() !== job.recipient.email.toLowerCase());
+    for (const admin of admins) {
+      await deliver({ ...job, ledgerKey: `alert/${tenantId}/${job.recipient.email.toLowerCase()}/${admin.email.toLowerCase()}`, kind: 'smtp_failure_alert', seq: 0, template: 'smtp_failure_alert', recipient: admin, actions: [], priority: 'high' },
+        { smtp_response: detail, failed_recipient: job.recipient.email, failure_count: 1 })
+        .catch((e: unknown) => log.error({ err: e }, 'could not alert administrators'));
+    }
+  }
+
+  return {
+    /** Rules, calendars and the assignee's time zone: what the planner needs. */
+    async loadContext(input: { tenantId: string; documentType: string; assignee?: string }): Promise<PlanContext> {
+      const all = await rules.forTenant(input.tenantId);
+      const tenant = await tenants.get(input.tenantId);
+      const year = new Date().getUTCFullYear();
+      const toCal = (c: unknown): BusinessCalendar | undefined => {
+        if (!c) return undefined;
+        try {
+          return toBusinessCalendar(parseCalendarConfig(c), year - 1, year + 2);
+        } catch (e) {
+          log.error({ err: e, tenantId: input.tenantId }, 'stored calendar is invalid; ignored');
+          return undefined;
+        }
+      };
+      const calendars: Record<string, BusinessCalendar> = {};
+      for (const [name, c] of Object.entries(tenant.calendars)) {
+        const cal = toCal(c);
+        if (cal) calendars[name] = cal;
+      }
+      const assignee = input.assignee ? (await directory.resolve(input.tenantId, input.assignee))[0] : undefined;
+      return {
+        rules: all.filter((r) => !r.documentType || r.documentType === input.documentType),
+        calendar: toCal(tenant.calendar),
+        calendars,
+        timeZone: assignee?.timeZone,
+      };
+    },
+
+    /** Reads the rule as it is now (changed or deactivated rules take effect) and resolves who gets the email. */
+    async prepareNotification(input: { planned: PlannedNotification; snapshot: DocumentSnapshot }): Promise<PrepareResult> {
+      const { planned: p, snapshot: s } = input;
+      const base = (recipient: Recipient, rule?: Rule): EmailJob => ({
+        ledgerKey: `${s.tenantId}/${s.documentId}/${p.key}/${recipient.email.toLowerCase()}`, kind: p.kind, seq: p.seq, template: p.template,
+        priority: rule?.priority ?? 'medium', ruleId: rule?.id, ruleName: rule?.name, recipient, snapshot: s,
+        actions: rule && ['first', 'reminder', 'reassignment', 'due_soon', 'overdue'].includes(p.kind) ? rule.actions : [],
+      });
+      const skip = async (reason: string, rule?: Rule) => {
+        await notifications.skip({ key: `${s.tenantId}/${s.documentId}/${p.key}/-`, messageId: '-', tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, ruleId: rule?.id ?? p.ruleId, ruleName: rule?.name, kind: p.kind, seq: p.seq, recipient: '-' }, reason);
+        return { emails: [], skipped: reason };
+      };
+      if (p.kind === 'decision') {
+        const who = dedupe([...(s.decision ? await directory.resolve(s.tenantId, s.decision.actor) : []), ...(s.assignee ? await directory.resolve(s.tenantId, s.assignee) : [])]);
+        return who.length ? { emails: who.map((r) => base(r)) } : skip('no recipients');
+      }
+      let rule: Rule;
+      try {
+        rule = await rules.get(s.tenantId, p.ruleId);
+      } catch (e) {
+        if (e instanceof NotFoundError) return skip('rule deleted');
+        throw e;
+      }
+      if (!rule.active) return skip('rule inactive', rule);
+      const r = await resolveRecipients(s.tenantId, rule, p, s);
+      if (r.skipped) return skip(r.skipped, rule);
+      const recipients = dedupe(r.recipients);
+      if (!recipients.length) return skip('no recipients', rule);
+      return { emails: recipients.map((x) => base(x, rule)), reassignTo: r.reassignTo };
+    },
+
+    /** Sends one email idempotently (runs on the email task queue). */
+    async sendEmail(job: EmailJob): Promise<SendResult> {
+      try {
+        return await deliver(job);
+      } catch (e) {
+        if (e instanceof TemplateError) throw ApplicationFailure.nonRetryable(e.message, 'TemplateError');
+        throw e;
+      }
+    },
+
+    /** Tells the pipeline about a decision through the tenant's signed webhook; throws until it is accepted. */
+    async deliverDecision(input: { snapshot: DocumentSnapshot; key: string }): Promise<{ delivered: boolean }> {
+      const tenant = await tenants.get(input.snapshot.tenantId);
+      if (!tenant.webhookUrl) return { delivered: false };
+      const s = input.snapshot;
+      const body = JSON.stringify({ type: 'task_resolved', deliveryId: `${s.tenantId}/${s.documentId}/${input.key}`, tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, taskId: s.task?.id, decision: s.decision });
+      const timestamp = Math.floor(Date.now() / 1000);
+      const signature = createHmac('sha256', tenant.webhookSecret ?? '').update(`${timestamp}.${body}`).digest('hex');
+      const res = await (deps.fetch ?? fetch)(tenant.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-docnotify-delivery': `${s.tenantId}/${s.documentId}/${input.key}`, 'x-docnotify-signature': `t=${timestamp},v1=${signature}` },
+        body,
+        signal: AbortSignal.timeout(15_000),
+      });
+      if (!res.ok) throw ApplicationFailure.retryable(`webhook answered ${res.status}`, 'WebhookRejected');
+      return { delivered: true };
+    },
+
+    /** "Send test": renders a template with sample values and sends it (logged like any email). */
+    async sendTest(input: { tenantId: string; template: string; documentType: string; to: string; locale?: string; fields: Record<string, string>; nonce: string }): Promise<SendResult> {
+      return deliver({
+        ledgerKey: `test/${input.tenantId}/${input.template}/${input.nonce}/${input.to.toLowerCase()}`, kind: 'test', seq: 0, template: input.template, priority: 'medium',
+        recipient: { email: input.to, locale: input.locale }, actions: [],
+        snapshot: { tenantId: input.tenantId, documentId: String(input.fields.document_id ?? 'TEST-1'), documentType: input.documentType, status: 'pending_approval', fields: input.fields, escalationLevel: 0 },
+      });
+    },
+  };
+}
+
+function safeInfo(): { attempt: number; scheduledTimestampMs: number } | undefined {
+  try {
+    const i = Context.current().info;
+    return { attempt: i.attempt, scheduledTimestampMs: i.scheduledTimestampMs };
+  } catch {
+    return undefined; // called outside an activity (send test from the web server)
+  }
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { DocnotifyClient, type EventInput } from '../client';
+import { ConfigError, loadConfig, required, type Config } from '../config';
+import { STATUSES } from '../domain/status';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { loadEnvFiles } from './env';
+import { runDev } from './dev';
+import { parseEvent } from '../domain/events';
+import { sendTestEmail } from '../email/test-send';
+import { openStores, type Stores } from '../store';
+import { startWeb } from '../web/start';
+import { startWorker } from '../worker';
+
+/** Exit codes: 0 ok, 1 failure, 2 bad input or configuration, 3 not found, 4 conflict. */
+const EXIT = { failure: 1, usage: 2, notFound: 3, conflict: 4 } as const;
+
+function config(): Config {
+  return loadConfig(process.env);
+}
+
+async function withClient<T>(fn: (c: DocnotifyClient) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const client = await DocnotifyClient.connect({ address: cfg.TEMPORAL_ADDRESS, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TASK_QUEUE });
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
+async function withStores<T>(fn: (s: Stores, cfg: Config) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const stores = await openStores(required(cfg, 'DATABASE_URL', 'for this command'), cfg, { max: 2 });
+  try {
+    return await fn(stores, cfg);
+  } finally {
+    await stores.db.end();
+  }
+}
+
+const print = (v: unknown): void => {
+  process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+};
+
+function keyValue(v: string, prev: Record<string, string>): Record<string, string> {
+  const i = v.indexOf('=');
+  if (i <= 0) throw new InvalidArgumentError(`"${v}" is not key=value`);
+  return { ...prev, [v.slice(0, i)]: v.slice(i + 1) };
+}
+
+function readJsonFile(file: string): unknown {
+  const text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ValidationError(`${file}: malformed JSON (${(e as Error).message})`);
+  }
+}
+
+function table(rows: Record<string, unknown>[], cols: string[]): void {
+  if (!rows.length) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const cell = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i])).join('  ').trimEnd();
+  process.stdout.write(`${line(cols)}\n${rows.map((r) => line(cols.map((c) => cell(r[c])))).join('\n')}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('docnotify').description('Email notifications for document-processing pipelines, on Temporal').showHelpAfterError();
+
+  program.command('dev').description('run the whole local system: Temporal dev server, PostgreSQL, SMTP catcher, worker, HTTP server')
+    .action(async () => runDev());
+
+  program.command('worker').description('run a worker (document workflows and email activities)').action(async () => {
+    const w = await startWorker(config());
+    const stop = () => void w.shutdown();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await w.done;
+  });
+
+  program.command('serve').description('run the HTTP server (API, action pages, admin page)').action(async () => {
+    const web = await startWeb(config());
+    const stop = () => void web.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+  program.command('event').description('send a document event (status change, with optional assignee, fields and due date)')
+    .argument('<documentId>', 'the document id').argument('<status>', `one of ${STATUSES.join(', ')}`)
+    .option('--type <documentType>', 'document type', 'invoice').option('--tenant <tenantId>', 'tenant', 'default')
+    .option('--assignee <who>', 'user id, group id or email address to assign first')
+    .option('--field <key=value>', 'document field (repeatable)', keyValue, {} as Record<string, string>)
+    .option('--due <iso>', 'due date (ISO-8601)').option('--reason <text>', 'reason of the status change')
+    .option('--event-id <id>', 'the pipeline\'s event id (default: a new UUID)').option('--json', 'print JSON')
+    .action(async (documentId: string, status: string, o: { type: string; tenant: string; assignee?: string; field: Record<string, string>; due?: string; reason?: string; eventId?: string; json?: boolean }) => {
+      const eventId = o.eventId ?? randomUUID();
+      const common = { documentId, tenantId: o.tenant, documentType: o.type };
+      const events: EventInput[] = [];
+      if (Object.keys(o.field).length) events.push({ ...common, type: 'fields_updated', eventId: `${eventId}:fields`, fields: o.field });
+      if (o.due) events.push({ ...common, type: 'due_date_set', eventId: `${eventId}:due`, dueAt: o.due });
+      if (o.assignee) events.push({ ...common, type: 'assigned', eventId: `${eventId}:assigned`, assignee: o.assignee });
+      events.push({ ...common, type: 'status_changed', eventId, status: status as never, reason: o.reason });
+      // Validate every event before sending any.
+      for (const e of events) parseEvent({ occurredAt: new Date().toISOString(), ...e });
+      const results = await withClient(async (c) => {
+        const out = [];
+        for (const e of events) out.push(await c.sendEvent(e));
+        return out;
+      });
+      const last = results[results.length - 1];
+      if (o.json) print(results);
+      else process.stdout.write(`sent ${results.length} event(s) to ${last.workflowId} (run ${last.runId})\n`);
+    });
+
+  program.command('status').description('show what the document workflow knows (the documentState query)')
+    .argument('<documentId>').option('--tenant <tenantId>', 'tenant', 'default').option('--json', 'print JSON')
+    .action(async (documentId: string, o: { tenant: string; json?: boolean }) => {
+      const v = await withClient((c) => c.getState(documentId, o.tenant));
+      if (o.json) return print(v);
+      process.stdout.write(`${v.documentType} ${v.documentId} (${v.tenantId})${v.finished ? ' [finished]' : ''}\n  status: ${v.status ?? '-'} since ${v.statusSince ?? '-'}\n  assignee: ${v.assignee ?? '-'}\n  awaiting action: ${v.awaitingAction}  escalation level: ${v.escalationLevel}\n  due: ${v.dueAt ?? '-'}\n  emails sent: ${v.emailCount}\n`);
+      process.stdout.write('  pending:\n');
+      for (const p of v.pending) process.stdout.write(`    ${p.at}  ${p.summary}\n`);
+    });
+
+  program.command('list').description('list documents (visibility query)')
+    .option('--status <status>').option('--awaiting', 'only documents waiting for a person').option('--tenant <tenantId>', 'tenant', 'default')
+    .option('--assignee <who>').option('--json', 'print JSON')
+    .action(async (o: { status?: string; awaiting?: boolean; tenant: string; assignee?: string; json?: boolean }) => {
+      const docs = await withClient((c) => c.list({ tenantId: o.tenant, status: o.status, awaiting: o.awaiting ? true : undefined, assignee: o.assignee }));
+      if (o.json) return print(docs);
+      table(docs as unknown as Record<string, unknown>[], ['documentId', 'documentType', 'status', 'assignee', 'awaitingAction', 'escalationLevel', 'nextNotificationAt', 'running']);
+    });
+
+  const rules = program.command('rules').description('notification rules');
+  rules.command('list').option('--tenant <tenantId>', 'tenant', 'default').option('--json').action(async (o: { tenant: string; json?: boolean }) => withStores(async (s) => {
+    const list = await s.rules.list(o.tenant);
+    if (o.json) return print(list);
+    table(list.map((r) => ({ id: r.id, name: r.name, active: r.active, documentType: r.documentType ?? '(all)', trigger: 'status' in r.trigger ? r.trigger.status : `event:${r.trigger.event}`, priority: r.priority })), ['id', 'name', 'active', 'documentType', 'trigger', 'priority']);
+  }));
+  rules.command('get').argument('<id>').option('--tenant <tenantId>', 'tenant', 'default').action(async (id: string, o: { tenant: string }) => withStores(async (s) => print(await s.rules.get(o.tenant, id))));
+  rules.command('create').requiredOption('-f, --file <file>', 'rule JSON file (- for stdin)').option('--tenant <tenantId>').action(async (o: { file: string; tenant?: string }) => withStores(async (s) => {
+    const rule = await s.rules.create(readJsonFile(o.file), o.tenant);
+    await notifyRules(rule.tenantId);
+    print(rule);
+  }));
+  rules.command('update').argument('<id>').requiredOption('-f, --file <file>', 'rule JSON file (- for stdin)').option('--tenant <tenantId>', 'tenant', 'default').action(async (id: string, o: { file: string; tenant: string }) => withStores(async (s) => {
+    print(await s.rules.update(o.tenant, id, readJsonFile(o.file)));
+    await notifyRules(o.tenant);
+  }));
+  for (const [name, active] of [['activate', true], ['deactivate', false]] as const) {
+    rules.command(name).argument('<id>').option('--tenant <tenantId>', 'tenant', 'default').action(async (id: string, o: { tenant: string }) => withStores(async (s) => {
+      const r = await s.rules.setActive(o.tenant, id, active);
+      await notifyRules(o.tenant);
+      process.stdout.write(`rule ${r.name} ${active ? 'activated' : 'deactivated'}\n`);
+    }));
+  }
+  rules.command('delete').argument('<id>').option('--tenant <tenantId>', 'tenant', 'default').action(async (id: string, o: { tenant: string }) => withStores(async (s) => {
+    await s.rules.remove(o.tenant, id);
+    await notifyRules(o.tenant);
+    process.stdout.write(`rule ${id} deleted\n`);
+  }));
+
+  const dir = program.command('directory').description('users and groups');
+  dir.command('list').option('--tenant <tenantId>', 'tenant', 'default').option('--json').action(async (o: { tenant: string; json?: boolean }) => withStores(async (s) => {
+    const users = await s.directory.listUsers(o.tenant);
+    const groups = await s.directory.listGroups(o.tenant);
+    if (o.json) return print({ users, groups });
+    table(users as unknown as Record<string, unknown>[], ['id', 'email', 'name', 'locale', 'timeZone', 'managerId', 'substituteId', 'outOfOffice']);
+    table(groups.map((g) => ({ ...g, members: g.members.join(',') })), ['id', 'name', 'members']);
+  }));
+  dir.command('put-user').description('create or update a user from JSON').requiredOption('-f, --file <file>').option('--tenant <tenantId>', 'tenant', 'default')
+    .action(async (o: { file: string; tenant: string }) => withStores(async (s) => print(await s.directory.putUser(o.tenant, readJsonFile(o.file)))));
+  dir.command('put-group').description('create or update a group from JSON').requiredOption('-f, --file <file>').option('--tenant <tenantId>', 'tenant', 'default')
+    .action(async (o: { file: string; tenant: string }) => withStores(async (s) => print(await s.directory.putGroup(o.tenant, readJsonFile(o.file)))));
+  dir.command('delete-user').argument('<id>').option('--tenant <tenantId>', 'tenant', 'default').action(async (id: string, o: { tenant: string }) => withStores((s) => s.directory.removeUser(o.tenant, id)));
+  dir.command('delete-group').argument('<id>').option('--tenant <tenantId>', 'tenant', 'default').action(async (id: string, o: { tenant: string }) => withStores((s) => s.directory.removeGroup(o.tenant, id)));
+
+  const templates = program.command('templates').description('email templates');
+  templates.command('list').option('--tenant <tenantId>', 'tenant', 'default').option('--json').action(async (o: { tenant: string; json?: boolean }) => withStores(async (s) => {
+    const list = await s.templates.list(o.tenant);
+    if (o.json) return print(list);
+    table(list as unknown as Record<string, unknown>[], ['name', 'locale', 'documentType', 'isDefault', 'subject']);
+  }));
+  templates.command('get').argument('<name>').option('--locale <locale>', 'locale', 'en').option('--tenant <tenantId>', 'tenant', 'default')
+    .action(async (name: string, o: { locale: string; tenant: string }) => withStores(async (s) => print(await s.templates.get(o.tenant, name, o.locale))));
+  templates.command('put').description('create or update a template from JSON {name, locale, subject, html, text?, documentType?}').requiredOption('-f, --file <file>').option('--tenant <tenantId>', 'tenant', 'default')
+    .action(async (o: { file: string; tenant: string }) => withStores(async (s) => print(await s.templates.put(o.tenant, readJsonFile(o.file)))));
+  templates.command('test').description('render a template with sample values and send it').argument('<name>').requiredOption('--to <address>')
+    .option('--field <key=value>', 'sample field value (repeatable)', keyValue, {} as Record<string, string>).option('--locale <locale>').option('--type <documentType>', 'document type', 'invoice').option('--tenant <tenantId>', 'tenant', 'default')
+    .action(async (name: string, o: { to: string; field: Record<string, string>; locale?: string; type: string; tenant: string }) => withStores(async (s, cfg) => {
+      const r = await sendTestEmail(cfg, s, { tenantId: o.tenant, template: name, documentType: o.type, to: o.to, locale: o.locale, fields: o.field });
+      process.stdout.write(`${r.status}: ${r.messageId ?? ''} ${r.detail ?? ''}\n`);
+      if (r.status !== 'sent') process.exitCode = EXIT.failure;
+    }));
+
+  program.command('log').description('the notification log, newest first')
+    .option('--tenant <tenantId>', 'tenant', 'default').option('--document <id>').option('--rule <id>').option('--recipient <email>')
+    .option('--status <status>', 'sent, failed, skipped or sending').option('--since <iso>').option('--until <iso>').option('--limit <n>', 'rows', '50').option('--json')
+    .action(async (o: { tenant: string; document?: string; rule?: string; recipient?: string; status?: string; since?: string; until?: string; limit: string; json?: boolean }) => withStores(async (s) => {
+      for (const [k, v] of [['since', o.since], ['until', o.until]] as const) if (v && Number.isNaN(Date.parse(v))) throw new ValidationError(`--${k}: "${v}" is not an ISO-8601 timestamp`);
+      if (o.status && !['sent', 'failed', 'skipped', 'sending'].includes(o.status)) throw new ValidationError(`--status: "${o.status}" is not one of sent, failed, skipped, sending`);
+      const rows = await s.notifications.list({ tenantId: o.tenant, documentId: o.document, ruleId: o.rule, recipient: o.recipient, status: o.status as never, since: o.since ? new Date(o.since) : undefined, until: o.until ? new Date(o.until) : undefined, limit: Number(o.limit) });
+      if (o.json) return print(rows);
+      table(rows as unknown as Record<string, unknown>[], ['createdAt', 'documentId', 'kind', 'recipient', 'status', 'subject', 'smtpResponse']);
+    }));
+
+  return program;
+}
+
+async function notifyRules(tenantId: string): Promise<void> {
+  await withClient((c) => c.notifyRulesChanged(tenantId)).catch(() => undefined); // Temporal down: workflows re-read rules at their next wake-up
+}
+
+/** Prints an error the way a person can act on, and sets the exit code. */
+export function reportError(e: unknown): number {
+  const err = e as Error;
+  const code = e instanceof ValidationError || e instanceof ConfigError ? EXIT.usage : e instanceof NotFoundError ? EXIT.notFound : e instanceof ConflictError ? EXIT.conflict : EXIT.failure;
+  process.stderr.write(`docnotify: ${err.message ?? String(e)}\n`);
+  return code;
+}
+
+if (require.main === module) {
+  loadEnvFiles();
+  buildProgram().parseAsync(process.argv).catch((e: unknown) => {
+    process.exitCode = reportError(e);
+  });
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { parseEvent, workflowIdFor, type DocumentEventInput } from './domain/events';
+import { NotFoundError, ValidationError } from './errors';
+import { documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './workflows/messages';
+import type { DocumentView, ResolveTaskInput, ResolveTaskResult, SnoozeInput, SnoozeResult } from './workflows/types';
+import { SA } from './workflows/view';
+
+export interface ClientOptions {
+  /** @default localhost:7233 */
+  address?: string;
+  /** @default default */
+  namespace?: string;
+  /** Task queue the docnotify workers poll. @default docnotify */
+  taskQueue?: string;
+}
+
+/** An event as the pipeline sends it: eventId and occurredAt are filled in when absent. */
+export type EventInput = DocumentEventInput extends infer E ? (E extends unknown ? Omit<E, 'eventId' | 'occurredAt'> & { eventId?: string; occurredAt?: string } : never) : never;
+
+export interface DocumentSummary {
+  workflowId: string;
+  runId: string;
+  documentId: string;
+  tenantId: string;
+  documentType?: string;
+  status?: string;
+  assignee?: string;
+  awaitingAction?: boolean;
+  escalationLevel?: number;
+  nextNotificationAt?: string;
+  dueAt?: string;
+  running: boolean;
+  startTime: string;
+}
+
+/** The answer of resolveTask/snooze: accepted, or refused with the reason the person should read. */
+export type DecisionOutcome<T> = { ok: true; result: T } | { ok: false; reason: string; type?: string; details?: unknown };
+
+/** The pipeline's and operators' door into docnotify (TypeScript). */
+export class DocnotifyClient {
+  constructor(readonly temporal: Client, readonly taskQueue = 'docnotify') {}
+
+  static async connect(opts: ClientOptions = {}): Promise<DocnotifyClient> {
+    const connection = await Connection.connect({ address: opts.address ?? 'localhost:7233' });
+    return new DocnotifyClient(new Client({ connection, namespace: opts.namespace ?? 'default' }), opts.taskQueue ?? 'docnotify');
+  }
+
+  /**
+   * Validates the event (throws ValidationError naming the field) and delivers it with signal-with-start
+   * to `document/<tenantId>/<documentId>`.
+   */
+  async sendEvent(input: EventInput): Promise<{ workflowId: string; runId: string; eventId: string }> {
+    if (!input || typeof input !== 'object') throw new ValidationError('invalid event: (input): must be an object');
+    const event = parseEvent({ ...input, eventId: input.eventId ?? randomUUID(), occurredAt: input.occurredAt ?? new Date().toISOString() });
+    const workflowId = workflowIdFor(event.tenantId, event.documentId);
+    const handle = await this.temporal.workflow.signalWithStart('documentWorkflow', {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [{ tenantId: event.tenantId, documentId: event.documentId, documentType: event.documentType }],
+      signal: documentEventSignal,
+      signalArgs: [event],
+      typedSearchAttributes: [
+        { key: SA.DocumentId, value: event.documentId },
+        { key: SA.TenantId, value: event.tenantId },
+        { key: SA.DocumentType, value: event.documentType },
+      ],
+      staticSummary: `${event.documentType} ${event.documentId} (${event.tenantId})`,
+    });
+    return { workflowId, runId: handle.signaledRunId, eventId: event.eventId };
+  }
+
+  /** The `documentState` query of the document's latest run (running or finished). */
+  async getState(documentId: string, tenantId = 'default'): Promise<DocumentView> {
+    const handle = this.temporal.workflow.getHandle(workflowIdFor(tenantId, documentId));
+    try {
+      const [view, desc] = await Promise.all([handle.query(documentStateQuery), handle.describe()]);
+      return { ...view, finished: desc.status.name !== 'RUNNING' };
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) throw new NotFoundError(`document ${tenantId}/${documentId} not found`);
+      throw e;
+    }
+  }
+
+  /** Lists documents through a visibility query on the custom search attributes. */
+  async list(filter: { tenantId?: string; status?: string; awaiting?: boolean; assignee?: string; query?: string; limit?: number } = {}): Promise<DocumentSummary[]> {
+    const q: string[] = ["WorkflowType = 'documentWorkflow'"];
+    const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    if (filter.tenantId) q.push(`TenantId = ${quote(filter.tenantId)}`);
+    if (filter.status) q.push(`DocumentStatus = ${quote(filter.status)}`);
+    if (filter.assignee) q.push(`Assignee = ${quote(filter.assignee)}`);
+    if (filter.awaiting !== undefined) q.push(`AwaitingAction = ${filter.awaiting}`);
+    if (filter.query) q.push(`(${filter.query})`);
+    const out: DocumentSummary[] = [];
+    for await (const w of this.temporal.workflow.list({ query: q.join(' AND '), pageSize: 100 })) {
+      const sa = w.typedSearchAttributes;
+      const date = (d: Date | undefined) => d?.toISOString();
+      out.push({
+        workflowId: w.workflowId, runId: w.runId,
+        documentId: sa.get(SA.DocumentId) ?? w.workflowId.split('/').slice(2).join('/'),
+        tenantId: sa.get(SA.TenantId) ?? w.workflowId.split('/')[1],
+        documentType: sa.get(SA.DocumentType), status: sa.get(SA.DocumentStatus), assignee: sa.get(SA.Assignee),
+        awaitingAction: sa.get(SA.AwaitingAction), escalationLevel: sa.get(SA.EscalationLevel),
+        nextNotificationAt: date(sa.get(SA.NextNotificationAt)), dueAt: date(sa.get(SA.DueAt)),
+        running: w.status.name === 'RUNNING', startTime: w.startTime.toISOString(),
+      });
+      if (out.length >= (filter.limit ?? 100)) break;
+    }
+    return out;
+  }
+
+  /** Decides the open task (the `resolveTask` Update). A refused decision comes back with the reason. */
+  async resolveTask(documentId: string, input: ResolveTaskInput, tenantId = 'default'): Promise<DecisionOutcome<ResolveTaskResult>> {
+    return this.update(documentId, tenantId, () => this.temporal.workflow.getHandle(workflowIdFor(tenantId, documentId)).executeUpdate(resolveTaskUpdate, { args: [input] }));
+  }
+
+  /** Postpones the open task's reminders (the `snooze` Update). */
+  async snooze(documentId: string, input: SnoozeInput, tenantId = 'default'): Promise<DecisionOutcome<SnoozeResult>> {
+    return this.update(documentId, tenantId, () => this.temporal.workflow.getHandle(workflowIdFor(tenantId, documentId)).executeUpdate(snoozeUpdate, { args: [input] }));
+  }
+
+  /** Asks running document workflows of a tenant to re-read rules now (after an admin change). */
+  async notifyRulesChanged(tenantId: string): Promise<number> {
+    let n = 0;
+    for await (const w of this.temporal.workflow.list({ query: `WorkflowType = 'documentWorkflow' AND ExecutionStatus = 'Running' AND TenantId = '${tenantId.replace(/'/g, "\\'")}'` })) {
+      await this.temporal.workflow.getHandle(w.workflowId).signal(rulesChangedSignal).catch(() => undefined);
+      n++;
+    }
+    return n;
+  }
+
+  private async update<T>(documentId: string, tenantId: string, run: () => Promise<T>): Promise<DecisionOutcome<T>> {
+    try {
+      return { ok: true, result: await run() };
+    } catch (e) {
+      if (e instanceof WorkflowUpdateFailedError) {
+        const cause = e.cause as { message?: string; type?: string; details?: unknown[] } | undefined;
+        return { ok: false, reason: cause?.message ?? e.message, type: cause?.type, details: cause?.details?.[0] };
+      }
+      if (e instanceof WorkflowNotFoundError) return { ok: false, reason: `document ${tenantId}/${documentId} has no running workflow`, type: 'NotFound' };
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.temporal.connection.close();
+  }
+}
+
+export { NotFoundError, ValidationError };

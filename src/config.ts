@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable docnotify reads, parsed once (product.md, "Configuration").
+ * A bad value stops the program with a message that names the variable.
+ */
+const url = (protocols: string[], example: string) =>
+  z.string().trim().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol.replace(':', ''));
+    } catch {
+      return false;
+    }
+  }, `must be a URL with scheme ${protocols.join(' or ')}, e.g. ${example}`);
+
+const positiveInt = (def: number) => z.coerce.number().int('must be a whole number').positive('must be positive').default(def);
+
+export const configSchema = z.object({
+  /** Temporal frontend `host:port`. @default localhost:7233 */
+  TEMPORAL_ADDRESS: z.string().trim().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233').default('localhost:7233'),
+  /** @default default */
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  /** Task queue of the document workflows. @default docnotify */
+  TASK_QUEUE: z.string().trim().min(1).default('docnotify'),
+  /** PostgreSQL connection URL. Required by the worker and the web server (`docnotify dev` fills it in). */
+  DATABASE_URL: url(['postgres', 'postgresql'], 'postgres://user:pass@localhost:5432/docnotify').optional(),
+  /** SMTP relay: smtp:// (STARTTLS when offered) or smtps:// (implicit TLS); user:pass in the URL for auth. */
+  SMTP_URL: url(['smtp', 'smtps'], 'smtp://localhost:1025').optional(),
+  /** Sender address of every email. @default docnotify@localhost */
+  MAIL_FROM: z.string().trim().min(3).default('docnotify <docnotify@localhost>'),
+  /** Base URL of links in emails (action pages, document pages). @default http://localhost:3000 */
+  PUBLIC_BASE_URL: url(['http', 'https'], 'https://docnotify.example.com').default('http://localhost:3000'),
+  /** Action link signing keys: one secret (>= 32 chars) or "kid:secret[,kid:secret:verify-only|retired]". */
+  ACTION_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (or "kid:secret,..." with such secrets)').optional(),
+  /** Bearer token for the ingest and admin API. */
+  API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** HTTP port. @default 3000 */
+  PORT: z.coerce.number().int().min(1).max(65535, 'must be a port number (1-65535)').default(3000),
+  /** Administrator sign-in for /admin, "user:password". */
+  ADMIN_CREDENTIALS: z.string().regex(/^[^:]+:.{8,}$/, 'must be "user:password" with a password of at least 8 characters').optional(),
+  /** Emails per second across the worker's SMTP pool (0 = unlimited). @default 0 */
+  SMTP_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  /** SMTP pool connections. @default 5 (nodemailer's default) */
+  SMTP_POOL_SIZE: positiveInt(5),
+  /** How long temporary SMTP failures are retried before the email is marked failed. @default 72h */
+  SMTP_RETRY_FOR: z.string().default('72h'),
+  /** Optional DKIM signing: domain, selector and the PEM private key (inline or a file path). */
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY: z.string().optional(),
+  /** Workflows kept in the worker's cache (~1 MB each). @default 500 */
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
+  /** Default locale of tenants. @default en */
+  DEFAULT_LOCALE: z.enum(['en', 'es', 'de']).default('en'),
+  /** pino log level. @default info */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Temporal Web UI base URL, for links from the admin page. @default http://localhost:8233 */
+  TEMPORAL_UI_URL: url(['http', 'https'], 'http://localhost:8233').default('http://localhost:8233'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Thrown for invalid configuration; its message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment (after `.env`, when present). Throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = configSchema.safeParse(cleaned);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
+
+/** Requires a variable that is optional in general but needed by this command. */
+export function required<K extends keyof Config>(config: Config, key: K, why: string): NonNullable<Config[K]> {
+  const v = config[key];
+  if (v === undefined || v === null) throw new ConfigError(`invalid configuration:\n  ${String(key)}: is required ${why}`);
+  return v as NonNullable<Config[K]>;
+}

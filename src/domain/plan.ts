@@ -1,0 +1,122 @@
+import { addDuration, nextWorkingMoment, type BusinessCalendar } from './calendar';
+import { awaitingAction, type DocState } from './document';
+import { appliesToType, firstTemplate, type Rule } from './rules';
+import { isTerminal } from './status';
+
+export type NotificationKind = 'first' | 'reminder' | 'reassignment' | 'event' | 'escalation' | 'due_soon' | 'overdue' | 'decision';
+
+/** One email-sending moment the document is waiting for. */
+export interface PlannedNotification {
+  /** Deterministic: transition (an eventId), rule, kind, sequence. Never fired twice. */
+  key: string;
+  /** Epoch ms. */
+  at: number;
+  ruleId: string;
+  ruleVersion: number;
+  kind: NotificationKind;
+  /** Reminder number, escalation level, due offset index; 0 for first/event. */
+  seq: number;
+  /** The eventId this notification descends from. */
+  transitionId: string;
+  template: string;
+  /** One line for operators ("reminder 2 of 'Approval'"). */
+  summary: string;
+}
+
+export interface PlanContext {
+  /** Current rules of the tenant (inactive ones are ignored). */
+  rules: Rule[];
+  /** Tenant's default business calendar; absent = 24/7. */
+  calendar?: BusinessCalendar;
+  /** Named calendars a rule may select. */
+  calendars?: Record<string, BusinessCalendar>;
+  /** The assignee's time zone (working hours are read in it). */
+  timeZone?: string;
+}
+
+/**
+ * Everything not yet sent that the document's current state calls for, earliest first.
+ * Pure: the same state and context always give the same plan.
+ */
+export function plan(state: DocState, ctx: PlanContext): PlannedNotification[] {
+  const out: PlannedNotification[] = [];
+  const fired = new Set(state.fired);
+  const add = (p: PlannedNotification) => {
+    if (!fired.has(p.key)) out.push(p);
+  };
+  const rules = ctx.rules.filter((r) => r.active && r.tenantId === state.tenantId && appliesToType(r, state.documentType));
+  const terminal = isTerminal(state.status);
+  const decision = state.task?.decision;
+  if (state.task && decision) {
+    add({ key: `${state.task.id}:decision`, at: decision.at, ruleId: '', ruleVersion: 0, kind: 'decision', seq: 0, transitionId: state.task.id, template: 'decision_confirmation', summary: `confirmation of ${decision.action} by ${decision.actor}` });
+  }
+
+  for (const rule of rules) {
+    const cal = (rule.calendar && ctx.calendars?.[rule.calendar]) || ctx.calendar;
+    const working = (t: number) => (cal ? nextWorkingMoment(t, cal, ctx.timeZone) : t);
+    const base = { ruleId: rule.id, ruleVersion: rule.version };
+
+    if ('event' in rule.trigger) {
+      if (terminal) continue;
+      for (const e of state.eventTriggers) {
+        if (e.type !== rule.trigger.event) continue;
+        add({ ...base, key: `${e.eventId}:${rule.id}:event`, at: addDuration(e.at, rule.delay, cal, ctx.timeZone), kind: 'event', seq: 0, transitionId: e.eventId, template: firstTemplate(rule), summary: `${rule.trigger.event} notice of '${rule.name}'` });
+      }
+      continue;
+    }
+
+    if (rule.trigger.status !== state.status || state.statusSince === undefined || !state.statusEventId) continue;
+    const decided = !!state.task?.decision;
+    if (decided) continue;
+    const visit = state.statusEventId;
+    const since = state.statusSince;
+    const first = addDuration(since, rule.delay, cal, ctx.timeZone);
+    add({ ...base, key: `${visit}:${rule.id}:first`, at: first, kind: 'first', seq: 0, transitionId: visit, template: firstTemplate(rule), summary: `first notice of '${rule.name}'` });
+    if (terminal) continue;
+
+    if (rule.resendOnReassignment && state.assigneeEventId && state.assigneeSince !== undefined && state.assigneeSince > since && fired.has(`${visit}:${rule.id}:first`)) {
+      add({ ...base, key: `${state.assigneeEventId}:${rule.id}:reassignment`, at: state.assigneeSince, kind: 'reassignment', seq: 0, transitionId: state.assigneeEventId, template: firstTemplate(rule), summary: `'${rule.name}' to new assignee ${state.assignee ?? ''}` });
+    }
+
+    // Reminder k falls one interval after reminder k-1 (the chain ignores snoozes; the shift is added after).
+    const chain: number[] = [first];
+    if (rule.repeat) {
+      for (let k = 1; k <= rule.repeat.maxCount + 1; k++) chain.push(addDuration(chain[k - 1], rule.repeat.interval, cal, ctx.timeZone));
+      for (let k = 1; k <= rule.repeat.maxCount; k++) {
+        add({ ...base, key: `${visit}:${rule.id}:reminder:${k}`, at: working(chain[k] + state.snoozeMs), kind: 'reminder', seq: k, transitionId: visit, template: rule.reminderTemplate, summary: `reminder ${k} of '${rule.name}'` });
+      }
+    }
+
+    rule.escalation.forEach((level, i) => {
+      let at: number | undefined;
+      if (level.after) at = addDuration(since, level.after, cal, ctx.timeZone);
+      else if (level.afterReminders !== undefined && rule.repeat && level.afterReminders <= rule.repeat.maxCount) at = chain[level.afterReminders + 1];
+      if (at === undefined) return;
+      add({ ...base, key: `${visit}:${rule.id}:escalation:${i + 1}`, at: working(at + state.snoozeMs), kind: 'escalation', seq: i + 1, transitionId: visit, template: level.template, summary: `escalation level ${i + 1} of '${rule.name}'` });
+    });
+
+    const due = rule.dueReminders;
+    if (due && state.dueAt !== undefined && state.dueEventId && state.dueSetAt !== undefined && awaitingAction(state)) {
+      const dueAt = state.dueAt;
+      const dueKey = `${state.dueEventId}:${rule.id}`;
+      due.before.forEach((offset, i) => {
+        if (offset.kind !== 'elapsed') return;
+        const raw = dueAt - offset.ms;
+        if (raw < state.dueSetAt!) return; // already past when the due date was set: nothing stale is sent
+        const shifted = working(raw);
+        add({ ...base, key: `${dueKey}:due_soon:${i + 1}`, at: shifted <= dueAt ? shifted : raw, kind: 'due_soon', seq: i + 1, transitionId: state.dueEventId!, template: 'due_soon', summary: `due-date reminder ${i + 1} of '${rule.name}'` });
+      });
+      if (due.overdue) {
+        add({ ...base, key: `${dueKey}:overdue:0`, at: dueAt, kind: 'overdue', seq: 0, transitionId: state.dueEventId, template: 'overdue', summary: `overdue notice of '${rule.name}'` });
+        if (due.repeatOverdue) {
+          let t = dueAt;
+          for (let k = 1; k <= due.repeatOverdue.maxCount; k++) {
+            t = addDuration(t, due.repeatOverdue.interval, cal, ctx.timeZone);
+            add({ ...base, key: `${dueKey}:overdue:${k}`, at: working(t), kind: 'overdue', seq: k, transitionId: state.dueEventId, template: 'overdue', summary: `overdue notice ${k + 1} of '${rule.name}'` });
+          }
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, existsSync } from 'node:fs';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../config';
+
+/** Network-level error codes that mean "try again later" (nodemailer's `err.code`, Node's socket codes). */
+const TEMPORARY_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAUTH', 'ETLS', 'EPROTOCOL', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ESTREAM']);
+
+export type SmtpOutcome = 'temporary' | 'permanent';
+
+/**
+ * Classifies a nodemailer error: 4xx replies and connection problems are temporary (retried with backoff),
+ * 5xx replies and malformed messages or addresses are permanent (never retried).
+ */
+export function classifySmtpError(err: unknown): SmtpOutcome {
+  const e = err as { code?: string; responseCode?: number };
+  if (typeof e.responseCode === 'number') return e.responseCode >= 500 ? 'permanent' : 'temporary';
+  if (e.code && TEMPORARY_CODES.has(e.code)) return 'temporary';
+  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return 'permanent';
+  return 'temporary';
+}
+
+/** One line for the log: "550 5.1.1 <x@y>: user unknown (EENVELOPE)". */
+export function describeSmtpError(err: unknown): string {
+  const e = err as { code?: string; response?: string; message?: string };
+  return `${e.response ?? e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`.slice(0, 1000);
+}
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** The domain of the From address, for Message-IDs. */
+export function mailDomain(mailFrom: string): string {
+  const m = /@([^>\s]+)>?\s*$/.exec(mailFrom);
+  return m ? m[1] : 'docnotify.local';
+}
+
+/** Deterministic Message-ID of one ledger entry: a retry or replay produces the same id. */
+export const messageIdFor = (ledgerKey: string, domain: string): string => `<n.${hash(ledgerKey).slice(0, 32)}@${domain}>`;
+
+/** The stable root of a document's thread: every email about it refers to this id. */
+export const threadRootFor = (tenantId: string, documentId: string, domain: string): string =>
+  `<doc.${hash(`${tenantId}/${documentId}`).slice(0, 32)}@${domain}>`;
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  messageId: string;
+  threadRoot: string;
+  priority: 'low' | 'medium' | 'high';
+}
+
+export interface SentInfo {
+  response: string;
+  messageId: string;
+}
+
+/** A pooled SMTP transport, one per worker process. */
+export class Mailer {
+  private readonly transporter: Transporter;
+
+  constructor(private readonly config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'SMTP_POOL_SIZE' | 'SMTP_RATE_PER_SECOND' | 'DKIM_DOMAIN' | 'DKIM_SELECTOR' | 'DKIM_PRIVATE_KEY'> & { SMTP_URL: string }) {
+    const url = new URL(config.SMTP_URL);
+    const dkimKey = config.DKIM_PRIVATE_KEY && existsSync(config.DKIM_PRIVATE_KEY) ? readFileSync(config.DKIM_PRIVATE_KEY, 'utf8') : config.DKIM_PRIVATE_KEY;
+    this.transporter = nodemailer.createTransport({
+      pool: true,
+      host: url.hostname,
+      port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587),
+      secure: url.protocol === 'smtps:',
+      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+      tls: { rejectUnauthorized: url.searchParams.get('tls') !== 'insecure' },
+      maxConnections: config.SMTP_POOL_SIZE,
+      maxMessages: 100,
+      ...(config.SMTP_RATE_PER_SECOND > 0 ? { rateDelta: 1000, rateLimit: config.SMTP_RATE_PER_SECOND } : {}),
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+      ...(config.DKIM_DOMAIN && config.DKIM_SELECTOR && dkimKey
+        ? { dkim: { domainName: config.DKIM_DOMAIN, keySelector: config.DKIM_SELECTOR, privateKey: dkimKey } }
+        : {}),
+    });
+  }
+
+  get domain(): string {
+    return mailDomain(this.config.MAIL_FROM);
+  }
+
+  /** Sends one email. Throws nodemailer's error (classify it with classifySmtpError). */
+  async send(email: OutgoingEmail): Promise<SentInfo> {
+    const info = await this.transporter.sendMail({
+      from: this.config.MAIL_FROM,
+      to: email.to,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      messageId: email.messageId,
+      inReplyTo: email.threadRoot,
+      references: [email.threadRoot],
+      priority: email.priority === 'medium' ? 'normal' : email.priority,
+      headers: {
+        'Auto-Submitted': 'auto-generated',
+        'X-Auto-Response-Suppress': 'OOF, AutoReply',
+      },
+    });
+    return { response: String(info.response ?? ''), messageId: email.messageId };
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}

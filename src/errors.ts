@@ -1,0 +1,11 @@
+export { ValidationError } from './domain/events';
+
+/** The thing asked for does not exist (HTTP 404, CLI exit 3). */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+/** The change conflicts with existing data, e.g. a duplicate rule name (HTTP 409). */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}

@@ -1,0 +1,34 @@
+import type { Config } from '../config';
+import { openDb, type Db } from './db';
+import { DirectoryStore } from './directory';
+import { NotificationStore } from './notifications';
+import { RuleStore } from './rules';
+import { seedTenant } from './seed';
+import { TemplateStore } from './templates';
+import { TenantStore } from './tenants';
+
+/** Every repository over one pool. */
+export interface Stores {
+  db: Db;
+  rules: RuleStore;
+  directory: DirectoryStore;
+  templates: TemplateStore;
+  tenants: TenantStore;
+  notifications: NotificationStore;
+}
+
+/** Opens the database, applies migrations, loads shipped templates and seeds tenant `default` on first start. */
+export async function openStores(databaseUrl: string, config: Pick<Config, 'DEFAULT_LOCALE'>, opts: { max?: number } = {}): Promise<Stores> {
+  const db = await openDb(databaseUrl, opts);
+  const stores: Stores = {
+    db,
+    rules: new RuleStore(db),
+    directory: new DirectoryStore(db),
+    templates: new TemplateStore(db),
+    tenants: new TenantStore(db, config.DEFAULT_LOCALE),
+    notifications: new NotificationStore(db),
+  };
+  await stores.templates.seedDefaults();
+  await seedTenant('default', stores, config.DEFAULT_LOCALE);
+  return stores;
+}

@@ -1,0 +1,140 @@
+import type { Db } from './db';
+
+/** One email docnotify decided to send: the send ledger and the notification log are the same row. */
+export interface NotificationRow {
+  key: string;
+  messageId: string;
+  tenantId: string;
+  documentId: string;
+  documentType?: string;
+  ruleId?: string;
+  ruleName?: string;
+  kind: string;
+  seq: number;
+  recipient: string;
+  subject?: string;
+  status: 'sending' | 'sent' | 'failed' | 'skipped';
+  reason?: string;
+  smtpResponse?: string;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  sentAt?: string;
+}
+
+interface Row {
+  key: string; message_id: string; tenant_id: string; document_id: string; document_type: string | null; rule_id: string | null; rule_name: string | null;
+  kind: string; seq: number; recipient: string; subject: string | null; status: NotificationRow['status']; reason: string | null; smtp_response: string | null;
+  attempts: number; created_at: Date; updated_at: Date; sent_at: Date | null;
+}
+
+const toNotification = (r: Row): NotificationRow => ({
+  key: r.key, messageId: r.message_id, tenantId: r.tenant_id, documentId: r.document_id, documentType: r.document_type ?? undefined,
+  ruleId: r.rule_id ?? undefined, ruleName: r.rule_name ?? undefined, kind: r.kind, seq: r.seq, recipient: r.recipient,
+  subject: r.subject ?? undefined, status: r.status, reason: r.reason ?? undefined, smtpResponse: r.smtp_response ?? undefined,
+  attempts: r.attempts, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), sentAt: r.sent_at?.toISOString(),
+});
+
+export interface LogFilter {
+  tenantId?: string;
+  documentId?: string;
+  ruleId?: string;
+  recipient?: string;
+  status?: NotificationRow['status'];
+  kind?: string;
+  since?: Date;
+  until?: Date;
+  limit?: number;
+}
+
+/** What the ledger says about a key before an SMTP transaction. */
+export type Claim = { state: 'new' | 'retry'; attempts: number } | { state: 'done'; row: NotificationRow };
+
+export class NotificationStore {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Writes the ledger row before the SMTP transaction. `done` = the email was already sent (or finally failed/skipped):
+   * never send again. `retry` = an earlier attempt started and did not record an outcome (crash, or the reply was lost).
+   */
+  async claim(row: Omit<NotificationRow, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'sentAt'> & { html?: string; text?: string }): Promise<Claim> {
+    const r = await this.db.query<Row & { inserted: boolean }>(
+      `INSERT INTO notifications (key, message_id, tenant_id, document_id, document_type, rule_id, rule_name, kind, seq, recipient, subject, status, attempts, html, text_body)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'sending',1,$12,$13)
+       ON CONFLICT (key) DO UPDATE SET attempts = notifications.attempts + CASE WHEN notifications.status = 'sending' THEN 1 ELSE 0 END,
+         subject = CASE WHEN notifications.status = 'sending' THEN EXCLUDED.subject ELSE notifications.subject END,
+         html = CASE WHEN notifications.status = 'sending' THEN EXCLUDED.html ELSE notifications.html END,
+         text_body = CASE WHEN notifications.status = 'sending' THEN EXCLUDED.text_body ELSE notifications.text_body END,
+         updated_at = now()
+       RETURNING *, (xmax = 0) AS inserted`,
+      [row.key, row.messageId, row.tenantId, row.documentId, row.documentType ?? null, row.ruleId ?? null, row.ruleName ?? null, row.kind, row.seq,
+        row.recipient, row.subject ?? null, row.html ?? null, row.text ?? null]);
+    const got = r.rows[0];
+    if (got.status !== 'sending') return { state: 'done', row: toNotification(got) };
+    return { state: got.inserted ? 'new' : 'retry', attempts: got.attempts };
+  }
+
+  async finish(key: string, status: 'sent' | 'failed' | 'skipped', detail: { smtpResponse?: string; reason?: string }): Promise<void> {
+    await this.db.query(
+      `UPDATE notifications SET status = $2, smtp_response = COALESCE($3, smtp_response), reason = $4, updated_at = now(),
+         sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE key = $1`,
+      [key, status, detail.smtpResponse ?? null, detail.reason ?? null]);
+  }
+
+  /** Records a temporary failure of the current attempt (the row stays `sending`, to be retried). */
+  async noteAttemptFailure(key: string, smtpResponse: string): Promise<void> {
+    await this.db.query('UPDATE notifications SET smtp_response = $2, updated_at = now() WHERE key = $1', [key, smtpResponse]);
+  }
+
+  /** Records an email decided but not sent (rule inactive, no recipient, ...). */
+  async skip(row: Omit<NotificationRow, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'sentAt'>, reason: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO notifications (key, message_id, tenant_id, document_id, document_type, rule_id, rule_name, kind, seq, recipient, subject, status, reason, attempts)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'skipped',$12,0) ON CONFLICT (key) DO NOTHING`,
+      [row.key, row.messageId, row.tenantId, row.documentId, row.documentType ?? null, row.ruleId ?? null, row.ruleName ?? null, row.kind, row.seq, row.recipient, row.subject ?? null, reason]);
+  }
+
+  async get(key: string): Promise<(NotificationRow & { html?: string; text?: string }) | undefined> {
+    const r = await this.db.query<Row & { html: string | null; text_body: string | null }>('SELECT * FROM notifications WHERE key = $1', [key]);
+    const row = r.rows[0];
+    return row ? { ...toNotification(row), html: row.html ?? undefined, text: row.text_body ?? undefined } : undefined;
+  }
+
+  /** The notification log, newest first. */
+  async list(f: LogFilter = {}): Promise<NotificationRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const eq = (col: string, v: unknown) => {
+      if (v === undefined) return;
+      args.push(v);
+      where.push(`${col} = $${args.length}`);
+    };
+    eq('tenant_id', f.tenantId);
+    eq('document_id', f.documentId);
+    eq('rule_id', f.ruleId);
+    eq('lower(recipient)', f.recipient?.toLowerCase());
+    eq('status', f.status);
+    eq('kind', f.kind);
+    if (f.since) { args.push(f.since); where.push(`created_at >= $${args.length}`); }
+    if (f.until) { args.push(f.until); where.push(`created_at < $${args.length}`); }
+    args.push(Math.min(f.limit ?? 100, 1000));
+    const r = await this.db.query<Row>(
+      `SELECT * FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, key LIMIT $${args.length}`, args);
+    return r.rows.map(toNotification);
+  }
+
+  /**
+   * Marks a recipient as failing permanently. Returns true only the first time (so administrators are alerted once).
+   */
+  async markFailing(tenantId: string, email: string, reason: string): Promise<boolean> {
+    const r = await this.db.query<{ inserted: boolean }>(
+      `INSERT INTO failing_recipients (tenant_id, email, reason) VALUES ($1, lower($2), $3)
+       ON CONFLICT (tenant_id, email) DO UPDATE SET failures = failing_recipients.failures + 1, last_failed_at = now(), reason = $3
+       RETURNING (xmax = 0) AS inserted`, [tenantId, email, reason]);
+    return r.rows[0].inserted;
+  }
+
+  async failingRecipients(tenantId: string): Promise<{ email: string; reason: string; failures: number }[]> {
+    return (await this.db.query('SELECT email, reason, failures FROM failing_recipients WHERE tenant_id = $1 ORDER BY email', [tenantId])).rows;
+  }
+}

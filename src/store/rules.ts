@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { ruleInputSchema, type Rule, type RuleInput, type RuleSpec } from '../domain/rules';
+import { ValidationError } from '../domain/events';
+import { ConflictError, NotFoundError } from '../errors';
+import type { Db } from './db';
+
+interface Row { id: string; version: number; spec: RuleSpec; active: boolean }
+
+const toRule = (r: Row): Rule => ({ ...r.spec, active: r.active, id: r.id, version: r.version });
+
+/** Validates a rule as entered (API, CLI, file, form); throws ValidationError naming each bad field. */
+export function parseRule(input: unknown): RuleSpec {
+  const r = ruleInputSchema.safeParse(input);
+  if (!r.success) throw ValidationError.fromZod(r.error, 'invalid rule');
+  return r.data;
+}
+
+
+/** Notification rules in PostgreSQL. Every change bumps `version`. */
+export class RuleStore {
+  constructor(private readonly db: Db) {}
+
+  async list(tenantId: string, filter: { documentType?: string; status?: string; active?: boolean } = {}): Promise<Rule[]> {
+    const r = await this.db.query<Row>('SELECT id, version, spec, active FROM rules WHERE tenant_id = $1 ORDER BY name', [tenantId]);
+    return r.rows.map(toRule).filter((rule) =>
+      (filter.documentType === undefined || (rule.documentType ?? '') === filter.documentType) &&
+      (filter.status === undefined || ('status' in rule.trigger ? rule.trigger.status : `event:${rule.trigger.event}`) === filter.status) &&
+      (filter.active === undefined || rule.active === filter.active));
+  }
+
+  async get(tenantId: string, id: string): Promise<Rule> {
+    const r = await this.db.query<Row>('SELECT id, version, spec, active FROM rules WHERE tenant_id = $1 AND id::text = $2', [tenantId, id]);
+    if (!r.rows[0]) throw new NotFoundError(`rule ${id} not found`);
+    return toRule(r.rows[0]);
+  }
+
+  async create(input: RuleInput | unknown, tenantId?: string): Promise<Rule> {
+    const spec = parseRule(tenantId ? { ...(input as object), tenantId } : input);
+    const id = randomUUID();
+    try {
+      await this.db.query('INSERT INTO rules (id, tenant_id, name, active, document_type, spec) VALUES ($1, $2, $3, $4, $5, $6)',
+        [id, spec.tenantId, spec.name, spec.active, spec.documentType, JSON.stringify(spec)]);
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') throw new ConflictError(`name: a rule named "${spec.name}" already exists`);
+      throw e;
+    }
+    return { ...spec, id, version: 1 };
+  }
+
+  async update(tenantId: string, id: string, input: unknown): Promise<Rule> {
+    const spec = parseRule({ ...(input as object), tenantId });
+    const r = await this.db.query<Row>(
+      `UPDATE rules SET name = $3, active = $4, document_type = $5, spec = $6, version = version + 1, updated_at = now()
+       WHERE tenant_id = $1 AND id::text = $2 RETURNING id, version, spec, active`,
+      [tenantId, id, spec.name, spec.active, spec.documentType, JSON.stringify(spec)]).catch((e: { code?: string }) => {
+      if (e.code === '23505') throw new ConflictError(`name: a rule named "${spec.name}" already exists`);
+      throw e;
+    });
+    if (!r.rows[0]) throw new NotFoundError(`rule ${id} not found`);
+    return toRule(r.rows[0]);
+  }
+
+  async setActive(tenantId: string, id: string, active: boolean): Promise<Rule> {
+    const r = await this.db.query<Row>(
+      `UPDATE rules SET active = $3, spec = jsonb_set(spec, '{active}', to_jsonb($3::boolean)), version = version + 1, updated_at = now()
+       WHERE tenant_id = $1 AND id::text = $2 RETURNING id, version, spec, active`, [tenantId, id, active]);
+    if (!r.rows[0]) throw new NotFoundError(`rule ${id} not found`);
+    return toRule(r.rows[0]);
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    const r = await this.db.query('DELETE FROM rules WHERE tenant_id = $1 AND id::text = $2', [tenantId, id]);
+    if (!r.rowCount) throw new NotFoundError(`rule ${id} not found`);
+  }
+
+  /** The tenant's rules for the planner: every rule (inactive ones included, so they are known and skipped). */
+  async forTenant(tenantId: string): Promise<Rule[]> {
+    return this.list(tenantId);
+  }
+}

@@ -1,0 +1,40 @@
+import type { Db } from './db';
+
+/** Tenant-wide settings. A tenant without a row gets the defaults. */
+export interface TenantSettings {
+  id: string;
+  locale: string;
+  /** Default business calendar (the administrator's calendar config), or none = 24/7. */
+  calendar: unknown | null;
+  /** Named calendars rules may select. */
+  calendars: Record<string, unknown>;
+  webhookUrl?: string;
+  webhookSecret?: string;
+  /** Who hears about permanent SMTP failures. */
+  adminEmails: string[];
+}
+
+interface Row { id: string; locale: string; calendar: unknown; calendars: Record<string, unknown>; webhook_url: string | null; webhook_secret: string | null; admin_emails: string[] }
+
+export class TenantStore {
+  constructor(private readonly db: Db, private readonly defaultLocale = 'en') {}
+
+  async get(tenantId: string): Promise<TenantSettings> {
+    const r = await this.db.query<Row>('SELECT * FROM tenants WHERE id = $1', [tenantId]);
+    const row = r.rows[0];
+    if (!row) return { id: tenantId, locale: this.defaultLocale, calendar: null, calendars: {}, adminEmails: [] };
+    return { id: row.id, locale: row.locale, calendar: row.calendar, calendars: row.calendars, webhookUrl: row.webhook_url ?? undefined, webhookSecret: row.webhook_secret ?? undefined, adminEmails: row.admin_emails };
+  }
+
+  async put(s: TenantSettings): Promise<void> {
+    await this.db.query(
+      `INSERT INTO tenants (id, locale, calendar, calendars, webhook_url, webhook_secret, admin_emails) VALUES ($1,$2,$3,$4,$5,$6,$7)
+       ON CONFLICT (id) DO UPDATE SET locale=$2, calendar=$3, calendars=$4, webhook_url=$5, webhook_secret=$6, admin_emails=$7, updated_at=now()`,
+      [s.id, s.locale, s.calendar === null ? null : JSON.stringify(s.calendar), JSON.stringify(s.calendars), s.webhookUrl ?? null, s.webhookSecret ?? null, s.adminEmails]);
+  }
+
+  /** Does the tenant have a row yet? (first-start seeding) */
+  async exists(tenantId: string): Promise<boolean> {
+    return ((await this.db.query('SELECT 1 FROM tenants WHERE id = $1', [tenantId])).rowCount ?? 0) > 0;
+  }
+}

@@ -1,0 +1,78 @@
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import type { DocnotifyClient } from '../client';
+import type { Config } from '../config';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import type { Stores } from '../store';
+import { registerApi } from './api';
+
+export interface WebDeps {
+  config: Config;
+  client: DocnotifyClient;
+  stores: Stores;
+  log: Logger;
+  /** Sends a test email now (template "Send test"). */
+  sendTest: (input: { tenantId: string; template: string; documentType: string; to: string; locale?: string; fields: Record<string, string> }) => Promise<{ status: string; messageId?: string; detail?: string }>;
+  /** Extra route plugins (action pages, admin), registered after the API. */
+  plugins?: ((app: FastifyInstance, deps: WebDeps) => Promise<void> | void)[];
+}
+
+export interface Metrics {
+  registry: Registry;
+  events: Counter<'outcome'>;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Maps domain errors to HTTP answers: 400 names the field, never a stack trace. */
+export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof ValidationError) return reply.code(400).send({ error: err.message, issues: err.issues });
+  if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
+  if (err instanceof ConflictError) return reply.code(409).send({ error: err.message });
+  const e = err as { statusCode?: number; message?: string; code?: string };
+  if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e.statusCode === 400 && /JSON/i.test(e.message ?? ''))) {
+    return reply.code(400).send({ error: `body: malformed JSON (${e.message})` });
+  }
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return reply.code(e.statusCode).send({ error: e.message });
+  reply.log.error({ err }, 'request failed');
+  return reply.code(500).send({ error: 'internal error; see the server log' });
+}
+
+/** The HTTP server: ingest and admin API (bearer token), action pages, admin page, health and metrics. */
+export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1_048_576 }) as unknown as FastifyInstance;
+  await app.register(formbody);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics: Metrics = {
+    registry,
+    events: new Counter({ name: 'docnotify_events_total', help: 'Document events received over HTTP', labelNames: ['outcome'], registers: [registry] }),
+  };
+
+  app.setErrorHandler((err, _req, reply) => sendError(reply, err));
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route for ${req.method} ${req.url.split('?')[0]}` }));
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+
+  await app.register(async (api) => {
+    api.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      const token = deps.config.API_TOKEN;
+      const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!token) return reply.code(503).send({ error: 'API_TOKEN is not configured on this server' });
+      if (!given) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authorization: a bearer token is required' });
+      if (!sameSecret(given, token)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authorization: the bearer token is not valid' });
+    });
+    registerApi(api, deps, metrics);
+  }, { prefix: '/api/v1' });
+
+  for (const plugin of deps.plugins ?? []) await plugin(app, deps);
+  return app;
+}

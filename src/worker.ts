@@ -1,0 +1,66 @@
+import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities, type ActivityDeps } from './activities';
+import { required, type Config } from './config';
+import { emailTaskQueue } from './domain/queues';
+import { Mailer } from './email/transport';
+import { Keyring } from './links/token';
+import { createLogger } from './log';
+import { openStores, type Stores } from './store';
+
+export interface RunningWorker {
+  /** Resolves when both workers stopped. */
+  done: Promise<void>;
+  /** Graceful shutdown: finishes in-flight activities, then closes the SMTP pool and the database. */
+  shutdown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/**
+ * Starts the docnotify worker: the document workflows with their bookkeeping activities on TASK_QUEUE,
+ * and the email-sending activities on `<TASK_QUEUE>-email` with their own concurrency and rate.
+ */
+export async function startWorker(config: Config, opts: { stores?: Stores; log?: Logger; workflowBundle?: WorkerOptions['workflowBundle'] } = {}): Promise<RunningWorker> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, 'worker');
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
+    runtimeInstalled = true;
+  }
+  const stores = opts.stores ?? (await openStores(required(config, 'DATABASE_URL', 'by the worker'), config));
+  const mailer = new Mailer({ ...config, SMTP_URL: required(config, 'SMTP_URL', 'by the worker') });
+  const deps: ActivityDeps = { config, ...stores, mailer, keyring: config.ACTION_LINK_SECRET ? Keyring.fromString(config.ACTION_LINK_SECRET) : undefined, log };
+  const activities = createActivities(deps);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const workflowSource = opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('./workflows') };
+  const workflows = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TASK_QUEUE,
+    ...workflowSource,
+    activities: { loadContext: activities.loadContext, prepareNotification: activities.prepareNotification, deliverDecision: activities.deliverDecision },
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+  });
+  const email = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: emailTaskQueue(config.TASK_QUEUE),
+    activities: { sendEmail: activities.sendEmail },
+    maxConcurrentActivityTaskExecutions: config.SMTP_POOL_SIZE * 4,
+    ...(config.SMTP_RATE_PER_SECOND > 0 ? { maxTaskQueueActivitiesPerSecond: config.SMTP_RATE_PER_SECOND } : {}),
+  });
+  log.info({ taskQueue: config.TASK_QUEUE, emailTaskQueue: emailTaskQueue(config.TASK_QUEUE) }, 'worker started');
+  const done = Promise.all([workflows.run(), email.run()]).then(async () => {
+    mailer.close();
+    await connection.close();
+    if (!opts.stores) await stores.db.end();
+  });
+  return {
+    done,
+    async shutdown() {
+      if (workflows.getState() === 'RUNNING') workflows.shutdown();
+      if (email.getState() === 'RUNNING') email.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import {
+  ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { parseDuration } from '../domain/duration';
+import { applyEvent, awaitingAction, initialState, markFired, record, recordEmail, type DocState } from '../domain/document';
+import { plan, type PlanContext, type PlannedNotification } from '../domain/plan';
+import { isTerminal } from '../domain/status';
+import { emailTaskQueue } from '../domain/queues';
+import { documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './messages';
+import { searchAttributesFor, snapshotOf, viewOf } from './view';
+import type { DocumentWorkflowInput, ResolveTaskInput, SnoozeInput } from './types';
+
+const { loadContext, prepareNotification, deliverDecision } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+/** Retries are bounded inside the activity (SMTP_RETRY_FOR); permanent failures come back as results. */
+const emailActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '2s', maximumInterval: '5 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['TemplateError', 'ValidationError'] },
+  });
+
+/**
+ * One long-running workflow per document (`document/<tenant>/<documentId>`): applies pipeline events,
+ * asks the pure core what to send next, sleeps until then, and sends through activities.
+ */
+export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ status?: string; emails: number }> {
+  const state: DocState = input.state ?? initialState(input.tenantId, input.documentId, input.documentType);
+  const { sendEmail } = emailActivities(emailTaskQueue(workflowInfo().taskQueue));
+  let ctx: PlanContext | undefined;
+  let contextStale = true;
+  let changed = false;
+
+  setHandler(documentEventSignal, (raw) => {
+    const result = applyEvent(state, raw, Date.now());
+    if (result === 'applied') {
+      contextStale = true;
+      changed = true;
+    }
+  });
+  setHandler(rulesChangedSignal, () => {
+    contextStale = true;
+    changed = true;
+  });
+  setHandler(documentStateQuery, () => viewOf(state, ctx ? plan(state, ctx) : [], false));
+
+  setHandler(resolveTaskUpdate, (req: ResolveTaskInput) => {
+    const task = state.task!;
+    const at = Date.now();
+    task.decision = { action: req.action, actor: req.actor, at, reason: req.reason, via: req.via ?? 'link' };
+    record(state, { at, kind: 'decision', text: `${req.action} by ${req.actor}${req.reason ? `: ${req.reason}` : ''}` });
+    changed = true; // the loop sends the confirmation and the webhook (planned as a 'decision' notification)
+    return { taskId: task.id, action: req.action, actor: req.actor, at: new Date(at).toISOString() };
+  }, { validator: (req: ResolveTaskInput) => validateTask(state, req.taskId, req.taskVersion, req.actor, req.expiresAt, req.action === 'reject' && !req.reason?.trim() ? 'a reason is required to reject' : undefined) });
+
+  setHandler(snoozeUpdate, (req: SnoozeInput) => {
+    const d = parseDuration(req.duration);
+    const ms = d.kind === 'elapsed' ? d.ms : 0;
+    state.snoozeMs += ms;
+    record(state, { at: Date.now(), kind: 'snooze', text: `snoozed ${ms / 1000}s by ${req.actor}` });
+    changed = true;
+    const next = ctx ? plan(state, ctx)[0] : undefined;
+    return { taskId: req.taskId, snoozedMs: ms, nextNotificationAt: next ? new Date(next.at).toISOString() : undefined };
+  }, {
+    validator: (req: SnoozeInput) => {
+      validateTask(state, req.taskId, undefined, req.actor, req.expiresAt);
+      const d = parseDuration(req.duration);
+      if (d.kind !== 'elapsed' || d.ms <= 0) throw new Error('duration: must be a positive elapsed duration such as "1d" or "PT4H"');
+    },
+  });
+
+  for (;;) {
+    if (contextStale) {
+      contextStale = false;
+      ctx = await loadContext({ tenantId: state.tenantId, documentType: state.documentType, assignee: state.assignee });
+    }
+    const planned = plan(state, ctx!);
+    upsertSearchAttributes(searchAttributesFor(state, planned[0]?.at));
+    const now = Date.now();
+    const due = planned.filter((p) => p.at <= now);
+    if (due.length > 0) {
+      for (const p of due) await fire(p);
+      contextStale = true; // re-read rules before the next wake: a rule changed meanwhile takes effect
+      continue;
+    }
+    if (isTerminal(state.status) && planned.length === 0) break;
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof documentWorkflow>({ tenantId: state.tenantId, documentId: state.documentId, state });
+    }
+    changed = false;
+    const next = planned[0];
+    if (next) {
+      const woke = await condition(() => changed, next.at - now, { summary: next.summary });
+      if (!woke) contextStale = true;
+    } else {
+      await condition(() => changed);
+    }
+  }
+  await condition(allHandlersFinished);
+  return { status: state.status, emails: state.emailCount };
+
+  async function fire(p: PlannedNotification): Promise<void> {
+    markFired(state, p.key);
+    const prepared = await prepareNotification({ planned: p, snapshot: snapshotOf(state) });
+    if (prepared.skipped) {
+      record(state, { at: Date.now(), kind: 'info', text: `${p.summary} skipped: ${prepared.skipped}` });
+      return;
+    }
+    if (p.kind === 'escalation') {
+      state.escalationLevel = Math.max(state.escalationLevel, p.seq);
+      record(state, { at: Date.now(), kind: 'escalation', text: `escalation level ${p.seq}` });
+      if (prepared.reassignTo && prepared.reassignTo !== state.assignee) {
+        state.assignee = prepared.reassignTo;
+        if (state.task) state.task.version += 1;
+        record(state, { at: Date.now(), kind: 'info', text: `reassigned to ${prepared.reassignTo} by escalation` });
+      }
+    }
+    if (p.kind === 'decision') await deliverDecision({ snapshot: snapshotOf(state), key: p.key });
+    const results = await Promise.all(prepared.emails.map((job) => sendEmail(job)));
+    for (const r of results) {
+      recordEmail(state, { key: r.ledgerKey, kind: p.kind, to: r.to, status: r.status, at: Date.now(), messageId: r.messageId, detail: r.detail });
+      if (state.task && r.status === 'sent' && !state.task.recipients.includes(r.to) && r.linked) state.task.recipients.push(r.to);
+    }
+  }
+}
+
+/** Shared by the Update validators: throws (rejecting the Update) for a stale, decided or expired task. */
+function validateTask(state: DocState, taskId: string, taskVersion: number | undefined, actor: string, expiresAt?: number, extra?: string): void {
+  const task = state.task;
+  if (!task || task.id !== taskId) throw ApplicationFailure.nonRetryable('this task is no longer open: the document has moved on', 'StaleTask');
+  if (task.decision) {
+    throw ApplicationFailure.nonRetryable(`already ${task.decision.action} by ${task.decision.actor} at ${new Date(task.decision.at).toISOString()}`, 'AlreadyDecided', task.decision);
+  }
+  if (taskVersion !== undefined && taskVersion !== task.version) throw ApplicationFailure.nonRetryable('this task was reassigned: the link is no longer valid', 'Reassigned');
+  if (expiresAt !== undefined && expiresAt <= Date.now()) throw ApplicationFailure.nonRetryable('this link has expired', 'Expired');
+  if (task.recipients.length > 0 && !task.recipients.includes(actor) && actor !== state.assignee) {
+    throw ApplicationFailure.nonRetryable(`${actor} is not a recipient of this task`, 'WrongRecipient');
+  }
+  if (!awaitingAction(state)) throw ApplicationFailure.nonRetryable('nothing is awaiting action', 'StaleTask');
+  if (extra) throw ApplicationFailure.nonRetryable(extra, 'BadRequest');
+}

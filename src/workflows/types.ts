@@ -1,0 +1,84 @@
+import type { DocState, EmailRecord, HistoryEntry, OpenTask } from '../domain/document';
+import type { PlannedNotification } from '../domain/plan';
+import type { FieldValue } from '../domain/events';
+
+/** Input of the document workflow: ids at first start, the carried state after continue-as-new. */
+export interface DocumentWorkflowInput {
+  tenantId: string;
+  documentId: string;
+  documentType?: string;
+  state?: DocState;
+}
+
+export interface ResolveTaskInput {
+  taskId: string;
+  taskVersion: number;
+  action: 'approve' | 'reject' | 'validate';
+  /** Who decides (the link's recipient, or an API caller). */
+  actor: string;
+  reason?: string;
+  /** The link's expiry (epoch ms); the validator refuses an expired one. */
+  expiresAt?: number;
+  via?: 'link' | 'api';
+}
+
+export interface ResolveTaskResult {
+  taskId: string;
+  action: string;
+  actor: string;
+  at: string;
+}
+
+export interface SnoozeInput {
+  taskId: string;
+  /** Duration string ("1d", "PT2H") or milliseconds. */
+  duration: string | number;
+  actor: string;
+  expiresAt?: number;
+}
+
+export interface SnoozeResult {
+  taskId: string;
+  snoozedMs: number;
+  nextNotificationAt?: string;
+}
+
+/** Everything a template or page needs to know about a document at one moment. */
+export interface DocumentSnapshot {
+  tenantId: string;
+  documentId: string;
+  documentType: string;
+  status?: string;
+  previousStatus?: string;
+  assignee?: string;
+  fields: Record<string, FieldValue>;
+  dueAt?: string;
+  statusReason?: string;
+  errorMessage?: string;
+  comment?: { author: string; text: string };
+  escalationLevel: number;
+  task?: { id: string; version: number };
+  decision?: { action: string; actor: string; at: string; reason?: string };
+}
+
+/** The `documentState` query's answer. */
+export interface DocumentView {
+  tenantId: string;
+  documentId: string;
+  documentType: string;
+  status?: string;
+  previousStatus?: string;
+  statusSince?: string;
+  assignee?: string;
+  fields: Record<string, FieldValue>;
+  dueAt?: string;
+  awaitingAction: boolean;
+  escalationLevel: number;
+  task?: Omit<OpenTask, 'openedAt' | 'decision'> & { openedAt: string; decision?: DocumentSnapshot['decision'] };
+  pending: (Omit<PlannedNotification, 'at'> & { at: string })[];
+  nextNotificationAt?: string;
+  emails: (Omit<EmailRecord, 'at'> & { at: string })[];
+  emailCount: number;
+  history: (Omit<HistoryEntry, 'at'> & { at: string })[];
+  finished: boolean;
+}

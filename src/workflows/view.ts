@@ -1,0 +1,80 @@
+import { defineSearchAttributeKey, type SearchAttributeUpdatePair } from '@temporalio/common';
+import { awaitingAction, type DocState } from '../domain/document';
+import type { PlannedNotification } from '../domain/plan';
+import type { DocumentSnapshot, DocumentView } from './types';
+
+/** The custom search attributes of product.md ("Temporal"). */
+export const SA = {
+  DocumentId: defineSearchAttributeKey('DocumentId', 'KEYWORD'),
+  TenantId: defineSearchAttributeKey('TenantId', 'KEYWORD'),
+  DocumentType: defineSearchAttributeKey('DocumentType', 'KEYWORD'),
+  DocumentStatus: defineSearchAttributeKey('DocumentStatus', 'KEYWORD'),
+  Assignee: defineSearchAttributeKey('Assignee', 'KEYWORD'),
+  AwaitingAction: defineSearchAttributeKey('AwaitingAction', 'BOOL'),
+  EscalationLevel: defineSearchAttributeKey('EscalationLevel', 'INT'),
+  NextNotificationAt: defineSearchAttributeKey('NextNotificationAt', 'DATETIME'),
+  DueAt: defineSearchAttributeKey('DueAt', 'DATETIME'),
+};
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+/** Search attribute values for the current state; `null` clears an attribute. */
+export function searchAttributesFor(state: DocState, nextAt: number | undefined): SearchAttributeUpdatePair[] {
+  return [
+    { key: SA.DocumentId, value: state.documentId },
+    { key: SA.TenantId, value: state.tenantId },
+    { key: SA.DocumentType, value: state.documentType },
+    { key: SA.DocumentStatus, value: state.status ?? null },
+    { key: SA.Assignee, value: state.assignee ?? null },
+    { key: SA.AwaitingAction, value: awaitingAction(state) },
+    { key: SA.EscalationLevel, value: state.escalationLevel },
+    { key: SA.NextNotificationAt, value: nextAt === undefined ? null : new Date(nextAt) },
+    { key: SA.DueAt, value: state.dueAt === undefined ? null : new Date(state.dueAt) },
+  ];
+}
+
+/** What activities need to address and render an email about the document now. */
+export function snapshotOf(state: DocState): DocumentSnapshot {
+  const d = state.task?.decision;
+  return {
+    tenantId: state.tenantId,
+    documentId: state.documentId,
+    documentType: state.documentType,
+    status: state.status,
+    previousStatus: state.previousStatus,
+    assignee: state.assignee,
+    fields: { ...state.fields },
+    dueAt: iso(state.dueAt),
+    statusReason: state.statusReason,
+    errorMessage: state.errorMessage,
+    comment: state.lastComment ? { author: state.lastComment.author, text: state.lastComment.text } : undefined,
+    escalationLevel: state.escalationLevel,
+    task: state.task ? { id: state.task.id, version: state.task.version } : undefined,
+    decision: d ? { action: d.action, actor: d.actor, at: new Date(d.at).toISOString(), reason: d.reason } : undefined,
+  };
+}
+
+/** The `documentState` query's answer. */
+export function viewOf(state: DocState, planned: PlannedNotification[], finished: boolean): DocumentView {
+  const t = state.task;
+  return {
+    tenantId: state.tenantId,
+    documentId: state.documentId,
+    documentType: state.documentType,
+    status: state.status,
+    previousStatus: state.previousStatus,
+    statusSince: iso(state.statusSince),
+    assignee: state.assignee,
+    fields: state.fields,
+    dueAt: iso(state.dueAt),
+    awaitingAction: awaitingAction(state),
+    escalationLevel: state.escalationLevel,
+    task: t ? { id: t.id, version: t.version, status: t.status, recipients: t.recipients, openedAt: new Date(t.openedAt).toISOString(), decision: snapshotOf(state).decision } : undefined,
+    pending: planned.map((p) => ({ ...p, at: new Date(p.at).toISOString() })),
+    nextNotificationAt: iso(planned[0]?.at),
+    emails: state.emails.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+    emailCount: state.emailCount,
+    history: state.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
+    finished,
+  };
+}
