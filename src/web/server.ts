@@ -47,7 +47,7 @@ export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
 
 /** The HTTP server: ingest and admin API (bearer token), action pages, admin page, health and metrics. */
 export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1_048_576 }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 1_048_576 }) as unknown as FastifyInstance;
   await app.register(formbody);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, then runs every tier — lint, types, unit, integration (real Temporal
+# dev server, Mailpit, PostgreSQL started here and stopped at the end). Extra args go to the integration jest run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+T0=$SECONDS
+step() { printf '\n==> %s (+%ss)\n' "$*" "$((SECONDS - T0))"; }
+
+step "install tools"
+DOCNOTIFY_WITH_BROWSER=${DOCNOTIFY_WITH_BROWSER:-1} bash scripts/install-tools.sh
+
+step "lint"
+npx eslint .
+
+step "type check"
+npx tsc --noEmit -p .
+
+step "unit tests"
+npx jest --selectProjects unit --ci
+
+step "start Temporal dev server, Mailpit, PostgreSQL"
+RUN_DIR="$(mktemp -d -t docnotify-test-XXXXXX)"
+node --import tsx src/dev/stack.ts --env-out "$RUN_DIR/stack.env" --data-dir "$RUN_DIR/data" > "$RUN_DIR/stack.log" 2>&1 &
+STACK_PID=$!
+cleanup() {
+  kill -TERM "$STACK_PID" 2>/dev/null || true
+  wait "$STACK_PID" 2>/dev/null || true
+  cat "$RUN_DIR/stack.log" | tail -n 5 || true
+  rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+for _ in $(seq 1 180); do
+  [[ -f "$RUN_DIR/stack.env" ]] && break
+  kill -0 "$STACK_PID" 2>/dev/null || { cat "$RUN_DIR/stack.log"; echo "the test stack failed to start" >&2; exit 1; }
+  sleep 1
+done
+[[ -f "$RUN_DIR/stack.env" ]] || { cat "$RUN_DIR/stack.log"; echo "the test stack did not start in 180 s" >&2; exit 1; }
+cat "$RUN_DIR/stack.log"
+set -a; . "$RUN_DIR/stack.env"; set +a
+export DOCNOTIFY_TEST_ARTIFACTS="${DOCNOTIFY_TEST_ARTIFACTS:-$ROOT/test-results}"
+
+step "integration tests"
+npx jest --selectProjects integration --ci --runInBand --forceExit "$@"
+
+step "all tiers passed in $((SECONDS - T0))s"
