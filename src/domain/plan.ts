@@ -57,7 +57,7 @@ export function plan(state: DocState, ctx: PlanContext): PlannedNotification[] {
     const base = { ruleId: rule.id, ruleVersion: rule.version };
 
     if ('event' in rule.trigger) {
-      if (terminal) continue;
+      if (terminal || decision) continue; // after a decision only its confirmation goes out
       for (const e of state.eventTriggers) {
         if (e.type !== rule.trigger.event) continue;
         add({ ...base, key: `${e.eventId}:${rule.id}:event`, at: addDuration(e.at, rule.delay, cal, ctx.timeZone), kind: 'event', seq: 0, transitionId: e.eventId, template: firstTemplate(rule), summary: `${rule.trigger.event} notice of '${rule.name}'` });
@@ -74,14 +74,16 @@ export function plan(state: DocState, ctx: PlanContext): PlannedNotification[] {
     add({ ...base, key: `${visit}:${rule.id}:first`, at: first, kind: 'first', seq: 0, transitionId: visit, template: firstTemplate(rule), summary: `first notice of '${rule.name}'` });
     if (terminal) continue;
 
-    if (rule.resendOnReassignment && state.assigneeEventId && state.assigneeSince !== undefined && state.assigneeSince > since && fired.has(`${visit}:${rule.id}:first`)) {
+    // Only a reassignment after the first notice's time: an earlier one is told by the first notice itself.
+    if (rule.resendOnReassignment && state.assigneeEventId && state.assigneeSince !== undefined && state.assigneeSince > first && fired.has(`${visit}:${rule.id}:first`)) {
       add({ ...base, key: `${state.assigneeEventId}:${rule.id}:reassignment`, at: state.assigneeSince, kind: 'reassignment', seq: 0, transitionId: state.assigneeEventId, template: firstTemplate(rule), summary: `'${rule.name}' to new assignee ${state.assignee ?? ''}` });
     }
 
-    // Reminder k falls one interval after reminder k-1 (the chain ignores snoozes; the shift is added after).
+    // Reminder k falls one interval after reminder k-1 moved into working time, so reminders that fall outside
+    // working time do not pile up at the next working moment (the chain ignores snoozes; the shift is added after).
     const chain: number[] = [first];
     if (rule.repeat) {
-      for (let k = 1; k <= rule.repeat.maxCount + 1; k++) chain.push(addDuration(chain[k - 1], rule.repeat.interval, cal, ctx.timeZone));
+      for (let k = 1; k <= rule.repeat.maxCount + 1; k++) chain.push(working(addDuration(chain[k - 1], rule.repeat.interval, cal, ctx.timeZone)));
       for (let k = 1; k <= rule.repeat.maxCount; k++) {
         add({ ...base, key: `${visit}:${rule.id}:reminder:${k}`, at: working(chain[k] + state.snoozeMs), kind: 'reminder', seq: k, transitionId: visit, template: rule.reminderTemplate, summary: `reminder ${k} of '${rule.name}'` });
       }
@@ -111,8 +113,8 @@ export function plan(state: DocState, ctx: PlanContext): PlannedNotification[] {
         if (due.repeatOverdue) {
           let t = dueAt;
           for (let k = 1; k <= due.repeatOverdue.maxCount; k++) {
-            t = addDuration(t, due.repeatOverdue.interval, cal, ctx.timeZone);
-            add({ ...base, key: `${dueKey}:overdue:${k}`, at: working(t), kind: 'overdue', seq: k, transitionId: state.dueEventId, template: 'overdue', summary: `overdue notice ${k + 1} of '${rule.name}'` });
+            t = working(addDuration(t, due.repeatOverdue.interval, cal, ctx.timeZone)); // no pile-up, as for reminders
+            add({ ...base, key: `${dueKey}:overdue:${k}`, at: t, kind: 'overdue', seq: k, transitionId: state.dueEventId, template: 'overdue', summary: `overdue notice ${k + 1} of '${rule.name}'` });
           }
         }
       }

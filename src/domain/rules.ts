@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema, type Duration } from './duration';
 import { statusSchema } from './events';
+import { STATUSES } from './status';
 
 export const PRIORITIES = ['low', 'medium', 'high'] as const;
 export const LINK_ACTIONS = ['approve', 'reject', 'validate', 'snooze', 'open'] as const;
@@ -55,7 +56,16 @@ export const dueRemindersSchema = z.strictObject({
 const triggerSchema = z.union([
   z.strictObject({ status: statusSchema }),
   z.strictObject({ event: z.enum(EVENT_TRIGGERS, { error: `event must be one of ${EVENT_TRIGGERS.join(', ')}` }) }),
-], { error: 'trigger must be { "status": "<status>" } or { "event": "assigned" | "comment_added" }' });
+], {
+  // The union hides its branches' issues: name the actual problem when the shape is right but the value is not.
+  error: (i) => {
+    const o = i.input as Record<string, unknown> | undefined;
+    const keys = o && typeof o === 'object' ? Object.keys(o) : [];
+    if (keys.length === 1 && keys[0] === 'status') return `unknown status "${String(o!.status)}" (expected one of ${STATUSES.join(', ')})`;
+    if (keys.length === 1 && keys[0] === 'event') return `event must be one of ${EVENT_TRIGGERS.join(', ')}`;
+    return 'trigger must be { "status": "<status>" } or { "event": "assigned" | "comment_added" }';
+  },
+});
 
 /** A notification rule as administrators enter it (product.md, "Notification rules"). */
 export const ruleInputSchema = z.strictObject({
@@ -83,12 +93,23 @@ export const ruleInputSchema = z.strictObject({
   calendar: z.string().trim().min(1).nullish().transform((v) => v ?? null),
 }).superRefine((r, ctx) => {
   if (r.delay.kind === 'elapsed' && r.delay.ms < 0) ctx.addIssue({ code: 'custom', path: ['delay'], message: 'must not be negative' });
-  if (r.repeat && r.repeat.interval.kind === 'elapsed' && r.repeat.interval.ms < 1000) {
+  // A zero interval would send all repeats at the same moment.
+  const tooShort = (d: Duration) => (d.kind === 'elapsed' ? d.ms < 1000 : d.amount <= 0);
+  if (r.repeat && tooShort(r.repeat.interval)) {
     ctx.addIssue({ code: 'custom', path: ['repeat', 'interval'], message: 'must be at least 1 second' });
   }
+  if (r.dueReminders?.repeatOverdue && tooShort(r.dueReminders.repeatOverdue.interval)) {
+    ctx.addIssue({ code: 'custom', path: ['dueReminders', 'repeatOverdue', 'interval'], message: 'must be at least 1 second' });
+  }
+  r.dueReminders?.before.forEach((d, i) => {
+    // Offsets are counted back from the due date in elapsed time (the planner cannot count business time backwards).
+    if (d.kind !== 'elapsed') ctx.addIssue({ code: 'custom', path: ['dueReminders', 'before', i], message: 'must be an elapsed duration such as "1d" or "2h" (business durations are not supported here)' });
+  });
   r.escalation.forEach((l, i) => {
     if (l.afterReminders !== undefined && !r.repeat) {
       ctx.addIssue({ code: 'custom', path: ['escalation', i, 'afterReminders'], message: 'needs "repeat" on the rule (reminders to count)' });
+    } else if (l.afterReminders !== undefined && r.repeat && l.afterReminders > r.repeat.maxCount) {
+      ctx.addIssue({ code: 'custom', path: ['escalation', i, 'afterReminders'], message: `must be at most repeat.maxCount (${r.repeat.maxCount}): only that many reminders are sent` });
     }
   });
   const recipients = r.recipients;
