@@ -47,13 +47,19 @@ export function parseDuration(input: unknown): Duration {
   const b = BUSINESS.exec(s);
   if (b) return business(Number(b[1]), b[2].toLowerCase().startsWith('d') ? 'days' : 'hours');
   const m = SHORT.exec(s);
-  if (m) return { kind: 'elapsed', ms: Math.round(Number(m[1]) * UNIT_MS[unitKey(m[2])]) };
+  if (m) return finite(Math.round(Number(m[1]) * UNIT_MS[unitKey(m[2])]), s);
   const iso = ISO.exec(s);
   if (iso && s.length > 1 && s.toUpperCase() !== 'PT') {
     const [, w, d, h, mi, sec] = iso.map((x) => (x === undefined ? 0 : Number(x)));
-    return { kind: 'elapsed', ms: Math.round(w * UNIT_MS.w + d * UNIT_MS.d + h * UNIT_MS.h + mi * UNIT_MS.m + sec * UNIT_MS.s) };
+    return finite(Math.round(w * UNIT_MS.w + d * UNIT_MS.d + h * UNIT_MS.h + mi * UNIT_MS.m + sec * UNIT_MS.s), s);
   }
   throw new Error(`"${s}" is not a duration (use e.g. "PT90S", "90s", "5m", "2h", "3d" or "3 business days")`);
+}
+
+/** A run of digits can overflow to Infinity, which no timer can wait for. */
+function finite(ms: number, s: string): Duration {
+  if (!Number.isFinite(ms)) throw new Error(`"${s.length > 40 ? `${s.slice(0, 40)}…` : s}" is too long a duration`);
+  return { kind: 'elapsed', ms };
 }
 
 function business(amount: unknown, unit: 'days' | 'hours'): Duration {

@@ -12,7 +12,11 @@ export const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)) 
 
 /** Field values are data, never code: scalars only. */
 export const fieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
-export const fieldsSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'field names are letters, digits and _'), fieldValue);
+const FIELD_NAME = 'field names are letters, digits and _';
+// zod reports a bad record key as "Invalid key in record": say what a field name must be instead.
+export const fieldsSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, FIELD_NAME), fieldValue, {
+  error: (i) => (i.code === 'invalid_key' ? FIELD_NAME : undefined),
+});
 
 const base = {
   eventId: id('eventId'),

@@ -14,8 +14,10 @@ export type SmtpOutcome = 'temporary' | 'permanent';
  */
 export function classifySmtpError(err: unknown): SmtpOutcome {
   const e = err as { code?: string; responseCode?: number };
-  if (typeof e.responseCode === 'number') return e.responseCode >= 500 ? 'permanent' : 'temporary';
+  // Connection-level failures (auth rejected with 535, TLS, a 554 greeting, ...) say nothing about the
+  // recipient or the message, even when they carry a 5xx reply: retry them within SMTP_RETRY_FOR.
   if (e.code && TEMPORARY_CODES.has(e.code)) return 'temporary';
+  if (typeof e.responseCode === 'number') return e.responseCode >= 500 ? 'permanent' : 'temporary';
   if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return 'permanent';
   return 'temporary';
 }

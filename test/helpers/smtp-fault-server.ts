@@ -61,18 +61,27 @@ const smtpError = (code: number, message: string): Error & { responseCode: numbe
 export class SmtpFaultServer {
   readonly attempts: Attempt[] = [];
   readonly messages: ReceivedMessage[] = [];
+  /** AUTH attempts (only with a password). */
+  readonly logins: { username: string; ok: boolean }[] = [];
   private readonly scripts = new Map<string, Script>();
   /** The step chosen at RCPT TO, per session transaction, applied at the end of DATA. */
   private readonly pending = new Map<string, FaultStep>();
 
   private constructor(private readonly server: SMTPServer, readonly port: number) {}
 
-  static async start(): Promise<SmtpFaultServer> {
+  /** `password`: offer AUTH and refuse every login with another password (535 5.7.8). */
+  static async start(opts: { password?: string } = {}): Promise<SmtpFaultServer> {
     let self: SmtpFaultServer | undefined;
     const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
+      authOptional: opts.password === undefined,
+      allowInsecureAuth: true,
+      disabledCommands: opts.password === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'],
       logger: false,
+      onAuth: (auth, _session, callback) => {
+        self!.logins.push({ username: auth.username ?? '', ok: auth.password === opts.password });
+        if (auth.password === opts.password) return callback(null, { user: auth.username });
+        callback(smtpError(535, '5.7.8 Authentication credentials invalid'));
+      },
       onRcptTo: (address, session, callback) => self!.onRcptTo(address.address, session, callback),
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];

@@ -181,3 +181,29 @@ test('temporary failures for longer than SMTP_RETRY_FOR: the email is marked fai
     await short.stop();
   }
 });
+
+test('the relay refuses our login (535): retried like a connection failure, never blamed on the recipient', async () => {
+  const relay = await SmtpFaultServer.start({ password: 'right-password' });
+  const config = testConfig({ SMTP_URL: `smtp://docnotify:wrong-password@127.0.0.1:${relay.port}`, SMTP_RETRY_FOR: '3s' });
+  const w = await startTestWorker(config, stores);
+  const c = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, taskQueue: config.TASK_QUEUE });
+  try {
+    const admin = `${uid('admin')}@example.com`;
+    const { tenantId, to } = await tenantWithRule({ admin });
+    const documentId = await exported(c, tenantId);
+    const row = await ledgerRow(tenantId, documentId, true, 30_000);
+    expect(row).toMatchObject({ status: 'failed', reason: 'temporary SMTP failures for longer than 3s' });
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
+    expect(row.smtpResponse).toMatch(/535 5\.7\.8.*\(EAUTH\)/);
+    expect(relay.logins.length).toBeGreaterThanOrEqual(2);
+    expect(relay.messages).toHaveLength(0);
+    // the address did nothing wrong: not marked failing, no alert
+    expect(await stores.notifications.failingRecipients(tenantId)).toEqual([]);
+    expect(relay.deliveredTo(admin)).toHaveLength(0);
+    expect(fault.deliveredTo(admin)).toHaveLength(0);
+  } finally {
+    await c.close();
+    await w.stop();
+    await relay.close();
+  }
+});

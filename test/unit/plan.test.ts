@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type BusinessCalendar } from '../../src/domain/calendar';
+import { nextWorkingMoment, type BusinessCalendar } from '../../src/domain/calendar';
 import { applyEvent, awaitingAction, initialState, markFired, type DocState } from '../../src/domain/document';
 import { plan, type PlanContext, type PlannedNotification } from '../../src/domain/plan';
 import { ruleInputSchema, type Rule, type RuleInput } from '../../src/domain/rules';
@@ -743,6 +743,49 @@ describe('plan: properties over random rules and event sequences', () => {
         expect(copy).toEqual(s.state);
       });
     }), { numRuns: 60 });
+  });
+
+  it('(g) a reassignment notice is only sent for an assignment made after the first notice went out', () => {
+    // Random rule sets rarely hit this; focus on one resending rule and a stream of assignments.
+    const focused = fc.record({
+      delayMin: fc.integer({ min: 0, max: 120 }),
+      steps: fc.array(fc.tuple(fc.integer({ min: 0, max: 90 }).map((m) => m * MIN), fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom('alice', 'bob', 'carol@example.com').map((who): Step => ({ t: 'assign', who })) },
+        { weight: 1, arbitrary: fc.constantFrom<DocumentStatus>('pending_approval', 'on_hold').map((status): Step => ({ t: 'status', status })) },
+      )), { maxLength: 15 }),
+    }).map(({ delayMin, steps }): Scenario => ({
+      rules: [rule({ delay: `${delayMin}m`, resendOnReassignment: true, repeat: { interval: '1h', maxCount: 2 } }, 'r0')],
+      calendar: false,
+      steps: [[0, { t: 'status', status: 'pending_approval' }], ...steps],
+    }));
+    fc.assert(fc.property(fc.oneof(scenarioArb, focused), (sc) => {
+      const sim = run(sc, noPlanCheck);
+      for (const f of sim.fired.filter((x) => x.p.kind === 'reassignment')) {
+        const first = sim.fired.find((x) => x.p.kind === 'first' && x.p.ruleId === f.p.ruleId && x.p.transitionId === f.visit);
+        expect(first).toBeDefined();
+        expect(f.p.at).toBeGreaterThan(first!.at);
+      }
+    }), RUNS);
+  });
+
+  it('(h) with a calendar, a rule’s reminders are at working moments, at least one interval apart', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: 14 * 24 * 60 }), fc.integer({ min: 1, max: 36 * 60 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 600 }),
+      (startMin, intervalMin, maxCount, delayMin) => {
+        const t = T0 + startMin * MIN;
+        const s = initialState('default', DOC, 'invoice');
+        applyEvent(s, ev.status('s1', t, 'pending_approval'), t);
+        const r = rule({ delay: `${delayMin}m`, repeat: { interval: `${intervalMin}m`, maxCount } }, 'r');
+        const ats = plan(s, ctxOf([r], MON_FRI)).filter((p) => p.kind === 'reminder').map((p) => p.at);
+        expect(ats).toHaveLength(maxCount);
+        let prev = t + delayMin * MIN;
+        for (const at of ats) {
+          expect(at - prev).toBeGreaterThanOrEqual(intervalMin * MIN);
+          expect(nextWorkingMoment(at, MON_FRI)).toBe(at);
+          prev = at;
+        }
+      },
+    ), { numRuns: 300 });
   });
 
   it('(f) after a decision only the decision confirmation is planned for that visit', () => {

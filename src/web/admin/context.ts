@@ -1,0 +1,83 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { WebDeps } from '../server';
+import { COOKIES, type AdminAuth, type AdminSession } from './auth';
+import type { SafeHtml } from './html';
+
+/** A one-time message shown on the next page (after a redirect). */
+export interface Flash {
+  kind: 'ok' | 'error' | 'info';
+  text: string;
+}
+
+/** What every signed-in admin request knows. */
+export interface AdminCtx {
+  session: AdminSession;
+  /** The session's CSRF token (hidden `_csrf` field of every form). */
+  csrf: string;
+  /** The tenant the administrator works on (cookie; `default` when unset). */
+  tenant: string;
+  flash?: Flash;
+  /** The request's path and query, e.g. for "return to" links. */
+  url: string;
+}
+
+/** Shared by the admin routes. */
+export interface AdminEnv {
+  deps: WebDeps;
+  auth: AdminAuth;
+  /** The shipped email layout (previews). */
+  emailLayout: string;
+  /** Set the Secure attribute on cookies (PUBLIC_BASE_URL is https). */
+  secureCookies: boolean;
+}
+
+const contexts = new WeakMap<FastifyRequest, AdminCtx>();
+
+export function setCtx(req: FastifyRequest, c: AdminCtx): void {
+  contexts.set(req, c);
+}
+
+/** The signed-in context of a request (set by the session hook of the protected routes). */
+export function ctx(req: FastifyRequest): AdminCtx {
+  const c = contexts.get(req);
+  if (!c) throw new Error('admin route without a session context');
+  return c;
+}
+
+/** Options of every admin cookie: HttpOnly, SameSite=Lax, Path=/admin. */
+export function cookieOptions(env: AdminEnv, maxAgeSeconds?: number) {
+  return { path: '/admin', httpOnly: true, sameSite: 'lax' as const, secure: env.secureCookies, maxAge: maxAgeSeconds };
+}
+
+export function sendHtml(reply: FastifyReply, body: SafeHtml | string, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(String(body));
+}
+
+/** Post/redirect/get: 303 to `to`, with a flash message for the next page. */
+export function redirect(reply: FastifyReply, env: AdminEnv, to: string, flash?: Flash): FastifyReply {
+  if (flash) reply.setCookie(COOKIES.flash, env.auth.seal(JSON.stringify(flash)), cookieOptions(env, 120));
+  return reply.code(303).header('location', to).send();
+}
+
+/** Reads (and clears) the flash message of a request. */
+export function takeFlash(req: FastifyRequest, reply: FastifyReply, env: AdminEnv): Flash | undefined {
+  const sealed = req.cookies[COOKIES.flash];
+  if (!sealed) return undefined;
+  reply.clearCookie(COOKIES.flash, { path: '/admin' });
+  try {
+    const f = JSON.parse(env.auth.unseal(sealed) ?? 'null') as Flash | null;
+    return f && typeof f.text === 'string' && ['ok', 'error', 'info'].includes(f.kind) ? f : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A string form field (first value when repeated; '' when absent). */
+export function str(body: unknown, name: string): string {
+  const v = (body as Record<string, unknown> | undefined)?.[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' ? s : '';
+}
+
+/** A query parameter as a string ('' when absent). */
+export const q = (req: FastifyRequest, name: string): string => str(req.query, name).trim();
