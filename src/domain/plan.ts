@@ -104,7 +104,9 @@ export function plan(state: DocState, ctx: PlanContext): PlannedNotification[] {
       due.before.forEach((offset, i) => {
         if (offset.kind !== 'elapsed') return;
         const raw = dueAt - offset.ms;
-        if (raw < state.dueSetAt!) return; // already past when the due date was set: nothing stale is sent
+        // Already past when the due date was set, or before this visit began (the reminders wait for an open
+        // task): nothing stale is sent.
+        if (raw < Math.max(state.dueSetAt!, since)) return;
         const shifted = working(raw);
         add({ ...base, key: `${dueKey}:due_soon:${i + 1}`, at: shifted <= dueAt ? shifted : raw, kind: 'due_soon', seq: i + 1, transitionId: state.dueEventId!, template: 'due_soon', summary: `due-date reminder ${i + 1} of '${rule.name}'` });
       });
@@ -114,6 +116,7 @@ export function plan(state: DocState, ctx: PlanContext): PlannedNotification[] {
           let t = dueAt;
           for (let k = 1; k <= due.repeatOverdue.maxCount; k++) {
             t = working(addDuration(t, due.repeatOverdue.interval, cal, ctx.timeZone)); // no pile-up, as for reminders
+            if (t < since) continue; // past before this visit began: the overdue notice itself says it
             add({ ...base, key: `${dueKey}:overdue:${k}`, at: t, kind: 'overdue', seq: k, transitionId: state.dueEventId, template: 'overdue', summary: `overdue notice ${k + 1} of '${rule.name}'` });
           }
         }

@@ -428,6 +428,18 @@ describe('plan: due-date reminders', () => {
     ]);
   });
 
+  it('times that passed before the document started waiting are not sent late: one overdue notice, then the future repeats', () => {
+    const r = dueRule({ dueReminders: { before: ['3d', '1d'], overdue: true, repeatOverdue: { interval: '1d', maxCount: 3 } } });
+    const sim = new Sim(ctxOf([r]));
+    sim.event(T0, ev.status('s0', T0, 'processing'));
+    sim.event(T0, ev.due('d1', T0, T0 + 4 * DAY));
+    const entered = T0 + 5 * DAY + HOUR; // after due_soon 1 and 2, overdue:0 and overdue:1
+    sim.event(entered, ev.status('s1', entered, 'pending_approval'));
+    expect(sim.fired.map((f) => [f.p.key, f.at])).toEqual([['d1:r:overdue:0', entered], ['s1:r:first', entered]]); // overdue:0 is planned at dueAt: earliest first
+    sim.advanceTo(T0 + 30 * DAY);
+    expect(sim.fired.slice(2).map((f) => [f.p.key, f.at])).toEqual([['d1:r:overdue:2', T0 + 6 * DAY], ['d1:r:overdue:3', T0 + 7 * DAY]]);
+  });
+
   it('due-date reminders need an open task: none outside intervention statuses or after a decision', () => {
     const s = pendingState();
     applyEvent(s, ev.due('d1', T0 + HOUR, dueAt), T0 + HOUR);
@@ -786,6 +798,14 @@ describe('plan: properties over random rules and event sequences', () => {
         }
       },
     ), { numRuns: 300 });
+  });
+
+  it('(i) nothing is sent late (after its time) except the overdue notice and event notices held back by a decision', () => {
+    fc.assert(fc.property(scenarioArb, (sc) => {
+      const sim = run(sc, noPlanCheck);
+      const late = sim.fired.filter((f) => f.at > f.p.at && !(f.p.kind === 'overdue' && f.p.seq === 0) && f.p.kind !== 'event');
+      expect(late.map((f) => [f.p.key, iso(f.p.at), iso(f.at)])).toEqual([]);
+    }), RUNS);
   });
 
   it('(f) after a decision only the decision confirmation is planned for that visit', () => {

@@ -12,14 +12,15 @@ export type FieldErrors = Record<string, string[]>;
 
 export const fieldId = (name: string): string => `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
-/** The posted body as FormValues (drops `_csrf` and `_op`). */
+/** The posted body as FormValues (without `_csrf`; line ends of textareas normalized to `\n`). */
 export function formValues(body: unknown): FormValues {
   const out: FormValues = {};
   if (!body || typeof body !== 'object') return out;
+  const lf = (s: string) => s.replace(/\r\n?/g, '\n');
   for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
     if (k === '_csrf') continue;
-    if (typeof v === 'string') out[k] = v;
-    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string');
+    if (typeof v === 'string') out[k] = lf(v);
+    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string').map(lf);
   }
   return out;
 }
@@ -148,7 +149,8 @@ ${hintText(id, o.hint)}
 <textarea${attrs({
     id, name: o.name, rows: o.rows ?? 3, required: o.required, placeholder: o.placeholder, class: o.code ? 'code' : undefined, spellcheck: o.code || o.spellcheck === false ? 'false' : undefined,
     'aria-invalid': errs?.length ? 'true' : undefined, 'aria-describedby': describedBy(id, o.hint, errs), autofocus: o.autofocus,
-  })}>${value}</textarea>
+  })}>
+${value}</textarea>
 ${errorText(id, errs)}`);
 }
 
