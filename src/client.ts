@@ -54,18 +54,19 @@ export class DocnotifyClient {
     if (!input || typeof input !== 'object') throw new ValidationError('invalid event: (input): must be an object');
     const event = parseEvent({ ...input, eventId: input.eventId ?? randomUUID(), occurredAt: input.occurredAt ?? new Date().toISOString() });
     const workflowId = workflowIdFor(event.tenantId, event.documentId);
+    const documentType = event.documentType ?? 'invoice';
     const handle = await this.temporal.workflow.signalWithStart('documentWorkflow', {
       workflowId,
       taskQueue: this.taskQueue,
-      args: [{ tenantId: event.tenantId, documentId: event.documentId, documentType: event.documentType }],
+      args: [{ tenantId: event.tenantId, documentId: event.documentId, documentType }],
       signal: documentEventSignal,
       signalArgs: [event],
       typedSearchAttributes: [
         { key: SA.DocumentId, value: event.documentId },
         { key: SA.TenantId, value: event.tenantId },
-        { key: SA.DocumentType, value: event.documentType },
+        { key: SA.DocumentType, value: documentType },
       ],
-      staticSummary: `${event.documentType} ${event.documentId} (${event.tenantId})`,
+      staticSummary: `${documentType} ${event.documentId} (${event.tenantId})`,
     });
     return { workflowId, runId: handle.signaledRunId, eventId: event.eventId };
   }

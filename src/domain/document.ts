@@ -2,7 +2,7 @@ import { documentEventSchema, describeIssues, type DocumentEvent, type FieldValu
 import { isIntervention, isTerminal, type DocumentStatus } from './status';
 
 /** Bounds that keep a long-lived document's state (and so its history payloads) small. */
-export const LIMITS = { seenEventIds: 1000, history: 100, emails: 100, fired: 1000, eventTriggers: 20 } as const;
+export const LIMITS = { seenEventIds: 1000, history: 100, emails: 100, fired: 1000, eventTriggers: 20, decisions: 20 } as const;
 
 export type Aspect = 'status' | 'assignee' | 'fields' | 'due' | 'comment';
 
@@ -74,6 +74,8 @@ export interface DocState {
   /** Snooze shift (ms) of reminders and escalations in this status visit. */
   snoozeMs: number;
   task?: OpenTask;
+  /** Decisions whose confirmation and webhook may still be pending (kept after the task closes). */
+  decisions: { taskId: string; decision: TaskDecision }[];
   escalationLevel: number;
   history: HistoryEntry[];
   emails: EmailRecord[];
@@ -84,7 +86,7 @@ export interface DocState {
 export function initialState(tenantId: string, documentId: string, documentType = 'invoice'): DocState {
   return {
     tenantId, documentId, documentType, fields: {}, lastApplied: {}, seenEventIds: [], eventTriggers: [], fired: [],
-    snoozeMs: 0, escalationLevel: 0, history: [], emails: [], emailCount: 0, deleted: false,
+    snoozeMs: 0, decisions: [], escalationLevel: 0, history: [], emails: [], emailCount: 0, deleted: false,
   };
 }
 
@@ -198,6 +200,13 @@ export function awaitingAction(state: DocState): boolean {
 
 export function markFired(state: DocState, key: string): void {
   if (!state.fired.includes(key)) pushBounded(state.fired, key, LIMITS.fired);
+}
+
+/** Records the decision of the open task; its confirmation and webhook are planned from `decisions`. */
+export function decide(state: DocState, decision: TaskDecision): void {
+  if (!state.task) return;
+  state.task.decision = decision;
+  pushBounded(state.decisions, { taskId: state.task.id, decision }, LIMITS.decisions);
 }
 
 export function recordEmail(state: DocState, email: EmailRecord): void {

@@ -23,7 +23,8 @@ const base = {
   occurredAt: isoInstant,
   tenantId: id('tenantId').default('default'),
   documentId: id('documentId'),
-  documentType: z.string().trim().min(1).max(100).default('invoice'),
+  /** Absent = the document keeps its type (a new document is an `invoice`). */
+  documentType: z.string().trim().min(1).max(100).optional(),
 };
 
 export const statusSchema = z.enum(STATUSES, { error: (i) => `unknown status "${String(i.input)}" (expected one of ${STATUSES.join(', ')})` });

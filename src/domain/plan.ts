@@ -47,8 +47,9 @@ export function plan(state: DocState, ctx: PlanContext): PlannedNotification[] {
   const rules = ctx.rules.filter((r) => r.active && r.tenantId === state.tenantId && appliesToType(r, state.documentType));
   const terminal = isTerminal(state.status);
   const decision = state.task?.decision;
-  if (state.task && decision) {
-    add({ key: `${state.task.id}:decision`, at: decision.at, ruleId: '', ruleVersion: 0, kind: 'decision', seq: 0, transitionId: state.task.id, template: 'decision_confirmation', summary: `confirmation of ${decision.action} by ${decision.actor}` });
+  // Kept in `decisions`, so a status change arriving before the confirmation went out loses nothing.
+  for (const d of state.decisions ?? []) {
+    add({ key: `${d.taskId}:decision`, at: d.decision.at, ruleId: '', ruleVersion: 0, kind: 'decision', seq: 0, transitionId: d.taskId, template: 'decision_confirmation', summary: `confirmation of ${d.decision.action} by ${d.decision.actor}` });
   }
 
   for (const rule of rules) {

@@ -29,7 +29,7 @@ import type { WebDeps } from './server';
 
 /** Options of {@link actionRoutes}; the defaults suit production. */
 export interface ActionRoutesOptions {
-  /** Requests per link. @default 10 in a burst, then 1 every 6 s */
+  /** Requests per link. @default 20 in a burst, then 1 every 3 s */
   perLink?: BucketOptions;
   /** Requests per client address (IPv6: per /64). @default 40 in a burst, then 1 per second */
   perAddress?: BucketOptions;
@@ -44,7 +44,7 @@ type SnoozeChoice = (typeof SNOOZE_CHOICES)[number];
 /** Longest rejection reason accepted (the same bound as an event's `reason`). */
 export const MAX_REASON_LENGTH = 2000;
 
-const DEFAULT_PER_LINK: BucketOptions = { capacity: 10, refillPerSecond: 1 / 6 };
+const DEFAULT_PER_LINK: BucketOptions = { capacity: 20, refillPerSecond: 1 / 3 };
 const DEFAULT_PER_ADDRESS: BucketOptions = { capacity: 40, refillPerSecond: 1 };
 
 /** Registers the action pages with the default options (pass as a `plugins` entry of `buildServer`). */
@@ -114,6 +114,7 @@ interface Words {
   reasonLabel: string;
   reasonRequired: string;
   snoozeLabel: string;
+  snoozeRequired: string;
   snoozeChoices: Record<SnoozeChoice, string>;
   done: Record<Decidable | 'snooze', { title: string; text: string }>;
   confirmationMail: string;
@@ -142,6 +143,7 @@ const WORDS: Record<Locale, Words> = {
     reasonLabel: 'Reason for rejecting (required)',
     reasonRequired: 'Please give a reason for rejecting.',
     snoozeLabel: 'Postpone the reminders by',
+    snoozeRequired: 'Please choose one of the durations offered.',
     snoozeChoices: { '1h': '1 hour', '4h': '4 hours', '1d': '1 day', '3d': '3 days' },
     done: {
       approve: { title: 'Approved', text: '{document} was approved by {actor} on {at}.' },
@@ -189,6 +191,7 @@ const WORDS: Record<Locale, Words> = {
     reasonLabel: 'Motivo del rechazo (obligatorio)',
     reasonRequired: 'Indique el motivo del rechazo.',
     snoozeLabel: 'Posponer los recordatorios',
+    snoozeRequired: 'Elija una de las duraciones ofrecidas.',
     snoozeChoices: { '1h': '1 hora', '4h': '4 horas', '1d': '1 día', '3d': '3 días' },
     done: {
       approve: { title: 'Aprobado', text: '{document} fue aprobado por {actor} el {at}.' },
@@ -236,6 +239,7 @@ const WORDS: Record<Locale, Words> = {
     reasonLabel: 'Grund der Ablehnung (Pflichtfeld)',
     reasonRequired: 'Bitte geben Sie einen Grund für die Ablehnung an.',
     snoozeLabel: 'Erinnerungen zurückstellen um',
+    snoozeRequired: 'Bitte wählen Sie eine der angebotenen Zeiten.',
     snoozeChoices: { '1h': '1 Stunde', '4h': '4 Stunden', '1d': '1 Tag', '3d': '3 Tage' },
     done: {
       approve: { title: 'Genehmigt', text: '{document} wurde von {actor} am {at} genehmigt.' },
@@ -569,7 +573,7 @@ ${fields}
       const reason = body.reason?.trim() ?? '';
       const duration = SNOOZE_CHOICES.find((d) => d === body.duration);
       const inputError = action === 'reject' && (reason === '' || reason.length > MAX_REASON_LENGTH) ? t.reasonRequired
-        : action === 'snooze' && !duration ? t.snoozeLabel : undefined;
+        : action === 'snooze' && !duration ? t.snoozeRequired : undefined;
       if (inputError) {
         const [view, zone] = await Promise.all([state(c), zoneOf(c)]);
         const words = t.confirm[action];

@@ -3,7 +3,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { parseDuration } from '../domain/duration';
-import { applyEvent, awaitingAction, initialState, markFired, record, recordEmail, type DocState } from '../domain/document';
+import { applyEvent, awaitingAction, decide, initialState, markFired, record, recordEmail, type DocState } from '../domain/document';
 import { plan, type PlanContext, type PlannedNotification } from '../domain/plan';
 import { isTerminal } from '../domain/status';
 import { emailTaskQueue } from '../domain/queues';
@@ -30,6 +30,7 @@ const emailActivities = (taskQueue: string) =>
  */
 export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ status?: string; emails: number }> {
   const state: DocState = input.state ?? initialState(input.tenantId, input.documentId, input.documentType);
+  state.decisions ??= []; // states carried from before `decisions` existed
   const { sendEmail } = emailActivities(emailTaskQueue(workflowInfo().taskQueue));
   let ctx: PlanContext | undefined;
   let contextStale = true;
@@ -51,7 +52,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
   setHandler(resolveTaskUpdate, (req: ResolveTaskInput) => {
     const task = state.task!;
     const at = Date.now();
-    task.decision = { action: req.action, actor: req.actor, at, reason: req.reason, via: req.via ?? 'link' };
+    decide(state, { action: req.action, actor: req.actor, at, reason: req.reason, via: req.via ?? 'link' });
     record(state, { at, kind: 'decision', text: `${req.action} by ${req.actor}${req.reason ? `: ${req.reason}` : ''}` });
     changed = true; // the loop sends the confirmation and the webhook (planned as a 'decision' notification)
     return { taskId: task.id, action: req.action, actor: req.actor, at: new Date(at).toISOString() };
@@ -106,7 +107,8 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
 
   async function fire(p: PlannedNotification): Promise<void> {
     markFired(state, p.key);
-    const prepared = await prepareNotification({ planned: p, snapshot: snapshotOf(state) });
+    const snapshot = p.kind === 'decision' ? decisionSnapshot(state, p.transitionId) : snapshotOf(state);
+    const prepared = await prepareNotification({ planned: p, snapshot });
     if (prepared.skipped) {
       record(state, { at: Date.now(), kind: 'info', text: `${p.summary} skipped: ${prepared.skipped}` });
       return;
@@ -120,13 +122,20 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
         record(state, { at: Date.now(), kind: 'info', text: `reassigned to ${prepared.reassignTo} by escalation` });
       }
     }
-    if (p.kind === 'decision') await deliverDecision({ snapshot: snapshotOf(state), key: p.key });
+    if (p.kind === 'decision') await deliverDecision({ snapshot, key: p.key });
     const results = await Promise.all(prepared.emails.map((job) => sendEmail(job)));
     for (const r of results) {
       recordEmail(state, { key: r.ledgerKey, kind: p.kind, to: r.to, status: r.status, at: Date.now(), messageId: r.messageId, detail: r.detail });
       if (state.task && r.status === 'sent' && !state.task.recipients.includes(r.to) && r.linked) state.task.recipients.push(r.to);
     }
   }
+}
+
+/** The document as it was decided: the decision of `taskId`, even if the status moved on since. */
+function decisionSnapshot(state: DocState, taskId: string) {
+  const d = state.decisions.find((x) => x.taskId === taskId)?.decision;
+  const s = snapshotOf(state);
+  return d ? { ...s, task: { id: taskId, version: s.task?.id === taskId ? s.task.version : 0 }, decision: { action: d.action, actor: d.actor, at: new Date(d.at).toISOString(), reason: d.reason } } : s;
 }
 
 /** Shared by the Update validators: throws (rejecting the Update) for a stale, decided or expired task. */
@@ -138,7 +147,9 @@ function validateTask(state: DocState, taskId: string, taskVersion: number | und
   }
   if (taskVersion !== undefined && taskVersion !== task.version) throw ApplicationFailure.nonRetryable('this task was reassigned: the link is no longer valid', 'Reassigned');
   if (expiresAt !== undefined && expiresAt <= Date.now()) throw ApplicationFailure.nonRetryable('this link has expired', 'Expired');
-  if (task.recipients.length > 0 && !task.recipients.includes(actor) && actor !== state.assignee) {
+  // Links carry the recipient's address in lower case; the task records it as the directory spells it.
+  const who = actor.toLowerCase();
+  if (task.recipients.length > 0 && !task.recipients.some((r) => r.toLowerCase() === who) && who !== state.assignee?.toLowerCase()) {
     throw ApplicationFailure.nonRetryable(`${actor} is not a recipient of this task`, 'WrongRecipient');
   }
   if (!awaitingAction(state)) throw ApplicationFailure.nonRetryable('nothing is awaiting action', 'StaleTask');

@@ -71,22 +71,22 @@ export class SmtpFaultServer {
 
   /** `password`: offer AUTH and refuse every login with another password (535 5.7.8). */
   static async start(opts: { password?: string } = {}): Promise<SmtpFaultServer> {
-    let self: SmtpFaultServer | undefined;
+    const ref: { self?: SmtpFaultServer } = {}; // the handlers run only after start() returned
     const server = new SMTPServer({
       authOptional: opts.password === undefined,
       allowInsecureAuth: true,
       disabledCommands: opts.password === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'],
       logger: false,
       onAuth: (auth, _session, callback) => {
-        self!.logins.push({ username: auth.username ?? '', ok: auth.password === opts.password });
+        ref.self!.logins.push({ username: auth.username ?? '', ok: auth.password === opts.password });
         if (auth.password === opts.password) return callback(null, { user: auth.username });
         callback(smtpError(535, '5.7.8 Authentication credentials invalid'));
       },
-      onRcptTo: (address, session, callback) => self!.onRcptTo(address.address, session, callback),
+      onRcptTo: (address, session, callback) => ref.self!.onRcptTo(address.address, session, callback),
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => void self!.onData(Buffer.concat(chunks), session, callback));
+        stream.on('end', () => ref.self!.onData(Buffer.concat(chunks), session, callback).catch((e: Error) => callback(e)));
       },
     });
     server.on('error', () => undefined); // a client that goes away mid-session is part of the game
@@ -94,8 +94,8 @@ export class SmtpFaultServer {
       server.server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    self = new SmtpFaultServer(server, (server.server.address() as AddressInfo).port);
-    return self;
+    ref.self = new SmtpFaultServer(server, (server.server.address() as AddressInfo).port);
+    return ref.self;
   }
 
   get url(): string {

@@ -99,7 +99,7 @@ test(`${DOCUMENTS} documents × ${RECIPIENTS} emails, worker SIGKILLed mid-strea
       return rows.length === TOTAL;
     }, `${TOTAL} ledger rows sent`, 240_000, 500);
   } catch (e) {
-    throw new Error(`${(e as Error).message}\n--- second worker output ---\n${second.output()}`);
+    throw new Error(`${(e as Error).message}\n--- second worker output ---\n${second.output()}`, { cause: e });
   }
   await sleep(1000); // let Mailpit store the last message
   const tDone = Date.now();
@@ -113,7 +113,7 @@ test(`${DOCUMENTS} documents × ${RECIPIENTS} emails, worker SIGKILLed mid-strea
 
   console.log([
     `crash test: ${TOTAL} emails (${DOCUMENTS} documents × ${RECIPIENTS}), rate ${config.SMTP_RATE_PER_SECOND}/s`,
-    `  at the kill (${((tKilled - tStarted) / 1000).toFixed(1)} s after the first worker was ready): ${mailpitAtKill} at Mailpit, ledger ${sentAtKill} sent / ${sendingAtKill.size} sending`,
+    `  when killed (${((tKilled - tStarted) / 1000).toFixed(1)} s after the first worker was ready): ${mailpitAtKill} at Mailpit, ledger ${sentAtKill} sent / ${sendingAtKill.size} sending`,
     `  after the second worker: ${mails.length} messages at Mailpit, ${byId.size} distinct Message-IDs, ${duplicates} duplicate(s)${duplicated.length ? ` (${duplicated.join(', ')})` : ''}`,
     `  ledger: ${rows.filter((r) => r.status === 'sent').length} sent, attempts > 1 on ${rows.filter((r) => r.attempts > 1).length} row(s)`,
     `  total ${((tDone - t0) / 1000).toFixed(1)} s (kill → all sent ${((tDone - tKilled) / 1000).toFixed(1)} s)`,

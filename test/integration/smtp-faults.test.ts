@@ -192,7 +192,7 @@ test('the relay refuses our login (535): retried like a connection failure, neve
     const { tenantId, to } = await tenantWithRule({ admin });
     const documentId = await exported(c, tenantId);
     const row = await ledgerRow(tenantId, documentId, true, 30_000);
-    expect(row).toMatchObject({ status: 'failed', reason: 'temporary SMTP failures for longer than 3s' });
+    expect(row).toMatchObject({ status: 'failed', recipient: to, reason: 'temporary SMTP failures for longer than 3s' });
     expect(row.attempts).toBeGreaterThanOrEqual(2);
     expect(row.smtpResponse).toMatch(/535 5\.7\.8.*\(EAUTH\)/);
     expect(relay.logins.length).toBeGreaterThanOrEqual(2);

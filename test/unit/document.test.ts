@@ -31,7 +31,7 @@ describe('initialState', () => {
   it('starts empty', () => {
     expect(initialState('acme', 'd9')).toEqual({
       tenantId: 'acme', documentId: 'd9', documentType: 'invoice', fields: {}, lastApplied: {}, seenEventIds: [], eventTriggers: [], fired: [],
-      snoozeMs: 0, escalationLevel: 0, history: [], emails: [], emailCount: 0, deleted: false,
+      snoozeMs: 0, decisions: [], escalationLevel: 0, history: [], emails: [], emailCount: 0, deleted: false,
     });
   });
 });

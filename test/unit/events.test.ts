@@ -15,8 +15,8 @@ function refused(input: unknown): ValidationError {
 }
 
 describe('parseEvent: accepted events', () => {
-  it('normalizes occurredAt to UTC and fills tenant and type defaults', () => {
-    expect(parseEvent(good)).toEqual({ ...good, occurredAt: '2026-11-29T09:00:00.000Z', tenantId: 'default', documentType: 'invoice' });
+  it('normalizes occurredAt to UTC, fills the tenant and leaves an absent type absent', () => {
+    expect(parseEvent(good)).toEqual({ ...good, occurredAt: '2026-11-29T09:00:00.000Z', tenantId: 'default' });
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebDeps } from '../server';
 import { COOKIES, type AdminAuth, type AdminSession } from './auth';
+import { deleteCookie, readCookie, writeCookie, type CookieOptions } from './cookies';
 import type { SafeHtml } from './html';
 
 /** A one-time message shown on the next page (after a redirect). */
@@ -45,9 +46,17 @@ export function ctx(req: FastifyRequest): AdminCtx {
 }
 
 /** Options of every admin cookie: HttpOnly, SameSite=Lax, Path=/admin. */
-export function cookieOptions(env: AdminEnv, maxAgeSeconds?: number) {
-  return { path: '/admin', httpOnly: true, sameSite: 'lax' as const, secure: env.secureCookies, maxAge: maxAgeSeconds };
+export function cookieOptions(env: AdminEnv, maxAgeSeconds?: number): CookieOptions {
+  return { path: '/admin', httpOnly: true, sameSite: 'Lax', secure: env.secureCookies, maxAge: maxAgeSeconds };
 }
+
+/** Sets an admin cookie (see {@link cookieOptions}); `maxAgeSeconds` 0 deletes it. */
+export function setAdminCookie(reply: FastifyReply, env: AdminEnv, name: string, value: string, maxAgeSeconds?: number): void {
+  if (maxAgeSeconds === 0) deleteCookie(reply, name, cookieOptions(env));
+  else writeCookie(reply, name, value, cookieOptions(env, maxAgeSeconds));
+}
+
+export { readCookie };
 
 export function sendHtml(reply: FastifyReply, body: SafeHtml | string, status = 200): FastifyReply {
   return reply.code(status).type('text/html; charset=utf-8').send(String(body));
@@ -55,15 +64,15 @@ export function sendHtml(reply: FastifyReply, body: SafeHtml | string, status = 
 
 /** Post/redirect/get: 303 to `to`, with a flash message for the next page. */
 export function redirect(reply: FastifyReply, env: AdminEnv, to: string, flash?: Flash): FastifyReply {
-  if (flash) reply.setCookie(COOKIES.flash, env.auth.seal(JSON.stringify(flash)), cookieOptions(env, 120));
+  if (flash) setAdminCookie(reply, env, COOKIES.flash, env.auth.seal(JSON.stringify(flash)), 120);
   return reply.code(303).header('location', to).send();
 }
 
 /** Reads (and clears) the flash message of a request. */
 export function takeFlash(req: FastifyRequest, reply: FastifyReply, env: AdminEnv): Flash | undefined {
-  const sealed = req.cookies[COOKIES.flash];
+  const sealed = readCookie(req, COOKIES.flash);
   if (!sealed) return undefined;
-  reply.clearCookie(COOKIES.flash, { path: '/admin' });
+  setAdminCookie(reply, env, COOKIES.flash, '', 0);
   try {
     const f = JSON.parse(env.auth.unseal(sealed) ?? 'null') as Flash | null;
     return f && typeof f.text === 'string' && ['ok', 'error', 'info'].includes(f.kind) ? f : undefined;

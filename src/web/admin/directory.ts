@@ -14,6 +14,8 @@ const GROUP_LABELS: Record<string, string> = { id: 'Group id', name: 'Name', mem
 
 const enc = encodeURIComponent;
 
+type SaveResult = { ok: true; id: string } | { ok: false; errors: FieldErrors; values: FormValues };
+
 /** Deleting something already gone is fine (a second click, another administrator). */
 const ignoreNotFound = (e: unknown): void => {
   if (!(e instanceof NotFoundError)) throw e;
@@ -139,22 +141,22 @@ ${groups.length ? table('Groups', ['Id', 'Name', 'Members', 'Actions'], groupRow
     if (!u) return redirect(reply, env, '/admin/directory', { kind: 'error', text: `User “${req.params.id}” not found.` });
     return sendHtml(reply, await userForm(c, { existing: u, values: userValues(u), errors: {} }));
   });
-  const saveUser = async (c: AdminCtx, body: unknown, existing: DirectoryUser | undefined) => {
+  const saveUser = async (c: AdminCtx, body: unknown, existing: DirectoryUser | undefined): Promise<SaveResult> => {
     const values = formValues(body);
     const id = existing?.id ?? val(values, 'id');
-    if (!existing && id && (await stores.directory.getUser(c.tenant, id))) return { errors: { id: [`a user “${id}” already exists`] }, values };
+    if (!existing && id && (await stores.directory.getUser(c.tenant, id))) return { ok: false, errors: { id: [`a user “${id}” already exists`] }, values };
     try {
       await stores.directory.putUser(c.tenant, userInput(values, id));
-      return { id };
+      return { ok: true, id };
     } catch (e) {
-      if (e instanceof ValidationError) return { errors: issuesOf(e, USER_LABELS), values };
+      if (e instanceof ValidationError) return { ok: false, errors: issuesOf(e, USER_LABELS), values };
       throw e;
     }
   };
   app.post('/directory/users', async (req, reply) => {
     const c = ctx(req);
     const r = await saveUser(c, req.body, undefined);
-    if ('errors' in r) return sendHtml(reply, await userForm(c, { values: r.values, errors: r.errors }), 400);
+    if (!r.ok) return sendHtml(reply, await userForm(c, { values: r.values, errors: r.errors }), 400);
     return redirect(reply, env, '/admin/directory', { kind: 'ok', text: `User “${r.id}” created.` });
   });
   app.post<{ Params: { id: string } }>('/directory/users/:id', async (req, reply) => {
@@ -162,7 +164,7 @@ ${groups.length ? table('Groups', ['Id', 'Name', 'Members', 'Actions'], groupRow
     const existing = await stores.directory.getUser(c.tenant, req.params.id);
     if (!existing) return redirect(reply, env, '/admin/directory', { kind: 'error', text: `User “${req.params.id}” not found.` });
     const r = await saveUser(c, req.body, existing);
-    if ('errors' in r) return sendHtml(reply, await userForm(c, { existing, values: { ...r.values, id: existing.id }, errors: r.errors }), 400);
+    if (!r.ok) return sendHtml(reply, await userForm(c, { existing, values: { ...r.values, id: existing.id }, errors: r.errors }), 400);
     return redirect(reply, env, '/admin/directory', { kind: 'ok', text: `User “${r.id}” saved.` });
   });
   app.get<{ Params: { id: string } }>('/directory/users/:id/delete', async (req, reply) => sendHtml(reply, confirmPage(ctx(req), 'user', req.params.id)));
@@ -180,22 +182,22 @@ ${groups.length ? table('Groups', ['Id', 'Name', 'Members', 'Actions'], groupRow
     if (!g) return redirect(reply, env, '/admin/directory', { kind: 'error', text: `Group “${req.params.id}” not found.` });
     return sendHtml(reply, groupForm(c, { existing: g, values: groupValues(g), errors: {} }));
   });
-  const saveGroup = async (c: AdminCtx, body: unknown, existing: DirectoryGroup | undefined) => {
+  const saveGroup = async (c: AdminCtx, body: unknown, existing: DirectoryGroup | undefined): Promise<SaveResult> => {
     const values = formValues(body);
     const id = existing?.id ?? val(values, 'id');
-    if (!existing && id && (await stores.directory.listGroups(c.tenant)).some((g) => g.id === id)) return { errors: { id: [`a group “${id}” already exists`] }, values };
+    if (!existing && id && (await stores.directory.listGroups(c.tenant)).some((g) => g.id === id)) return { ok: false, errors: { id: [`a group “${id}” already exists`] }, values };
     try {
       await stores.directory.putGroup(c.tenant, { id, name: val(values, 'name') || undefined, members: splitList(val(values, 'members')) });
-      return { id };
+      return { ok: true, id };
     } catch (e) {
-      if (e instanceof ValidationError) return { errors: issuesOf(e, GROUP_LABELS), values };
+      if (e instanceof ValidationError) return { ok: false, errors: issuesOf(e, GROUP_LABELS), values };
       throw e;
     }
   };
   app.post('/directory/groups', async (req, reply) => {
     const c = ctx(req);
     const r = await saveGroup(c, req.body, undefined);
-    if ('errors' in r) return sendHtml(reply, groupForm(c, { values: r.values, errors: r.errors }), 400);
+    if (!r.ok) return sendHtml(reply, groupForm(c, { values: r.values, errors: r.errors }), 400);
     return redirect(reply, env, '/admin/directory', { kind: 'ok', text: `Group “${r.id}” created.` });
   });
   app.post<{ Params: { id: string } }>('/directory/groups/:id', async (req, reply) => {
@@ -203,7 +205,7 @@ ${groups.length ? table('Groups', ['Id', 'Name', 'Members', 'Actions'], groupRow
     const existing = (await stores.directory.listGroups(c.tenant)).find((x) => x.id === req.params.id);
     if (!existing) return redirect(reply, env, '/admin/directory', { kind: 'error', text: `Group “${req.params.id}” not found.` });
     const r = await saveGroup(c, req.body, existing);
-    if ('errors' in r) return sendHtml(reply, groupForm(c, { existing, values: { ...r.values, id: existing.id }, errors: r.errors }), 400);
+    if (!r.ok) return sendHtml(reply, groupForm(c, { existing, values: { ...r.values, id: existing.id }, errors: r.errors }), 400);
     return redirect(reply, env, '/admin/directory', { kind: 'ok', text: `Group “${r.id}” saved.` });
   });
   app.get<{ Params: { id: string } }>('/directory/groups/:id/delete', async (req, reply) => sendHtml(reply, confirmPage(ctx(req), 'group', req.params.id)));

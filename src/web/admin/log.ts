@@ -4,7 +4,7 @@ import type { Rule } from '../../domain/rules';
 import { NotFoundError } from '../../errors';
 import type { LogFilter, NotificationRow } from '../../store/notifications';
 import { ctx, q, sendHtml, type AdminCtx, type AdminEnv } from './context';
-import { attrs, html, query, type SafeHtml } from './html';
+import { attrs, html, query, type SafeHtml, type Slot } from './html';
 import { badge, emptyState, page, relative, statusTone, table, time } from './layout';
 import { triggerLabel } from './rules';
 
@@ -101,7 +101,7 @@ export function registerLog(app: FastifyInstance, env: AdminEnv): void {
     const c = ctx(req);
     const row = await stores.notifications.get(q(req, 'key'));
     if (!row) throw new NotFoundError('That email is not in the notification log.');
-    const meta: [string, SafeHtml | string][] = [
+    const meta: [string, Slot][] = [
       ['Document', docLink(c, row)], ['Recipient', row.recipient], ['Kind', kindLabel(row.kind, row.seq)],
       ['Rule', row.ruleId ? html`<a href="/admin/rules/${encodeURIComponent(row.ruleId)}/log">${row.ruleName ?? row.ruleId}</a>` : '—'],
       ['Status', html`${badge(row.status, statusTone(row.status))}${row.reason ? ` ${row.reason}` : ''}`],

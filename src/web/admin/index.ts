@@ -1,0 +1,173 @@
+/**
+ * `/admin`: the administrators' web page — server-rendered HTML, no build step. Sign-in with
+ * ADMIN_CREDENTIALS, then rules, templates, directory, notification log and document timelines.
+ *
+ * Without a session every page redirects to the sign-in page (GET/HEAD) and every form is refused
+ * with 403 (POST). Every form carries the session's CSRF token; a POST without it is refused too.
+ * See docs/admin.md.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NotFoundError, ValidationError } from '../../errors';
+import { loadLayout } from '../../email/defaults';
+import type { WebDeps } from '../server';
+import { ADMIN_CSS, ADMIN_JS } from './assets';
+import { AdminAuth, COOKIES, PRE_TTL_MS, safeNext, SESSION_TTL_MS, SignInThrottle } from './auth';
+import { ctx, readCookie, redirect, sendHtml, setAdminCookie, setCtx, str, takeFlash, type AdminEnv } from './context';
+import { registerDirectory } from './directory';
+import { registerDocuments } from './documents';
+import { html } from './html';
+import { barePage, page } from './layout';
+import { registerLog } from './log';
+import { registerRules } from './rules';
+import { registerTemplates } from './templates';
+
+const TENANT = /^[^\s/?#]{1,200}$/;
+
+/**
+ * Content-Security-Policy of admin pages: only our own script and stylesheet. Inline styles are allowed
+ * because rendered emails (shown in sandboxed `srcdoc` iframes, which inherit this policy) use them.
+ */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function securityHeaders(reply: FastifyReply): void {
+  reply.header('content-security-policy', CSP);
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('referrer-policy', 'same-origin');
+  reply.header('cache-control', 'no-store');
+}
+
+function signInPage(o: { token?: string; next: string; error?: string; user?: string; configured: boolean }): string {
+  const body = !o.configured
+    ? html`<div class="signin"><p class="brand"><span class="brand-mark" aria-hidden="true">dn</span> docnotify <span class="brand-sub">admin</span></p>
+<h1>Sign-in is not configured</h1><p>Set <code>ADMIN_CREDENTIALS</code> to <code>user:password</code> (a password of at least 8 characters) and restart the server.</p></div>`
+    : html`<form class="signin" method="post" action="/admin/sign-in" novalidate>
+<p class="brand"><span class="brand-mark" aria-hidden="true">dn</span> docnotify <span class="brand-sub">admin</span></p>
+<h1>Sign in</h1>
+<p class="muted">Notification rules, templates, directory and logs.</p>
+${o.error ? html`<div class="flash flash-error" role="alert" id="signin-error">${o.error}</div>` : ''}
+<input type="hidden" name="_csrf" value="${o.token ?? ''}">
+<input type="hidden" name="next" value="${o.next}">
+<div class="field"><label for="user">User</label><input id="user" name="user" autocomplete="username" value="${o.user ?? ''}" required autofocus spellcheck="false"${o.error ? html` aria-describedby="signin-error"` : ''}></div>
+<div class="field"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
+<button class="btn btn-primary" type="submit">Sign in</button>
+</form>`;
+  return String(barePage('Sign in', body));
+}
+
+function errorPage(status: number, title: string, text: string): string {
+  return String(barePage(title, html`<div class="signin"><p class="brand"><span class="brand-mark" aria-hidden="true">dn</span> docnotify <span class="brand-sub">admin</span></p><h1>${title}</h1><p>${text}</p><p><a href="/admin">Go to the admin page</a></p></div>`));
+}
+
+/**
+ * Registers `/admin` on the server (pass it in `WebDeps.plugins`). Needs ADMIN_CREDENTIALS; without it the
+ * sign-in page says so and nothing else is reachable.
+ */
+export async function registerAdmin(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const auth = new AdminAuth(deps.config);
+  const env: AdminEnv = { deps, auth, emailLayout: loadLayout(), secureCookies: deps.config.PUBLIC_BASE_URL.startsWith('https:') };
+  const throttle = new SignInThrottle();
+
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', async (_req, reply) => securityHeaders(reply));
+
+    admin.setErrorHandler((err, req, reply) => {
+      if (err instanceof NotFoundError) return sendHtml(reply, errorPage(404, 'Not found', err.message), 404);
+      if (err instanceof ValidationError) return sendHtml(reply, errorPage(400, 'Invalid request', err.message), 400);
+      const e = err as { statusCode?: number; message?: string };
+      if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return sendHtml(reply, errorPage(e.statusCode, 'Request refused', e.message ?? ''), e.statusCode);
+      req.log.error({ err }, 'admin request failed');
+      return sendHtml(reply, errorPage(500, 'Something went wrong', 'The request failed; the server log has the details.'), 500);
+    });
+
+    // --- public: assets, sign-in ---------------------------------------------------------------
+    admin.get('/assets/admin.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(ADMIN_CSS));
+    admin.get('/assets/admin.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(ADMIN_JS));
+
+    const showSignIn = (reply: FastifyReply, o: { next: string; error?: string; user?: string }, status = 200) => {
+      const nonce = auth.preNonce();
+      setAdminCookie(reply, env, COOKIES.pre, nonce, PRE_TTL_MS / 1000);
+      return sendHtml(reply, signInPage({ ...o, token: auth.preToken(nonce), configured: auth.configured }), status);
+    };
+
+    admin.get('/sign-in', async (req, reply) => {
+      if (auth.verify(readCookie(req, COOKIES.session))) return redirect(reply, env, safeNext(str(req.query, 'next')));
+      return showSignIn(reply, { next: safeNext(str(req.query, 'next')) }, auth.configured ? 200 : 503);
+    });
+
+    admin.post('/sign-in', async (req, reply) => {
+      if (!auth.configured) return sendHtml(reply, signInPage({ next: '/admin', configured: false }), 503);
+      if (!auth.checkPreToken(readCookie(req, COOKIES.pre), str(req.body, '_csrf'))) {
+        return sendHtml(reply, errorPage(403, 'Sign-in form expired', 'Reload the sign-in page and try again.'), 403);
+      }
+      const next = safeNext(str(req.body, 'next'));
+      const user = str(req.body, 'user');
+      if (throttle.blocked(req.ip)) return showSignIn(reply, { next, user, error: 'Too many failed sign-ins. Wait 15 minutes and try again.' }, 429);
+      if (!auth.checkCredentials(user, str(req.body, 'password'))) {
+        throttle.fail(req.ip);
+        req.log.warn({ ip: req.ip }, 'admin sign-in failed');
+        return showSignIn(reply, { next, user, error: 'The user or password is not correct.' }, 401);
+      }
+      throttle.succeed(req.ip);
+      const { cookie: value } = auth.issue();
+      setAdminCookie(reply, env, COOKIES.pre, '', 0);
+      setAdminCookie(reply, env, COOKIES.session, value, SESSION_TTL_MS / 1000);
+      return redirect(reply, env, next);
+    });
+
+    // --- signed in ------------------------------------------------------------------------------
+    await admin.register(async (app2) => {
+      app2.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+        const session = auth.verify(readCookie(req, COOKIES.session));
+        if (!session) {
+          if (req.method === 'GET' || req.method === 'HEAD') {
+            return reply.code(303).header('location', `/admin/sign-in?next=${encodeURIComponent(safeNext(req.url))}`).send();
+          }
+          return sendHtml(reply, errorPage(403, 'Not signed in', 'Sign in to the admin page first.'), 403);
+        }
+        const tenantCookie = readCookie(req, COOKIES.tenant);
+        setCtx(req, {
+          session, csrf: auth.csrfToken(session), tenant: tenantCookie && TENANT.test(tenantCookie) ? tenantCookie : 'default', url: req.url,
+          flash: req.method === 'GET' ? takeFlash(req, reply, env) : undefined,
+        });
+      });
+      // CSRF: every state-changing request carries the session's synchronizer token.
+      app2.addHook('preHandler', async (req, reply) => {
+        if (req.method === 'GET' || req.method === 'HEAD') return;
+        const c = ctx(req);
+        if (!auth.checkCsrf(c.session, str(req.body, '_csrf') || req.headers['x-csrf-token'])) {
+          req.log.warn({ url: req.url.split('?')[0] }, 'admin request without a valid CSRF token');
+          return sendHtml(reply, errorPage(403, 'Form expired', 'This form was not sent from your signed-in admin page (or your session changed). Go back, reload and try again.'), 403);
+        }
+      });
+
+      app2.get('/', async (_req, reply) => reply.code(303).header('location', '/admin/rules').send());
+
+      app2.post('/sign-out', async (req, reply) => {
+        auth.revoke(ctx(req).session);
+        setAdminCookie(reply, env, COOKIES.session, '', 0);
+        return reply.code(303).header('location', '/admin/sign-in').send();
+      });
+
+      app2.post('/tenant', async (req, reply) => {
+        const tenant = str(req.body, 'tenant').trim();
+        const back = safeNext(str(req.body, 'return'));
+        if (!TENANT.test(tenant)) return redirect(reply, env, back, { kind: 'error', text: 'A tenant id has no spaces, "/", "?" or "#".' });
+        setAdminCookie(reply, env, COOKIES.tenant, tenant, 365 * 86_400);
+        // Pages of a single item (a rule of the old tenant) make no sense in the new one: go to the section's list.
+        const section = /^\/admin\/(rules|templates|directory|log|documents)/.exec(back)?.[1] ?? 'rules';
+        return redirect(reply, env, `/admin/${section}`, { kind: 'info', text: `Now working on tenant “${tenant}”.` });
+      });
+
+      registerRules(app2, env);
+      registerTemplates(app2, env);
+      registerDirectory(app2, env);
+      registerLog(app2, env);
+      registerDocuments(app2, env);
+
+      app2.setNotFoundHandler((req, reply) => sendHtml(reply, page(ctx(req), {
+        title: 'Page not found', body: html`<p>There is no admin page at <code>${req.url.split('?')[0]}</code>.</p><p><a href="/admin/rules">Go to the rules</a></p>`,
+      }), 404));
+    });
+  }, { prefix: '/admin' });
+}
