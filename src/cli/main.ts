@@ -6,12 +6,20 @@ import { ConfigError, loadConfig, required, type Config } from '../config';
 import { STATUSES } from '../domain/status';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { loadEnvFiles } from './env';
-import { runDev } from './dev';
 import { parseEvent } from '../domain/events';
-import { sendTestEmail } from '../email/test-send';
-import { openStores, type Stores } from '../store';
-import { startWeb } from '../web/start';
-import { startWorker } from '../worker';
+import type { Stores } from '../store';
+
+/* Heavy modules (worker, web server, database, local services) load only for the commands that use them. */
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
+const lazy = {
+  dev: () => require('./dev') as typeof import('./dev'),
+  worker: () => require('../worker') as typeof import('../worker'),
+  web: () => require('../web/start') as typeof import('../web/start'),
+  store: () => require('../store') as typeof import('../store'),
+  tenants: () => require('../store/tenants') as typeof import('../store/tenants'),
+  testSend: () => require('../email/test-send') as typeof import('../email/test-send'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
 
 /** Exit codes: 0 ok, 1 failure, 2 bad input or configuration, 3 not found, 4 conflict. */
 const EXIT = { failure: 1, usage: 2, notFound: 3, conflict: 4 } as const;
@@ -32,7 +40,7 @@ async function withClient<T>(fn: (c: DocnotifyClient) => Promise<T>): Promise<T>
 
 async function withStores<T>(fn: (s: Stores, cfg: Config) => Promise<T>): Promise<T> {
   const cfg = config();
-  const stores = await openStores(required(cfg, 'DATABASE_URL', 'for this command'), cfg, { max: 2 });
+  const stores = await lazy.store().openStores(required(cfg, 'DATABASE_URL', 'for this command'), cfg, { max: 2 });
   try {
     return await fn(stores, cfg);
   } finally {
@@ -74,10 +82,10 @@ export function buildProgram(): Command {
   const program = new Command('docnotify').description('Email notifications for document-processing pipelines, on Temporal').showHelpAfterError();
 
   program.command('dev').description('run the whole local system: Temporal dev server, PostgreSQL, SMTP catcher, worker, HTTP server')
-    .action(async () => runDev());
+    .action(async () => lazy.dev().runDev());
 
   program.command('worker').description('run a worker (document workflows and email activities)').action(async () => {
-    const w = await startWorker(config());
+    const w = await lazy.worker().startWorker(config());
     const stop = () => void w.shutdown();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -85,7 +93,7 @@ export function buildProgram(): Command {
   });
 
   program.command('serve').description('run the HTTP server (API, action pages, admin page)').action(async () => {
-    const web = await startWeb(config());
+    const web = await lazy.web().startWeb(config());
     const stop = () => void web.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -181,6 +189,19 @@ export function buildProgram(): Command {
   dir.command('delete-user').argument('<id>').option('--tenant <tenantId>', 'tenant', 'default').action(async (id: string, o: { tenant: string }) => withStores((s) => s.directory.removeUser(o.tenant, id)));
   dir.command('delete-group').argument('<id>').option('--tenant <tenantId>', 'tenant', 'default').action(async (id: string, o: { tenant: string }) => withStores((s) => s.directory.removeGroup(o.tenant, id)));
 
+  const tenant = program.command('tenant').description('tenant settings: locale, business calendars, webhook, administrators');
+  tenant.command('get').option('--tenant <tenantId>', 'tenant', 'default').action(async (o: { tenant: string }) => withStores(async (s) => {
+    const t = await s.tenants.get(o.tenant);
+    print({ ...t, webhookSecret: t.webhookSecret ? '(set)' : undefined });
+  }));
+  tenant.command('set').description('replace the settings from a JSON file (validated first: nothing is saved on error)').requiredOption('-f, --file <file>', 'settings JSON file (- for stdin)').option('--tenant <tenantId>', 'tenant', 'default')
+    .action(async (o: { file: string; tenant: string }) => withStores(async (s) => {
+      const settings = lazy.tenants().parseTenantSettings(o.tenant, readJsonFile(o.file));
+      await s.tenants.put(settings);
+      await notifyRules(o.tenant);
+      process.stdout.write(`tenant ${o.tenant} updated\n`);
+    }));
+
   const templates = program.command('templates').description('email templates');
   templates.command('list').option('--tenant <tenantId>', 'tenant', 'default').option('--json').action(async (o: { tenant: string; json?: boolean }) => withStores(async (s) => {
     const list = await s.templates.list(o.tenant);
@@ -194,7 +215,7 @@ export function buildProgram(): Command {
   templates.command('test').description('render a template with sample values and send it').argument('<name>').requiredOption('--to <address>')
     .option('--field <key=value>', 'sample field value (repeatable)', keyValue, {} as Record<string, string>).option('--locale <locale>').option('--type <documentType>', 'document type', 'invoice').option('--tenant <tenantId>', 'tenant', 'default')
     .action(async (name: string, o: { to: string; field: Record<string, string>; locale?: string; type: string; tenant: string }) => withStores(async (s, cfg) => {
-      const r = await sendTestEmail(cfg, s, { tenantId: o.tenant, template: name, documentType: o.type, to: o.to, locale: o.locale, fields: o.field });
+      const r = await lazy.testSend().sendTestEmail(cfg, s, { tenantId: o.tenant, template: name, documentType: o.type, to: o.to, locale: o.locale, fields: o.field });
       process.stdout.write(`${r.status}: ${r.messageId ?? ''} ${r.detail ?? ''}\n`);
       if (r.status !== 'sent') process.exitCode = EXIT.failure;
     }));

@@ -34,8 +34,16 @@ export class RuleStore {
     return toRule(r.rows[0]);
   }
 
+  /** A rule may name only a calendar its tenant defines. */
+  private async checkCalendar(spec: RuleSpec): Promise<void> {
+    if (!spec.calendar) return;
+    const r = await this.db.query<{ ok: boolean }>(`SELECT calendars ? $2 AS ok FROM tenants WHERE id = $1`, [spec.tenantId, spec.calendar]);
+    if (!r.rows[0]?.ok) throw new ValidationError(`invalid rule: calendar: tenant ${spec.tenantId} has no calendar named "${spec.calendar}"`, [{ path: 'calendar', message: `no calendar named "${spec.calendar}"` }]);
+  }
+
   async create(input: RuleInput | unknown, tenantId?: string): Promise<Rule> {
     const spec = parseRule(tenantId ? { ...(input as object), tenantId } : input);
+    await this.checkCalendar(spec);
     const id = randomUUID();
     try {
       await this.db.query('INSERT INTO rules (id, tenant_id, name, active, document_type, spec) VALUES ($1, $2, $3, $4, $5, $6)',
@@ -49,6 +57,7 @@ export class RuleStore {
 
   async update(tenantId: string, id: string, input: unknown): Promise<Rule> {
     const spec = parseRule({ ...(input as object), tenantId });
+    await this.checkCalendar(spec);
     const r = await this.db.query<Row>(
       `UPDATE rules SET name = $3, active = $4, document_type = $5, spec = $6, version = version + 1, updated_at = now()
        WHERE tenant_id = $1 AND id::text = $2 RETURNING id, version, spec, active`,

@@ -1,4 +1,26 @@
+import { z } from 'zod';
+import { calendarConfigSchema } from '../calendar/schema';
+import { ValidationError } from '../errors';
 import type { Db } from './db';
+
+/** Tenant settings as administrators enter them (API, CLI files); every error names the field. */
+export const tenantSettingsSchema = z.strictObject({
+  locale: z.enum(['en', 'es', 'de'], { error: 'locale must be en, es or de' }).default('en'),
+  /** Default business calendar of the tenant's rules; null = around the clock. */
+  calendar: calendarConfigSchema.nullable().default(null),
+  /** Named calendars a rule may select with `calendar: "<name>"`. */
+  calendars: z.record(z.string().regex(/^[a-z0-9_-]{1,50}$/, 'calendar names are a-z, 0-9, _ and -'), calendarConfigSchema).default({}),
+  webhookUrl: z.url({ protocol: /^https?$/, error: 'webhookUrl must be an http(s) URL' }).optional(),
+  webhookSecret: z.string().min(16, 'webhookSecret must be at least 16 characters').optional(),
+  adminEmails: z.array(z.email({ error: (i) => `"${String(i.input)}" is not an email address` })).max(50).default([]),
+}).refine((t) => !t.webhookUrl || t.webhookSecret, { path: ['webhookSecret'], message: 'webhookSecret is required with webhookUrl (the pipeline verifies signatures with it)' });
+
+/** Validates settings as entered; throws ValidationError naming each bad field. Nothing is saved on error. */
+export function parseTenantSettings(tenantId: string, input: unknown): TenantSettings {
+  const r = tenantSettingsSchema.safeParse(input);
+  if (!r.success) throw ValidationError.fromZod(r.error, 'invalid tenant settings');
+  return { id: tenantId, ...r.data };
+}
 
 /** Tenant-wide settings. A tenant without a row gets the defaults. */
 export interface TenantSettings {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { NotFoundError, ValidationError } from '../errors';
 import { parseEvent } from '../domain/events';
 import type { EventInput } from '../client';
+import { parseTenantSettings } from '../store/tenants';
 import type { Metrics, WebDeps } from './server';
 
 const tenantOf = (q: unknown): string => {
@@ -141,6 +142,18 @@ export function registerApi(api: FastifyInstance, deps: WebDeps, metrics: Metric
   api.post<{ Params: { name: string } }>('/templates/:name/test', async (req) => {
     const b = parse(testQuery, req.body, 'test request');
     return deps.sendTest({ tenantId: tenantOf(req.query), template: req.params.name, documentType: b.documentType, to: b.to, locale: b.locale, fields: b.fields });
+  });
+
+  // --- tenant settings (locale, calendars, webhook, administrators) ------------------------------
+  api.get<{ Params: { id: string } }>('/tenants/:id', async (req) => {
+    const t = await stores.tenants.get(req.params.id);
+    return { ...t, webhookSecret: t.webhookSecret ? '(set)' : undefined };
+  });
+  api.put<{ Params: { id: string } }>('/tenants/:id', async (req) => {
+    const settings = parseTenantSettings(req.params.id, req.body);
+    await stores.tenants.put(settings);
+    await rulesChanged(req.params.id);
+    return { ...settings, webhookSecret: settings.webhookSecret ? '(set)' : undefined };
   });
 
   // --- notification log ------------------------------------------------------------------------

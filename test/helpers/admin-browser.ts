@@ -22,6 +22,12 @@ export function screenshotDir(): string {
 /** Full-page screenshot `admin-<name>.png`. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(screenshotDir(), `admin-${name}.png`);
+  // Chromium paints sandboxed (cross-origin) iframes only once they have been in view.
+  const frames = await page.locator('iframe').all();
+  if (frames.length) {
+    for (const f of frames) await f.scrollIntoViewIfNeeded();
+    await page.evaluate('window.scrollTo(0, 0)');
+  }
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

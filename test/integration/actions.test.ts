@@ -31,9 +31,10 @@ const logLines: string[] = [];
 /** Every token this file sent: none may show up in the log. */
 const usedTokens = new Set<string>();
 
-async function server(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
+/** The web server with the action pages; its log (level info, so request lines would show) is kept in `logLines`. */
+async function server(overrides: Partial<Config> = {}, temporal: DocnotifyClient = client): Promise<FastifyInstance> {
   const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
-  return buildServer({ config: { ...config, ...overrides }, client, stores: worker.stores, log, sendTest: async () => ({ status: 'skipped' }), plugins: [registerActions] });
+  return buildServer({ config: { ...config, ...overrides }, client: temporal, stores: worker.stores, log, sendTest: async () => ({ status: 'skipped' }), plugins: [registerActions] });
 }
 
 beforeAll(async () => {
@@ -510,7 +511,33 @@ describe('the pipeline webhook', () => {
   });
 });
 
-test('no token ever reached the log', () => {
+describe('failures and logs', () => {
+  test('a valid link for a document docnotify does not know → 404 page', async () => {
+    const token = keyring.sign({ tenantId: 'default', documentId: uid('GONE'), taskId: 'e1', taskVersion: 1, action: 'approve', recipient: 'ana@example.com', expiresAt: Date.now() + 60_000 });
+    expectPage(await visitor().get(token), 404, 'Document not found');
+  });
+
+  test('Temporal unreachable → a 503 page, never a stack trace', async () => {
+    const down = async () => {
+      throw new Error('14 UNAVAILABLE: No connection established');
+    };
+    const broken = await server({}, { getState: down, resolveTask: down, snooze: down } as unknown as DocnotifyClient);
+    try {
+      const token = keyring.sign({ tenantId: 'default', documentId: uid('DOWN'), taskId: 'e1', taskVersion: 1, action: 'approve', recipient: 'ana@example.com', expiresAt: Date.now() + 60_000 });
+      const v = visitor(() => broken);
+      expectPage(await v.get(token), 503, 'Temporarily unavailable');
+      expect((await v.head(token)).statusCode).toBe(503);
+      const res = await v.post(token, { csrf: mintedCsrf(token) });
+      expectPage(res, 503, 'Nothing was changed');
+      expect(res.body).not.toContain('UNAVAILABLE');
+      expect(logLines.some((l) => l.includes('"msg":"action page failed"') && l.includes('UNAVAILABLE'))).toBe(true);
+    } finally {
+      await broken.close();
+    }
+  });
+});
+
+test('no token ever reached the log (runs last)', () => {
   expect(usedTokens.size).toBeGreaterThan(20);
   const all = logLines.join('\n');
   expect(all.length).toBeGreaterThan(0);

@@ -28,6 +28,8 @@ const docType = `doctype-${randomUUID().slice(0, 8)}`;
 const ruleName = `Admin browser ${randomUUID().slice(0, 8)}`;
 const owner = `${uid('owner')}@example.com`;
 const doc1 = uid('ADM');
+/** Documents this file started: finished in afterAll so no workflow of the tests keeps running. */
+const started = [doc1];
 
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let client: DocnotifyClient;
@@ -54,6 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  for (const d of started) await client?.sendEvent({ type: 'status_changed', documentId: d, documentType: docType, status: 'deleted' }).catch(() => undefined);
   for (const r of (await worker?.stores.rules.list('default', { documentType: docType }).catch(() => [])) ?? []) await worker.stores.rules.remove('default', r.id).catch(() => undefined);
   await worker?.stores.templates.remove('default', 'status_on_hold', 'en', docType).catch(() => undefined);
   await app?.close();
@@ -244,6 +247,7 @@ describe('signed in', () => {
     expect((await theRule()).active).toBe(false);
 
     const doc2 = uid('ADM');
+    started.push(doc2);
     const owner2 = `${uid('owner')}@example.com`;
     const r = await runCli(['event', doc2, 'on_hold', '--type', docType, '--assignee', owner2], config);
     expect(r.code).toBe(0);

@@ -35,7 +35,7 @@ h3 { font-size: 0.95rem; margin: 0 0 0.5rem; }
 .topbar-inner { max-width: 1320px; margin: 0 auto; padding: 0 1.25rem; display: flex; align-items: center; gap: 1.5rem; min-height: 56px; flex-wrap: wrap; }
 .brand { color: #fff; text-decoration: none; font-weight: 650; font-size: 1.05rem; display: flex; align-items: center; gap: 0.5rem; }
 .brand:hover { color: #fff; }
-.brand-mark { display: inline-grid; place-items: center; width: 28px; height: 28px; border-radius: 7px; background: linear-gradient(135deg, #3b82f6, #1d4ed8); font-size: 0.8rem; letter-spacing: 0.02em; }
+.brand-mark { color: #fff; display: inline-grid; place-items: center; width: 28px; height: 28px; border-radius: 7px; background: linear-gradient(135deg, #3b82f6, #1d4ed8); font-size: 0.8rem; letter-spacing: 0.02em; }
 .brand-sub { color: #9ca3af; font-weight: 500; }
 .mainnav ul { list-style: none; display: flex; gap: 0.25rem; margin: 0; padding: 0; flex-wrap: wrap; }
 .mainnav a { color: #d1d5db; text-decoration: none; padding: 0.45rem 0.7rem; border-radius: 6px; display: block; font-weight: 500; }
@@ -44,7 +44,7 @@ h3 { font-size: 0.95rem; margin: 0 0 0.5rem; }
 .session { margin-left: auto; display: flex; align-items: center; gap: 0.75rem; }
 .session form { display: flex; align-items: center; gap: 0.4rem; margin: 0; }
 .tenant-form label { color: #9ca3af; font-size: 0.85rem; }
-.tenant-form input { background: #1f2937; border: 1px solid #374151; color: #fff; border-radius: 6px; padding: 0.3rem 0.5rem; font: inherit; font-size: 0.85rem; width: 8rem; }
+.topbar .tenant-form input { background: #1f2937; border: 1px solid #374151; color: #fff; border-radius: 6px; padding: 0.3rem 0.5rem; font: inherit; font-size: 0.85rem; width: 8rem; }
 
 /* layout */
 .container { max-width: 1320px; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
@@ -58,7 +58,7 @@ main:focus { outline: none; }
 .card-head { display: flex; align-items: center; justify-content: space-between; gap: 1rem; margin-bottom: 0.75rem; }
 .card-head h2 { margin: 0; }
 section > h2 .count, h2 .count { display: inline-block; min-width: 1.6em; padding: 0 0.4em; border-radius: 999px; background: #e5e7eb; color: #374151; font-size: 0.8rem; text-align: center; vertical-align: middle; }
-.split { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+.split { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; align-items: start; }
 @media (max-width: 900px) { .split { grid-template-columns: 1fr; } }
 
 /* flash + errors */
@@ -90,7 +90,6 @@ fieldset.has-error { border-left: 3px solid var(--bad); padding-left: 0.75rem; }
 .btn-ghost-danger:hover { background: var(--bad-bg); color: var(--bad); }
 .btn-small { padding: 0.3rem 0.6rem; font-size: 0.84rem; }
 .form-actions { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; margin-top: 1rem; }
-.sticky-actions { position: sticky; bottom: 0; background: rgba(245,246,248,.94); backdrop-filter: blur(4px); padding: 0.75rem 0; border-top: 1px solid var(--border); z-index: 2; }
 .row-end { display: flex; justify-content: flex-end; }
 form.inline { display: inline; margin: 0; }
 
@@ -99,8 +98,9 @@ form.inline { display: inline; margin: 0; }
 .field > label, .filter > label, .group > legend { display: block; font-weight: 600; font-size: 0.9rem; margin-bottom: 0.3rem; }
 .req { color: var(--bad); }
 .hint { color: var(--muted); font-size: 0.84rem; margin: -0.15rem 0 0.35rem; }
-input[type=text], input[type=email], input:not([type]), input[type=number], select, textarea, .filter input {
+input[type=text], input[type=email], input[type=password], input:not([type]), input[type=number], select, textarea, .filter input {
   width: 100%; font: inherit; color: var(--text); background: #fff; border: 1px solid var(--border-strong); border-radius: 6px; padding: 0.5rem 0.65rem; }
+input[type=text], input[type=email], input[type=password], input:not([type]), input[type=number], select { height: 2.5rem; }
 input[readonly] { background: #f3f4f6; color: var(--muted); }
 textarea { resize: vertical; min-height: 2.6rem; }
 textarea.code { font-family: var(--mono); font-size: 0.84rem; line-height: 1.45; tab-size: 2; }
@@ -130,7 +130,7 @@ fieldset.level > legend { font-weight: 650; padding: 0 0.35rem; }
 .filter { min-width: 10rem; }
 .filter.grow { flex: 1; }
 .filter label { font-size: 0.82rem; color: var(--muted); font-weight: 600; }
-.filter select, .filter input { padding: 0.4rem 0.55rem; }
+.filter select, .filter input { padding: 0.35rem 0.55rem; height: 2.3rem; }
 .filter-buttons { display: flex; gap: 0.5rem; min-width: 0; }
 .open-form { background: var(--brand-soft); border-color: #cfdcfb; }
 .lookup .filter input { font-size: 1rem; }
@@ -145,6 +145,8 @@ thead th { font-size: 0.78rem; text-transform: uppercase; letter-spacing: 0.04em
 tbody tr:last-child > * { border-bottom: 0; }
 tbody tr:hover { background: #fafbff; }
 tbody th { font-weight: 600; }
+time, .nowrap { white-space: nowrap; }
+#rules-table tbody th { min-width: 11rem; }
 tr.inactive > th, tr.inactive > td:not(.row-actions) { color: var(--muted); }
 tr.inactive > th a { color: #4b5563; }
 .row-actions { white-space: nowrap; }
@@ -210,7 +212,7 @@ ol.timeline li:last-child { border-bottom: 0; }
 .confirm { max-width: 46rem; }
 
 /* sign-in */
-.bare-body { background: linear-gradient(160deg, #111827 0%, #1e293b 45%, #f5f6f8 45.1%); min-height: 100vh; }
+.bare-body { background: linear-gradient(180deg, #111827 0, #1e293b 40vh, var(--bg) 40vh); min-height: 100vh; }
 .bare { display: grid; place-items: center; min-height: 100vh; padding: 1rem; }
 .signin { width: 100%; max-width: 400px; background: #fff; border-radius: 12px; padding: 2rem; box-shadow: 0 10px 30px rgba(15,23,42,.18); }
 .signin .brand { color: var(--text); margin-bottom: 1.25rem; }

@@ -111,8 +111,10 @@ ${textareaField({ ...common, name: 'members', label: 'Members', hint: 'User ids 
     const [users, groups] = await Promise.all([stores.directory.listUsers(c.tenant), stores.directory.listGroups(c.tenant)]);
     const userRows = users.map((u) => html`<tr>
 <th scope="row"><a href="/admin/directory/users/${enc(u.id)}">${u.id}</a></th>
-<td>${u.email}</td><td>${u.name ?? ''}</td><td>${u.locale ?? html`<span class="muted">default</span>`}</td><td>${u.timeZone ?? html`<span class="muted">—</span>`}</td>
-<td>${u.managerId ?? ''}</td><td>${u.substituteId ?? ''}</td><td>${u.outOfOffice ? badge('Out of office', 'warn') : html`<span class="muted">In</span>`}</td>
+<td>${u.name ?? ''}<br><span class="muted small">${u.email}</span></td>
+<td>${u.locale ?? html`<span class="muted">default</span>`}<br><span class="muted small">${u.timeZone ?? 'tenant time zone'}</span></td>
+<td>${u.managerId ?? html`<span class="muted">—</span>`}<br><span class="muted small">${u.substituteId ? `substitute ${u.substituteId}` : 'no substitute'}</span></td>
+<td>${u.outOfOffice ? badge('Out of office', 'warn') : html`<span class="muted">In</span>`}</td>
 <td>${u.roles.map((r) => html`${badge(r)} `)}</td>
 <td class="row-actions"><a class="btn btn-small btn-secondary" href="/admin/directory/users/${enc(u.id)}" aria-label="Edit user ${u.id}">Edit</a><a class="btn btn-small btn-ghost-danger" href="/admin/directory/users/${enc(u.id)}/delete" aria-label="Delete user ${u.id}">Delete</a></td>
 </tr>`);
@@ -125,7 +127,7 @@ ${textareaField({ ...common, name: 'members', label: 'Members', hint: 'User ids 
       actions: html`<a class="btn btn-primary" href="/admin/directory/users/new">New user</a><a class="btn btn-secondary" href="/admin/directory/groups/new">New group</a>`,
       body: html`<p class="lead">The people and groups documents are assigned to: their address, language, time zone, manager (escalations) and substitute (out of office).</p>
 <section aria-labelledby="h-users"><h2 id="h-users">Users <span class="count">${users.length}</span></h2>
-${users.length ? table('Users', ['Id', 'Email', 'Name', 'Language', 'Time zone', 'Manager', 'Substitute', 'Out of office', 'Roles', 'Actions'], userRows, { captionHidden: true }) : emptyState('No users yet', html`<a href="/admin/directory/users/new">Add a user</a>. Documents can also be assigned to plain email addresses.`)}
+${users.length ? table('Users', ['Id', 'Name / email', 'Language / time zone', 'Manager / substitute', 'Out of office', 'Roles', 'Actions'], userRows, { captionHidden: true }) : emptyState('No users yet', html`<a href="/admin/directory/users/new">Add a user</a>. Documents can also be assigned to plain email addresses.`)}
 </section>
 <section aria-labelledby="h-groups"><h2 id="h-groups">Groups <span class="count">${groups.length}</span></h2>
 ${groups.length ? table('Groups', ['Id', 'Name', 'Members', 'Actions'], groupRows, { captionHidden: true }) : emptyState('No groups yet', html`<a href="/admin/directory/groups/new">Add a group</a>.`)}

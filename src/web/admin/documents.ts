@@ -35,8 +35,8 @@ function lookupForm(id = ''): SafeHtml {
 
 function recentTable(docs: DocumentSummary[]): SafeHtml {
   const rows = docs.map((d) => html`<tr>
-<th scope="row"><a href="/admin/documents/${enc(d.tenantId)}/${enc(d.documentId)}">${d.documentId}</a></th>
-<td>${d.documentType ?? ''}</td><td>${statusText(d.status)}</td><td>${d.assignee ?? html`<span class="muted">—</span>`}</td>
+<th scope="row"><a class="nowrap" href="/admin/documents/${enc(d.tenantId)}/${enc(d.documentId)}">${d.documentId}</a></th>
+<td>${d.documentType ?? ''}</td><td class="nowrap">${statusText(d.status)}</td><td>${d.assignee ?? html`<span class="muted">—</span>`}</td>
 <td>${d.awaitingAction ? badge('Awaiting action', 'warn') : html`<span class="muted">No</span>`}</td>
 <td>${d.nextNotificationAt ? html`${time(d.nextNotificationAt)}<br><span class="muted small">${relative(d.nextNotificationAt)}</span>` : html`<span class="muted">—</span>`}</td>
 <td>${d.running ? badge('Running', 'info') : badge('Finished', 'neutral')}</td>
@@ -72,7 +72,7 @@ function timeline(c: AdminCtx, env: AdminEnv, v: DocumentView): SafeHtml {
     : emptyState('Nothing planned', 'No reminders, escalations or due-date emails are waiting.');
   const emails = v.emails.length
     ? table('Emails', ['When', 'Kind', 'To', 'Status', 'Detail', 'Email'], [...v.emails].reverse().map((e) => html`<tr>
-<td>${time(e.at)}</td><td>${e.kind}</td><td>${e.to}</td><td>${badge(e.status, statusTone(e.status))}</td><td class="smtp">${e.detail ? html`<code>${e.detail}</code>` : ''}</td>
+<td>${time(e.at)}</td><td>${kindLabel(e.kind, Number(/:(?:reminder|escalation|due_soon|overdue):(\d+)/.exec(e.key)?.[1] ?? 0))}</td><td>${e.to}</td><td>${badge(e.status, statusTone(e.status))}</td><td class="smtp">${e.detail ? html`<code>${e.detail}</code>` : ''}</td>
 <td><a class="btn btn-small btn-secondary" href="/admin/log/email${query({ key: e.key })}" aria-label="Open the email to ${e.to}">Open</a></td></tr>`), { captionHidden: true })
     : emptyState('No emails yet');
   const history = v.history.length

@@ -103,6 +103,7 @@ export function time(iso: string | number | undefined): Slot {
 export function relative(iso: string | number, now = Date.now()): string {
   const ms = new Date(iso).getTime() - now;
   const abs = Math.abs(ms);
+  if (abs < 5000) return 'just now';
   const [n, u] = abs < 60_000 ? [Math.round(abs / 1000), 's'] : abs < 3_600_000 ? [Math.round(abs / 60_000), 'min'] : abs < 172_800_000 ? [Math.round(abs / 3_600_000), 'h'] : [Math.round(abs / 86_400_000), 'd'];
   return ms >= 0 ? `in ${n} ${u}` : `${n} ${u} ago`;
 }

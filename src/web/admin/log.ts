@@ -26,7 +26,7 @@ export function kindLabel(kind: string, seq: number): string {
 }
 
 const docLink = (c: AdminCtx, r: { tenantId: string; documentId: string }) =>
-  html`<a href="/admin/documents/${encodeURIComponent(r.tenantId)}/${encodeURIComponent(r.documentId)}">${r.documentId}</a>`;
+  html`<a class="nowrap" href="/admin/documents/${encodeURIComponent(r.tenantId)}/${encodeURIComponent(r.documentId)}">${r.documentId}</a>`;
 
 function logRow(c: AdminCtx, r: NotificationRow, showRule: boolean): SafeHtml {
   const view = r.recipient !== '-' || r.subject ? html`<a class="btn btn-small btn-secondary" href="/admin/log/email${query({ key: r.key })}" aria-label="Open the email to ${r.recipient} about ${r.documentId}">Open</a>` : '';
@@ -35,7 +35,7 @@ function logRow(c: AdminCtx, r: NotificationRow, showRule: boolean): SafeHtml {
 <td>${docLink(c, r)}${r.documentType ? html`<br><span class="muted small">${r.documentType}</span>` : ''}</td>
 ${showRule ? html`<td>${r.ruleId ? html`<a href="/admin/rules/${encodeURIComponent(r.ruleId)}/log">${r.ruleName ?? 'rule'}</a>` : html`<span class="muted">—</span>`}</td>` : ''}
 <td>${r.recipient === '-' ? html`<span class="muted">nobody</span>` : r.recipient}</td>
-<td>${kindLabel(r.kind, r.seq)}</td>
+<td class="nowrap">${kindLabel(r.kind, r.seq)}</td>
 <td>${badge(r.status, statusTone(r.status))}${r.reason ? html`<br><span class="muted small">${r.reason}</span>` : ''}${r.attempts > 1 ? html`<br><span class="muted small">${r.attempts} attempts</span>` : ''}</td>
 <td class="smtp">${r.smtpResponse ? html`<code>${r.smtpResponse}</code>` : html`<span class="muted">—</span>`}</td>
 <td>${view}</td>

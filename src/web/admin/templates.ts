@@ -105,7 +105,7 @@ function previewPane(locale: string, p: Preview): SafeHtml {
   <p class="preview-label">Preview with sample values</p>
   <div class="preview-problem" data-part="problem" role="status" aria-live="polite">${problem}</div>
   <p class="preview-subject"><span class="muted">Subject:</span> <strong data-part="subject">${p.empty ? '' : p.subject}</strong></p>
-  <iframe class="preview-frame" title="HTML preview (${localeName(locale)})" sandbox="" srcdoc="${p.empty ? '<p style="font-family:sans-serif;color:#6b7280">Nothing to preview yet.</p>' : p.html}" data-part="html" loading="lazy"></iframe>
+  <iframe class="preview-frame" title="HTML preview (${localeName(locale)})" sandbox="" srcdoc="${p.empty ? '<p style="font-family:sans-serif;color:#6b7280">Nothing to preview yet.</p>' : p.html}" data-part="html"></iframe>
   <details class="preview-text"><summary>Plain-text part</summary><pre data-part="text">${p.text}</pre></details>
 </div>`;
 }
@@ -159,10 +159,10 @@ function editPage(c: AdminCtx, env: AdminEnv, v: EditView): SafeHtml {
   return page(c, {
     title: `Template “${v.name}”${v.type ? ` for ${v.type}` : ''}`, section: 'templates', wide: true,
     crumbs: [{ href: '/admin/templates', label: 'Templates' }],
-    actions: html`<a class="btn btn-secondary" href="#send-test">Send test</a>`,
+    actions: html`<button class="btn btn-primary" type="submit" form="template-form" name="_op" value="save">Save template</button><a class="btn btn-secondary" href="#send-test">Send test</a>`,
     body: html`<p class="lead">${scope} Only changed locales are saved.</p>
 <nav class="locale-nav" aria-label="Locales"><span class="muted">Jump to:</span> ${locales.map((l) => html`<a href="#locale-${l}">${localeName(l)} (${l})</a>`)}</nav>
-<form method="post" action="${action}" class="template-form" data-live-preview="/admin/preview/template" novalidate>
+<form method="post" action="${action}" id="template-form" class="template-form" data-live-preview="/admin/preview/template" novalidate>
   <input type="hidden" name="_csrf" value="${c.csrf}">
   <input type="hidden" name="name" value="${v.name}">
   <input type="hidden" name="type" value="${v.type}">
@@ -170,7 +170,7 @@ function editPage(c: AdminCtx, env: AdminEnv, v: EditView): SafeHtml {
   ${errorSummary(v.errors, labels)}
   ${placeholderPicker()}
   ${locales.map(card)}
-  <div class="form-actions sticky-actions">
+  <div class="form-actions">
     <button class="btn btn-primary" type="submit" name="_op" value="save">Save template</button>
     <button class="btn btn-secondary" type="submit" name="_op" value="preview" data-preview-button>Preview</button>
     <a class="btn btn-ghost" href="/admin/templates">Cancel</a>

@@ -1,0 +1,196 @@
+/**
+ * The time-skipping world (issue 4): the REAL document workflow on Temporal's Java time-skipping test server,
+ * with test doubles for its activities. Days of reminders take seconds; instants are read in workflow time.
+ *
+ * - `loadContext` answers the PlanContext a test registered for its tenant (`world.context(tenantId, ctx)`).
+ * - `prepareNotification` returns one EmailJob per planned notification: to the assignee, or to `manager@…`
+ *   for an escalation (the assignee and the decision's actor for a decision confirmation).
+ * - `sendEmail` (on the email task queue, its own Worker) records the job and answers `sent`.
+ * - `deliverDecision` records its calls.
+ */
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { DocnotifyClient } from '../../src/client';
+import type { EmailJob, PrepareResult, SendResult } from '../../src/activities';
+import { parseCalendarConfig, toBusinessCalendar } from '../../src/calendar/schema';
+import type { BusinessCalendar } from '../../src/domain/calendar';
+import type { PlanContext, PlannedNotification } from '../../src/domain/plan';
+import { emailTaskQueue } from '../../src/domain/queues';
+import { ruleInputSchema, type Rule, type RuleInput } from '../../src/domain/rules';
+import { SEARCH_ATTRIBUTES, toolPath } from '../../src/dev/services';
+import { temporal } from '@temporalio/proto';
+import type { DocumentSnapshot, DocumentView } from '../../src/workflows/types';
+import { workflowBundle } from './env';
+
+export const MANAGER = 'manager@example.com';
+export const DAY = 86_400_000;
+export const HOUR = 3_600_000;
+
+/** Mon–Fri 09:00–18:00 Europe/Madrid with Spanish national holidays (2026–2027). */
+export function spanishCalendar(): BusinessCalendar {
+  return toBusinessCalendar(parseCalendarConfig({ timeZone: 'Europe/Madrid', workingDays: [1, 2, 3, 4, 5], workingHours: { start: '09:00', end: '18:00' }, holidays: { country: 'ES' } }), 2026, 2027);
+}
+
+let ruleSeq = 0;
+/** A real Rule: the input parsed by the rule schema, plus an id and a version. */
+export function makeRule(tenantId: string, input: Omit<RuleInput, 'tenantId'>): Rule {
+  return { ...ruleInputSchema.parse({ ...input, tenantId }), id: `rule-${++ruleSeq}`, version: 1 };
+}
+
+/** What an activity double saw, with the server (workflow) time at which it was scheduled. */
+export interface SentEmail {
+  job: EmailJob;
+  /** Server time the sendEmail activity was scheduled (time-skipping clock). */
+  scheduledAt: number;
+}
+
+export class TimeSkipWorld {
+  readonly taskQueue = `ts-${randomUUID().slice(0, 8)}`;
+  readonly client: DocnotifyClient;
+  readonly contexts = new Map<string, PlanContext>();
+  readonly prepared: PlannedNotification[] = [];
+  readonly sent: SentEmail[] = [];
+  readonly decisions: { snapshot: DocumentSnapshot; key: string }[] = [];
+  private running: Promise<unknown> | undefined;
+  private workers: Worker[] = [];
+
+  private constructor(readonly env: TestWorkflowEnvironment) {
+    this.client = new DocnotifyClient(env.client, this.taskQueue);
+  }
+
+  static async start(): Promise<TimeSkipWorld> {
+    installQuietRuntime();
+    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } } });
+    const world = new TimeSkipWorld(env);
+    try {
+      await registerSearchAttributes(env);
+      await world.startWorkers();
+    } catch (e) {
+      await env.teardown();
+      throw e;
+    }
+    return world;
+  }
+
+  private async startWorkers(): Promise<void> {
+    const world = this;
+    const activities = {
+      async loadContext(input: { tenantId: string; documentType: string; assignee?: string }): Promise<PlanContext> {
+        const ctx = world.contexts.get(input.tenantId);
+        if (!ctx) throw new Error(`no PlanContext registered for tenant ${input.tenantId}`);
+        return ctx;
+      },
+      async prepareNotification(input: { planned: PlannedNotification; snapshot: DocumentSnapshot }): Promise<PrepareResult> {
+        const { planned: p, snapshot: s } = input;
+        world.prepared.push(p);
+        const to = p.kind === 'escalation' ? [MANAGER] : p.kind === 'decision' ? [...new Set([s.decision?.actor, s.assignee].filter((x): x is string => !!x))] : s.assignee ? [s.assignee] : [];
+        if (to.length === 0) return { emails: [], skipped: 'no recipients' };
+        return {
+          emails: to.map((email) => ({
+            ledgerKey: `${s.tenantId}/${s.documentId}/${p.key}/${email}`, kind: p.kind, seq: p.seq, template: p.template, priority: 'medium',
+            ruleId: p.ruleId || undefined, recipient: { email }, snapshot: s, actions: [],
+          })),
+        };
+      },
+      async deliverDecision(input: { snapshot: DocumentSnapshot; key: string }): Promise<{ delivered: boolean }> {
+        world.decisions.push(input);
+        return { delivered: true };
+      },
+    };
+    const sendEmail = async (job: EmailJob): Promise<SendResult> => {
+      world.sent.push({ job, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
+      return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'sent', messageId: `<${job.ledgerKey}@test.example>`, detail: '250 OK', linked: job.kind !== 'decision' };
+    };
+    const connection = this.env.nativeConnection;
+    this.workers = [
+      await Worker.create({ connection, taskQueue: this.taskQueue, workflowBundle: await workflowBundle(), activities }),
+      await Worker.create({ connection, taskQueue: emailTaskQueue(this.taskQueue), activities: { sendEmail } }),
+    ];
+    this.running = Promise.all(this.workers.map((w) => w.run()));
+  }
+
+  /** Registers the context `loadContext` answers for this tenant's documents. */
+  context(tenantId: string, ctx: PlanContext): void {
+    this.contexts.set(tenantId, ctx);
+  }
+
+  /** Server (workflow) time now. */
+  now(): Promise<number> {
+    return this.env.currentTimeMs();
+  }
+
+  /** Advances the server clock to `instant` (no-op if it is already past). */
+  async advanceTo(instant: number): Promise<void> {
+    const now = await this.now();
+    if (instant > now) await this.env.sleep(instant - now);
+  }
+
+  /** Advances the server clock by `ms`; timers that fall due meanwhile fire, at their own instants. */
+  advance(ms: number): Promise<void> {
+    return this.env.sleep(ms);
+  }
+
+  state(tenantId: string, documentId: string): Promise<DocumentView> {
+    return this.client.getState(documentId, tenantId);
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.env.teardown();
+  }
+}
+
+/** The test server knows only its built-in search attributes: add docnotify's (its operator service supports this). */
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const type = { Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Bool: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL, Int: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT, Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME };
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, t]) => [name, type[t]])),
+  });
+}
+
+let runtimeInstalled = false;
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // already installed by another helper in this process
+  }
+}
+
+/** An email as the workflow recorded it, with the instant as epoch ms. */
+export interface Sent {
+  kind: string;
+  to: string;
+  at: number;
+  key: string;
+}
+
+/** The workflow's own record of its emails (`documentState.emails`, `at` in workflow time), oldest first. */
+export function emailsOf(view: DocumentView): Sent[] {
+  return view.emails.map((e) => ({ kind: e.kind, to: e.to, at: Date.parse(e.at), key: e.key })).sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
+}
+
+/** An instant given as a wall-clock time in a zone, e.g. madrid('2026-12-04T17:00'). */
+export function wallTime(local: string, zone: string): number {
+  const guess = Date.parse(`${local}:00Z`);
+  const offsetMin = (t: number) => {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+    return (Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - t) / 60_000;
+  };
+  return guess - offsetMin(guess - offsetMin(guess) * 60_000) * 60_000;
+}
+
+export const madrid = (local: string): number => wallTime(local, 'Europe/Madrid');
+
+/** Madrid wall-clock form of an instant, for readable failures: "Thu 2026-12-10 17:00:00.123". */
+export function showMadrid(t: number): string {
+  const s = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Madrid', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hourCycle: 'h23' }).format(new Date(t));
+  return s;
+}
