@@ -24,6 +24,9 @@ const emailActivities = (taskQueue: string) =>
     retry: { initialInterval: '2s', maximumInterval: '5 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['TemplateError', 'ValidationError'] },
   });
 
+/** A long-lived document starts a fresh run (carrying its state) well before Temporal's history limits. */
+const DEFAULT_MAX_HISTORY_EVENTS = 5000;
+
 /**
  * One long-running workflow per document (`document/<tenant>/<documentId>`): applies pipeline events,
  * asks the pure core what to send next, sleeps until then, and sends through activities.
@@ -89,9 +92,10 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
       continue;
     }
     if (isTerminal(state.status) && planned.length === 0) break;
-    if (workflowInfo().continueAsNewSuggested) {
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS)) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof documentWorkflow>({ tenantId: state.tenantId, documentId: state.documentId, state });
+      await continueAsNew<typeof documentWorkflow>({ tenantId: state.tenantId, documentId: state.documentId, state, maxHistoryEvents: input.maxHistoryEvents });
     }
     changed = false;
     const next = planned[0];

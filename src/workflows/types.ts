@@ -8,6 +8,8 @@ export interface DocumentWorkflowInput {
   documentId: string;
   documentType?: string;
   state?: DocState;
+  /** Continue-as-new after this many history events (or when Temporal suggests it). @default 5000 */
+  maxHistoryEvents?: number;
 }
 
 export interface ResolveTaskInput {
