@@ -36,6 +36,8 @@ export const configSchema = z.object({
   API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** HTTP port. @default 3000 */
   PORT: z.coerce.number().int().min(1).max(65535, 'must be a port number (1-65535)').default(3000),
+  /** Trust X-Forwarded-For from a reverse proxy (client addresses for rate limits). @default false */
+  TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
   /** Administrator sign-in for /admin, "user:password". */
   ADMIN_CREDENTIALS: z.string().regex(/^[^:]+:.{8,}$/, 'must be "user:password" with a password of at least 8 characters').optional(),
   /** Emails per second across the worker's SMTP pool (0 = unlimited). @default 0 */

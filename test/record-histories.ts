@@ -1,7 +1,8 @@
 /**
  * Records workflow histories from real scenarios into test/histories/*.json, for the replay test.
- * Run against a stack (see README, "Tests"):  node --import tsx test/record-histories.ts
- * Re-record only when the change to the workflow is deliberate and behind patched(); old files stay.
+ * Run against a stack (see README, "Tests"):  node --import tsx test/record-histories.ts <suffix>
+ * Each set gets its own suffix (e.g. v2): old files are never overwritten, so the histories of every earlier
+ * workflow version keep replaying (changes to the workflow go behind patched()).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,12 +16,14 @@ async function main(): Promise<void> {
   const config = testConfig({ LOG_LEVEL: 'error' });
   const worker = await startTestWorker(config);
   const s = await Scenario.create(config, worker.stores);
+  const suffix = process.argv[2];
+  if (!suffix || !/^[a-z0-9-]+$/.test(suffix)) throw new Error('usage: record-histories.ts <suffix>, e.g. v2');
   const out = path.join(__dirname, 'histories');
   mkdirSync(out, { recursive: true });
   const save = async (name: string, documentId: string) => {
     const handle = s.client.temporal.workflow.getHandle(`document/${s.tenantId}/${documentId}`);
     const history = await handle.fetchHistory();
-    writeFileSync(path.join(out, `${name}.json`), historyToJSON(history));
+    writeFileSync(path.join(out, `${name}-${suffix}.json`), historyToJSON(history), { flag: 'wx' });
     process.stdout.write(`recorded ${name}: ${history.events?.length} events\n`);
   };
 

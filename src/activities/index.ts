@@ -168,8 +168,10 @@ export function createActivities(deps: ActivityDeps) {
   /** Tells the tenant's administrators once per failing recipient (not once per email). */
   async function alertAdmins(job: EmailJob, detail: string): Promise<void> {
     const tenantId = job.snapshot.tenantId;
-    const first = await notifications.markFailing(tenantId, job.recipient.email, detail);
-    if (!first) return;
+    await notifications.markFailing(tenantId, job.recipient.email, detail);
+    // "Once" is kept by the alert's own ledger key (a sent alert is never sent again), not by markFailing's
+    // first-time flag: an alert lost to a temporary SMTP failure, or to a crash right after markFailing, is sent
+    // at the recipient's next failure instead of never.
     const tenant = await tenants.get(tenantId);
     const admins = dedupe([...tenant.adminEmails.map((email) => ({ email })), ...(await directory.withRole(tenantId, 'admin'))])
       .filter((a) => a.email.toLowerCase() !== job.recipient.email.toLowerCase());
@@ -254,15 +256,20 @@ export function createActivities(deps: ActivityDeps) {
     async deliverDecision(input: { snapshot: DocumentSnapshot; key: string }): Promise<{ delivered: boolean }> {
       const tenant = await tenants.get(input.snapshot.tenantId);
       if (!tenant.webhookUrl) return { delivered: false };
+      if (!tenant.webhookSecret) {
+        log.error({ tenantId: input.snapshot.tenantId }, 'webhook URL set without a secret: decision not delivered (set webhookSecret)');
+        return { delivered: false };
+      }
       const s = input.snapshot;
       const body = JSON.stringify({ type: 'task_resolved', deliveryId: `${s.tenantId}/${s.documentId}/${input.key}`, tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, taskId: s.task?.id, decision: s.decision });
       const timestamp = Math.floor(Date.now() / 1000);
-      const signature = createHmac('sha256', tenant.webhookSecret ?? '').update(`${timestamp}.${body}`).digest('hex');
+      const signature = createHmac('sha256', tenant.webhookSecret).update(`${timestamp}.${body}`).digest('hex');
       const res = await (deps.fetch ?? fetch)(tenant.webhookUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-docnotify-delivery': `${s.tenantId}/${s.documentId}/${input.key}`, 'x-docnotify-signature': `t=${timestamp},v1=${signature}` },
         body,
         signal: AbortSignal.timeout(15_000),
+        redirect: 'error', // a redirect would turn the POST into a GET
       });
       if (!res.ok) throw ApplicationFailure.retryable(`webhook answered ${res.status}`, 'WebhookRejected');
       return { delivered: true };

@@ -117,7 +117,9 @@ export function plan(state: DocState, ctx: PlanContext): PlannedNotification[] {
           let t = dueAt;
           for (let k = 1; k <= due.repeatOverdue.maxCount; k++) {
             t = working(addDuration(t, due.repeatOverdue.interval, cal, ctx.timeZone)); // no pile-up, as for reminders
-            if (t < since) continue; // past before this visit began: the overdue notice itself says it
+            // Past before this visit began or before the due date was set: the overdue notice itself says it
+            // (else a due date set days late would send every missed repeat at once).
+            if (t < Math.max(since, state.dueSetAt!)) continue;
             add({ ...base, key: `${dueKey}:overdue:${k}`, at: t, kind: 'overdue', seq: k, transitionId: state.dueEventId, template: 'overdue', summary: `overdue notice ${k + 1} of '${rule.name}'` });
           }
         }

@@ -590,7 +590,7 @@ ${fields}
         const task = view ? taskState(view, c) : ({ kind: 'stale' } as const);
         if (task.kind === 'reassigned') outcome = { ok: false, reason: 'reassigned', type: 'Reassigned' };
         else {
-          const r = await client.snooze(c.documentId, { taskId: c.taskId, duration: duration!, actor: c.recipient, expiresAt: c.expiresAt }, c.tenantId);
+          const r = await client.snooze(c.documentId, { taskId: c.taskId, taskVersion: c.taskVersion, duration: duration!, actor: c.recipient, expiresAt: c.expiresAt }, c.tenantId);
           outcome = r.ok ? { ok: true, nextNotificationAt: r.result.nextNotificationAt } : r;
         }
       } else {

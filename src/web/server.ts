@@ -7,6 +7,7 @@ import type { DocnotifyClient } from '../client';
 import type { Config } from '../config';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Stores } from '../store';
+import { registerActions } from './actions';
 import { registerApi } from './api';
 
 export interface WebDeps {
@@ -47,7 +48,12 @@ export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
 
 /** The HTTP server: ingest and admin API (bearer token), action pages, admin page, health and metrics. */
 export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 1_048_576 }) as unknown as FastifyInstance;
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: 1_048_576,
+    trustProxy: deps.config.TRUST_PROXY,
+    routerOptions: { maxParamLength: 2048 }, // action-link tokens are ~300 characters
+  }) as unknown as FastifyInstance;
   await app.register(formbody);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -73,6 +79,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
     registerApi(api, deps, metrics);
   }, { prefix: '/api/v1' });
 
+  await registerActions(app, deps);
   for (const plugin of deps.plugins ?? []) await plugin(app, deps);
   return app;
 }

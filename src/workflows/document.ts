@@ -1,5 +1,5 @@
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { parseDuration } from '../domain/duration';
@@ -35,6 +35,8 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
   const state: DocState = input.state ?? initialState(input.tenantId, input.documentId, input.documentType);
   state.decisions ??= []; // states carried from before `decisions` existed
   const { sendEmail } = emailActivities(emailTaskQueue(workflowInfo().taskQueue));
+  /** Webhook deliveries retried until the pipeline accepts them; they never block emails or events. */
+  const background: Promise<unknown>[] = [];
   let ctx: PlanContext | undefined;
   let contextStale = true;
   let changed = false;
@@ -71,7 +73,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     return { taskId: req.taskId, snoozedMs: ms, nextNotificationAt: next ? new Date(next.at).toISOString() : undefined };
   }, {
     validator: (req: SnoozeInput) => {
-      validateTask(state, req.taskId, undefined, req.actor, req.expiresAt);
+      validateTask(state, req.taskId, req.taskVersion, req.actor, req.expiresAt);
       const d = parseDuration(req.duration);
       if (d.kind !== 'elapsed' || d.ms <= 0) throw new Error('duration: must be a positive elapsed duration such as "1d" or "PT4H"');
     },
@@ -94,6 +96,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     if (isTerminal(state.status) && planned.length === 0) break;
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS)) {
+      await Promise.all(background);
       await condition(allHandlersFinished);
       await continueAsNew<typeof documentWorkflow>({ tenantId: state.tenantId, documentId: state.documentId, state, maxHistoryEvents: input.maxHistoryEvents });
     }
@@ -106,6 +109,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
       await condition(() => changed);
     }
   }
+  await Promise.all(background);
   await condition(allHandlersFinished);
   return { status: state.status, emails: state.emailCount };
 
@@ -126,7 +130,11 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
         record(state, { at: Date.now(), kind: 'info', text: `reassigned to ${prepared.reassignTo} by escalation` });
       }
     }
-    if (p.kind === 'decision') await deliverDecision({ snapshot, key: p.key });
+    if (p.kind === 'decision') {
+      const delivery = deliverDecision({ snapshot, key: p.key });
+      if (patched('decision-webhook-in-background')) background.push(delivery);
+      else await delivery;
+    }
     const results = await Promise.all(prepared.emails.map((job) => sendEmail(job)));
     for (const r of results) {
       recordEmail(state, { key: r.ledgerKey, kind: p.kind, to: r.to, status: r.status, at: Date.now(), messageId: r.messageId, detail: r.detail });

@@ -33,6 +33,8 @@ export interface ResolveTaskResult {
 
 export interface SnoozeInput {
   taskId: string;
+  /** The link's task version: a link sent before a reassignment is refused. */
+  taskVersion?: number;
   /** Duration string ("1d", "PT2H") or milliseconds. */
   duration: string | number;
   actor: string;

@@ -22,11 +22,19 @@ export function screenshotDir(): string {
 /** Full-page screenshot `admin-<name>.png`. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(screenshotDir(), `admin-${name}.png`);
-  // Chromium paints sandboxed (cross-origin) iframes only once they have been in view.
-  const frames = await page.locator('iframe').all();
-  if (frames.length) {
-    for (const f of frames) await f.scrollIntoViewIfNeeded();
-    await page.evaluate('window.scrollTo(0, 0)');
+  // Chromium does not paint sandboxed (cross-origin) iframes outside the viewport, which a full-page capture
+  // shows as blank boxes: with iframes, grow the viewport to the whole page for the capture.
+  const viewport = page.viewportSize();
+  if (viewport && (await page.locator('iframe').count()) > 0) {
+    const height = Number(await page.evaluate('document.documentElement.scrollHeight'));
+    await page.setViewportSize({ width: viewport.width, height: Math.min(Math.max(height, viewport.height), 8000) });
+    await new Promise((r) => setTimeout(r, 300));
+    try {
+      await page.screenshot({ path: file, fullPage: true });
+    } finally {
+      await page.setViewportSize(viewport);
+    }
+    return file;
   }
   await page.screenshot({ path: file, fullPage: true });
   return file;

@@ -28,9 +28,39 @@ export const MANAGER = 'manager@example.com';
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
-/** Mon–Fri 09:00–18:00 Europe/Madrid with Spanish national holidays (2026–2027). */
-export function spanishCalendar(): BusinessCalendar {
-  return toBusinessCalendar(parseCalendarConfig({ timeZone: 'Europe/Madrid', workingDays: [1, 2, 3, 4, 5], workingHours: { start: '09:00', end: '18:00' }, holidays: { country: 'ES' } }), 2026, 2027);
+/** Mon–Fri 09:00–18:00 Europe/Madrid with Spanish national holidays (2026–2027 by default). */
+export function spanishCalendar(fromYear = 2026, toYear = 2027): BusinessCalendar {
+  return toBusinessCalendar(parseCalendarConfig({ timeZone: 'Europe/Madrid', workingDays: [1, 2, 3, 4, 5], workingHours: { start: '09:00', end: '18:00' }, holidays: { country: 'ES' } }), fromYear, toYear);
+}
+
+/** A Friday whose next Tuesday is a holiday, with the other days of that week working: local dates 'YYYY-MM-DD'. */
+export interface HolidayWeek {
+  friday: string;
+  monday: string;
+  tuesday: string;
+  wednesday: string;
+  thursday: string;
+  calendar: BusinessCalendar;
+}
+
+/**
+ * The week of the issue's example (Friday 2026-12-04, Tuesday 8 December a holiday) while that Friday 17:00 is
+ * still ahead of `now`; afterwards the next week of the same shape in Spain, so the test keeps its meaning.
+ */
+export function holidayWeek(now: number): HolidayWeek {
+  const year = new Date(now).getUTCFullYear();
+  const calendar = year <= 2026 ? spanishCalendar() : spanishCalendar(year, year + 3);
+  const holidays = new Set(calendar.holidays);
+  const date = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const working = (d: string) => !holidays.has(d) && ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
+  const end = Date.parse(`${Number(calendar.holidays.at(-1)!.slice(0, 4))}-12-01T00:00:00Z`);
+  for (let t = Date.parse(`${date(now)}T00:00:00Z`); t < end; t += DAY) {
+    if (new Date(t).getUTCDay() !== 5) continue;
+    const [friday, monday, tuesday, wednesday, thursday] = [0, 3, 4, 5, 6].map((k) => date(t + k * DAY));
+    if (madrid(`${friday}T17:00`) <= now + HOUR) continue;
+    if (working(friday) && working(monday) && holidays.has(tuesday) && working(wednesday) && working(thursday)) return { friday, monday, tuesday, wednesday, thursday, calendar };
+  }
+  throw new Error('no week with a Tuesday holiday found');
 }
 
 let ruleSeq = 0;
@@ -75,16 +105,15 @@ export class TimeSkipWorld {
   }
 
   private async startWorkers(): Promise<void> {
-    const world = this;
     const activities = {
-      async loadContext(input: { tenantId: string; documentType: string; assignee?: string }): Promise<PlanContext> {
-        const ctx = world.contexts.get(input.tenantId);
+      loadContext: async (input: { tenantId: string; documentType: string; assignee?: string }): Promise<PlanContext> => {
+        const ctx = this.contexts.get(input.tenantId);
         if (!ctx) throw new Error(`no PlanContext registered for tenant ${input.tenantId}`);
         return ctx;
       },
-      async prepareNotification(input: { planned: PlannedNotification; snapshot: DocumentSnapshot }): Promise<PrepareResult> {
+      prepareNotification: async (input: { planned: PlannedNotification; snapshot: DocumentSnapshot }): Promise<PrepareResult> => {
         const { planned: p, snapshot: s } = input;
-        world.prepared.push(p);
+        this.prepared.push(p);
         const to = p.kind === 'escalation' ? [MANAGER] : p.kind === 'decision' ? [...new Set([s.decision?.actor, s.assignee].filter((x): x is string => !!x))] : s.assignee ? [s.assignee] : [];
         if (to.length === 0) return { emails: [], skipped: 'no recipients' };
         return {
@@ -94,13 +123,13 @@ export class TimeSkipWorld {
           })),
         };
       },
-      async deliverDecision(input: { snapshot: DocumentSnapshot; key: string }): Promise<{ delivered: boolean }> {
-        world.decisions.push(input);
+      deliverDecision: async (input: { snapshot: DocumentSnapshot; key: string }): Promise<{ delivered: boolean }> => {
+        this.decisions.push(input);
         return { delivered: true };
       },
     };
     const sendEmail = async (job: EmailJob): Promise<SendResult> => {
-      world.sent.push({ job, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
+      this.sent.push({ job, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
       return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'sent', messageId: `<${job.ledgerKey}@test.example>`, detail: '250 OK', linked: job.kind !== 'decision' };
     };
     const connection = this.env.nativeConnection;
@@ -157,7 +186,8 @@ function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    // The test server is not a real Temporal Server: core warns about capabilities it does not advertise.
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
   } catch {
     // already installed by another helper in this process
   }

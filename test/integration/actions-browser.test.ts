@@ -9,7 +9,6 @@ import type { Browser, BrowserContext, Request } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { DocnotifyClient } from '../../src/client';
 import { createLogger } from '../../src/log';
-import { registerActions } from '../../src/web/actions';
 import { buildServer } from '../../src/web/server';
 import { launchBrowser, linksIn, screenshot } from '../helpers/browser';
 import { eventually, testConfig, uid } from '../helpers/env';
@@ -38,7 +37,7 @@ beforeAll(async () => {
   hooks = await startWebhookServer();
   worker = await startTestWorker(config);
   client = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, taskQueue: config.TASK_QUEUE });
-  app = await buildServer({ config, client, stores: worker.stores, log: createLogger('warn'), sendTest: async () => ({ status: 'skipped' }), plugins: [registerActions] });
+  app = await buildServer({ config, client, stores: worker.stores, log: createLogger('warn'), sendTest: async () => ({ status: 'skipped' }) });
   await app.listen({ port, host: '127.0.0.1' });
   browser = await launchBrowser();
 });

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { DocnotifyClient } from '../../src/client';
 import type { Config } from '../../src/config';
 import { Keyring, type LinkClaims } from '../../src/links/token';
-import { FormGuard, registerActions } from '../../src/web/actions';
+import { FormGuard } from '../../src/web/actions';
 import { buildServer } from '../../src/web/server';
 import type { DocumentView } from '../../src/workflows/types';
 import { linksIn } from '../helpers/browser';
@@ -34,7 +34,7 @@ const usedTokens = new Set<string>();
 /** The web server with the action pages; its log (level info, so request lines would show) is kept in `logLines`. */
 async function server(overrides: Partial<Config> = {}, temporal: DocnotifyClient = client): Promise<FastifyInstance> {
   const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
-  return buildServer({ config: { ...config, ...overrides }, client: temporal, stores: worker.stores, log, sendTest: async () => ({ status: 'skipped' }), plugins: [registerActions] });
+  return buildServer({ config: { ...config, ...overrides }, client: temporal, stores: worker.stores, log, sendTest: async () => ({ status: 'skipped' }) });
 }
 
 beforeAll(async () => {

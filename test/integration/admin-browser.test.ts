@@ -193,6 +193,39 @@ describe('signed in', () => {
     expect(await text('.empty-title')).toBe('No rules match these filters');
   });
 
+  test('edit the rule: the form shows the stored values, and a change is saved', async () => {
+    const before = await theRule();
+    await page.goto(`${base}/admin/rules?type=${docType}`);
+    await page.click(`a[aria-label="Edit ${ruleName}"]`);
+    expect(await text('h1')).toBe(`Edit rule “${ruleName}”`);
+    expect(await page.inputValue('#f-delay')).toBe('0s');
+    expect(await page.isChecked('#f-repeat-enabled')).toBe(true);
+    expect(await page.inputValue('#f-repeat-interval')).toBe('1h');
+    expect(await page.inputValue('#f-escalation-0-after')).toBe('2h');
+    expect(await page.inputValue('#f-priority')).toBe('high');
+    await page.check('#f-resendOnReassignment');
+    await Promise.all([page.waitForURL(`${base}/admin/rules`), page.click('button[type=submit][value=save]:not(.visually-hidden)')]);
+    expect(await text('.flash')).toBe(`Rule “${ruleName}” saved.`);
+    const after = await theRule();
+    expect(after.resendOnReassignment).toBe(true);
+    expect(after.version).toBe(before.version + 1);
+    expect({ ...after, version: 0, resendOnReassignment: false }).toEqual({ ...before, version: 0 });
+  });
+
+  test('another tenant without rules shows the empty state', async () => {
+    const tenant = uid('tenant');
+    await page.goto(`${base}/admin/rules`);
+    await page.fill('#tenant-switch', tenant);
+    await page.click('button:has-text("Switch")');
+    await page.waitForSelector('.empty-title');
+    expect(await text('.empty-title')).toBe('No rules yet');
+    expect(await text('.flash')).toContain(tenant);
+    await screenshot(page, 'rules-empty');
+    await page.fill('#tenant-switch', 'default');
+    await page.click('button:has-text("Switch")');
+    await page.waitForSelector('#rules-table');
+  });
+
   test('an event sent with the CLI shows in the rule’s log, and the rendered email opens', async () => {
     const r = await runCli(['event', doc1, 'on_hold', '--type', docType, '--assignee', owner], config);
     expect(r.stderr).toBe('');
@@ -383,6 +416,11 @@ describe('signed in', () => {
       await p.click('button[value=add-level]');
       await p.waitForSelector('#f-escalation-0-after');
       expect(await p.inputValue('#f-name')).toBe('kept while adding');
+      // A duplicate name is refused beside the field (the store's unique constraint).
+      await p.fill('#f-name', ruleName);
+      await p.click('button[type=submit][value=save]:not(.visually-hidden)');
+      await p.waitForSelector('#f-name-error');
+      expect(await text('#f-name-error', p)).toContain(`a rule named "${ruleName}" already exists`);
 
       await p.goto(`${base}/admin/templates/status_on_hold?type=${docType}`);
       await p.fill('#f-es-subject', 'Sin script {{document_id}}');

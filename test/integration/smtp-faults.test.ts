@@ -120,6 +120,29 @@ describe('permanent replies are not retried, are logged, and alert the administr
   });
 });
 
+test('an alert that could not be sent (admin address deferred) goes out at the recipient\'s next failure, once', async () => {
+  const admin = `${uid('admin')}@example.com`;
+  const { tenantId, to } = await tenantWithRule({ admin });
+  fault.script(to, [], reply(550, '5.1.1 user unknown'));
+  fault.script(admin, [reply(451, '4.3.0 try later')], accept);
+  const first = await exported(client, tenantId);
+  await workflowEmail(client, tenantId, first, to);
+  const alertKey = `alert/${tenantId}/${to}/${admin}`;
+  expect(await stores.notifications.get(alertKey)).toMatchObject({ status: 'sending' });
+  expect(fault.deliveredTo(admin)).toHaveLength(0);
+
+  const second = await exported(client, tenantId);
+  await workflowEmail(client, tenantId, second, to);
+  expect(await stores.notifications.get(alertKey)).toMatchObject({ status: 'sent', attempts: 2 });
+  expect(fault.deliveredTo(admin)).toHaveLength(1);
+
+  const third = await exported(client, tenantId);
+  await workflowEmail(client, tenantId, third, to);
+  await sleep(300);
+  expect(fault.deliveredTo(admin)).toHaveLength(1);
+  expect(fault.attemptsFor(admin)).toHaveLength(2);
+});
+
 test('connection lost after the server took the message (RFC 1047): the retry re-sends with the same Message-ID', async () => {
   const { tenantId, to } = await tenantWithRule();
   fault.script(to, [dropAfterData], accept);

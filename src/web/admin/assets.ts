@@ -55,6 +55,7 @@ main:focus { outline: none; }
 .page-actions { display: flex; gap: 0.5rem; flex-wrap: wrap; }
 .lead { color: var(--muted); margin: -0.25rem 0 1.25rem; max-width: 70ch; }
 .card { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 1.25rem; margin-bottom: 1rem; box-shadow: 0 1px 2px rgba(16,24,40,.04); }
+.card > :first-child, .card > form:first-child > :first-child { margin-top: 0; }
 .card-head { display: flex; align-items: center; justify-content: space-between; gap: 1rem; margin-bottom: 0.75rem; }
 .card-head h2 { margin: 0; }
 section > h2 .count, h2 .count { display: inline-block; min-width: 1.6em; padding: 0 0.4em; border-radius: 999px; background: #e5e7eb; color: #374151; font-size: 0.8rem; text-align: center; vertical-align: middle; }

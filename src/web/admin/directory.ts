@@ -110,7 +110,7 @@ ${textareaField({ ...common, name: 'members', label: 'Members', hint: 'User ids 
     const c = ctx(req);
     const [users, groups] = await Promise.all([stores.directory.listUsers(c.tenant), stores.directory.listGroups(c.tenant)]);
     const userRows = users.map((u) => html`<tr>
-<th scope="row"><a href="/admin/directory/users/${enc(u.id)}">${u.id}</a></th>
+<th scope="row"><a class="nowrap" href="/admin/directory/users/${enc(u.id)}">${u.id}</a></th>
 <td>${u.name ?? ''}<br><span class="muted small">${u.email}</span></td>
 <td>${u.locale ?? html`<span class="muted">default</span>`}<br><span class="muted small">${u.timeZone ?? 'tenant time zone'}</span></td>
 <td>${u.managerId ?? html`<span class="muted">—</span>`}<br><span class="muted small">${u.substituteId ? `substitute ${u.substituteId}` : 'no substitute'}</span></td>
@@ -119,7 +119,7 @@ ${textareaField({ ...common, name: 'members', label: 'Members', hint: 'User ids 
 <td class="row-actions"><a class="btn btn-small btn-secondary" href="/admin/directory/users/${enc(u.id)}" aria-label="Edit user ${u.id}">Edit</a><a class="btn btn-small btn-ghost-danger" href="/admin/directory/users/${enc(u.id)}/delete" aria-label="Delete user ${u.id}">Delete</a></td>
 </tr>`);
     const groupRows = groups.map((g) => html`<tr>
-<th scope="row"><a href="/admin/directory/groups/${enc(g.id)}">${g.id}</a></th><td>${g.name ?? ''}</td><td>${g.members.join(', ')}</td>
+<th scope="row"><a class="nowrap" href="/admin/directory/groups/${enc(g.id)}">${g.id}</a></th><td>${g.name ?? ''}</td><td>${g.members.join(', ')}</td>
 <td class="row-actions"><a class="btn btn-small btn-secondary" href="/admin/directory/groups/${enc(g.id)}" aria-label="Edit group ${g.id}">Edit</a><a class="btn btn-small btn-ghost-danger" href="/admin/directory/groups/${enc(g.id)}/delete" aria-label="Delete group ${g.id}">Delete</a></td>
 </tr>`);
     return sendHtml(reply, page(c, {

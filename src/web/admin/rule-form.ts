@@ -3,7 +3,7 @@
  * `escalation.0.after`), so the schema's issue paths land beside the right field. Pure mapping in
  * `rule → values → rule input`; the schema itself is the only validation.
  */
-import { formatDuration } from '../../domain/duration';
+import { formatDuration, type Duration } from '../../domain/duration';
 import { EVENT_TRIGGERS, LINK_ACTIONS, PRIORITIES, ruleInputSchema, type Rule } from '../../domain/rules';
 import { STATUS_LABELS, STATUSES } from '../../domain/status';
 import { checked, checkboxField, checkboxGroup, errorSummary, fieldId, intOrText, mapIssues, issueMessage, selectField, splitList, textareaField, textField, val, type FieldErrors, type FormValues } from './form';
@@ -43,6 +43,9 @@ const levelBlank = (v: FormValues, i: number) =>
   !checked(v, `escalation.${i}.manager`) && ['after', 'afterReminders', 'roles', 'addresses', 'reassignTo'].every((f) => val(v, `escalation.${i}.${f}`) === '') &&
   ['', 'escalation'].includes(val(v, `escalation.${i}.template`));
 
+/** A duration as the form shows it ("0s" rather than "0ms"). */
+const fmt = (d: Duration): string => (d.kind === 'elapsed' && d.ms === 0 ? '0s' : formatDuration(d));
+
 /** Form values of a stored rule, or of a new one (the schema's defaults). */
 export function ruleToValues(rule?: Rule): FormValues {
   if (!rule) {
@@ -55,21 +58,21 @@ export function ruleToValues(rule?: Rule): FormValues {
   const v: FormValues = {
     name: rule.name, active: on(rule.active), documentType: rule.documentType ?? '',
     trigger: 'status' in rule.trigger ? `status:${rule.trigger.status}` : `event:${rule.trigger.event}`,
-    priority: rule.priority, delay: formatDuration(rule.delay),
-    'repeat.enabled': on(!!rule.repeat), 'repeat.interval': rule.repeat ? formatDuration(rule.repeat.interval) : '1d', 'repeat.maxCount': String(rule.repeat?.maxCount ?? 3),
+    priority: rule.priority, delay: fmt(rule.delay),
+    'repeat.enabled': on(!!rule.repeat), 'repeat.interval': rule.repeat ? fmt(rule.repeat.interval) : '1d', 'repeat.maxCount': String(rule.repeat?.maxCount ?? 3),
     'recipients.assignee': on(rule.recipients.assignee), 'recipients.addresses': rule.recipients.addresses.join('\n'),
     'recipients.roles': rule.recipients.roles.join(', '), 'recipients.fields': rule.recipients.fields.join(', '),
     resendOnReassignment: on(rule.resendOnReassignment), template: rule.template ?? '', reminderTemplate: rule.reminderTemplate,
     actions: [...rule.actions],
-    'dueReminders.enabled': on(!!rule.dueReminders), 'dueReminders.before': rule.dueReminders?.before.map(formatDuration).join(', ') ?? '',
+    'dueReminders.enabled': on(!!rule.dueReminders), 'dueReminders.before': rule.dueReminders?.before.map(fmt).join(', ') ?? '',
     'dueReminders.overdue': on(rule.dueReminders ? rule.dueReminders.overdue : true),
-    'dueReminders.repeatOverdue.interval': rule.dueReminders?.repeatOverdue ? formatDuration(rule.dueReminders.repeatOverdue.interval) : '',
+    'dueReminders.repeatOverdue.interval': rule.dueReminders?.repeatOverdue ? fmt(rule.dueReminders.repeatOverdue.interval) : '',
     'dueReminders.repeatOverdue.maxCount': rule.dueReminders?.repeatOverdue ? String(rule.dueReminders.repeatOverdue.maxCount) : '',
     calendar: rule.calendar ?? '',
   };
   rule.escalation.forEach((l, i) => {
     Object.assign(v, {
-      [`escalation.${i}.after`]: l.after ? formatDuration(l.after) : '', [`escalation.${i}.afterReminders`]: l.afterReminders === undefined ? '' : String(l.afterReminders),
+      [`escalation.${i}.after`]: l.after ? fmt(l.after) : '', [`escalation.${i}.afterReminders`]: l.afterReminders === undefined ? '' : String(l.afterReminders),
       [`escalation.${i}.manager`]: on(l.manager), [`escalation.${i}.roles`]: l.roles.join(', '), [`escalation.${i}.addresses`]: l.addresses.join('\n'),
       [`escalation.${i}.template`]: l.template, [`escalation.${i}.reassignTo`]: l.reassignTo ?? '',
     });

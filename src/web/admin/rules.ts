@@ -112,11 +112,9 @@ export function registerRules(app: FastifyInstance, env: AdminEnv): void {
       await rulesChanged(c.tenant);
       return { saved };
     } catch (e) {
+      // A duplicate name (the schema already passed, so little else can be refused here).
       if (e instanceof ConflictError || e instanceof ValidationError) {
-        const errors = e instanceof ValidationError && e.issues.length
-          ? Object.fromEntries(e.issues.map((i) => [i.path.split('.')[0] ?? '', [i.message]]))
-          : storeErrorToFields(e.message);
-        return { page: await formPage(c, { rule, values, errors }), status: e instanceof ConflictError ? 409 : 400 };
+        return { page: await formPage(c, { rule, values, errors: storeErrorToFields(e.message) }), status: e instanceof ConflictError ? 409 : 400 };
       }
       throw e;
     }
