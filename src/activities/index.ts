@@ -144,7 +144,10 @@ export function createActivities(deps: ActivityDeps) {
       return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: claim.row.status as SendResult['status'], messageId, detail: 'already recorded; not sent again', linked: actionLinks.length > 0 };
     }
     const info = safeInfo();
+    const activity = info ? Context.current() : undefined;
+    const beat = activity ? setInterval(() => activity.heartbeat(), 5000) : undefined;
     try {
+      activity?.heartbeat();
       const sent = await mailer.send({ to: job.recipient.email, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId, threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain), priority: job.priority });
       await notifications.finish(job.ledgerKey, 'sent', { smtpResponse: sent.response });
       return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'sent', messageId, detail: sent.response, linked: actionLinks.length > 0 };
@@ -162,6 +165,8 @@ export function createActivities(deps: ActivityDeps) {
       log.error({ key: job.ledgerKey, detail }, reason);
       if (kind === 'permanent' && job.kind !== 'smtp_failure_alert') await alertAdmins(job, detail);
       return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'failed', messageId, detail, linked: false };
+    } finally {
+      clearInterval(beat);
     }
   }
 

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Stores } from '../store';
 import { registerActions } from './actions';
+import { registerAdmin } from './admin';
 import { registerApi } from './api';
 
 export interface WebDeps {
@@ -17,7 +18,7 @@ export interface WebDeps {
   log: Logger;
   /** Sends a test email now (template "Send test"). */
   sendTest: (input: { tenantId: string; template: string; documentType: string; to: string; locale?: string; fields: Record<string, string> }) => Promise<{ status: string; messageId?: string; detail?: string }>;
-  /** Extra route plugins (action pages, admin), registered after the API. */
+  /** Extra route plugins, registered after the API, the action pages and the admin page. */
   plugins?: ((app: FastifyInstance, deps: WebDeps) => Promise<void> | void)[];
 }
 
@@ -80,6 +81,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   }, { prefix: '/api/v1' });
 
   await registerActions(app, deps);
+  await registerAdmin(app, deps);
   for (const plugin of deps.plugins ?? []) await plugin(app, deps);
   return app;
 }

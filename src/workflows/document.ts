@@ -21,6 +21,8 @@ const emailActivities = (taskQueue: string) =>
   proxyActivities<Activities>({
     taskQueue,
     startToCloseTimeout: '2 minutes',
+    // The send heartbeats: a worker that dies mid-send is noticed in seconds, not after the 2 minutes.
+    heartbeatTimeout: '20s',
     retry: { initialInterval: '2s', maximumInterval: '5 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['TemplateError', 'ValidationError'] },
   });
 

@@ -12,6 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { DateTime } from 'luxon';
 import { DocnotifyClient } from '../../src/client';
 import type { EmailJob, PrepareResult, SendResult } from '../../src/activities';
 import { parseCalendarConfig, toBusinessCalendar } from '../../src/calendar/schema';
@@ -20,7 +22,6 @@ import type { PlanContext, PlannedNotification } from '../../src/domain/plan';
 import { emailTaskQueue } from '../../src/domain/queues';
 import { ruleInputSchema, type Rule, type RuleInput } from '../../src/domain/rules';
 import { SEARCH_ATTRIBUTES, toolPath } from '../../src/dev/services';
-import { temporal } from '@temporalio/proto';
 import type { DocumentSnapshot, DocumentView } from '../../src/workflows/types';
 import { workflowBundle } from './env';
 
@@ -174,10 +175,9 @@ export class TimeSkipWorld {
 
 /** The test server knows only its built-in search attributes: add docnotify's (its operator service supports this). */
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const type = { Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Bool: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL, Int: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT, Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME };
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, t]) => [name, type[t]])),
+    searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, t]) => [name, encodeSearchAttributeIndexedValueType(t.toUpperCase() as 'KEYWORD' | 'BOOL' | 'INT' | 'DATETIME')!])),
   });
 }
 
@@ -206,21 +206,16 @@ export function emailsOf(view: DocumentView): Sent[] {
   return view.emails.map((e) => ({ kind: e.kind, to: e.to, at: Date.parse(e.at), key: e.key })).sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
 }
 
-/** An instant given as a wall-clock time in a zone, e.g. madrid('2026-12-04T17:00'). */
+/** An instant given as a wall-clock time in a zone, e.g. wallTime('2026-12-04T17:00', 'Europe/Madrid'). */
 export function wallTime(local: string, zone: string): number {
-  const guess = Date.parse(`${local}:00Z`);
-  const offsetMin = (t: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t));
-    const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-    return (Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - t) / 60_000;
-  };
-  return guess - offsetMin(guess - offsetMin(guess) * 60_000) * 60_000;
+  const d = DateTime.fromISO(local, { zone });
+  if (!d.isValid) throw new Error(`${local} in ${zone}: ${d.invalidExplanation ?? d.invalidReason}`);
+  return d.toMillis();
 }
 
 export const madrid = (local: string): number => wallTime(local, 'Europe/Madrid');
 
 /** Madrid wall-clock form of an instant, for readable failures: "Thu 2026-12-10 17:00:00.123". */
 export function showMadrid(t: number): string {
-  const s = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Madrid', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hourCycle: 'h23' }).format(new Date(t));
-  return s;
+  return DateTime.fromMillis(t, { zone: 'Europe/Madrid' }).toFormat('ccc yyyy-MM-dd HH:mm:ss.SSS');
 }

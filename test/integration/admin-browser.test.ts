@@ -12,7 +12,6 @@ import { DocnotifyClient } from '../../src/client';
 import { sendTestEmail } from '../../src/email/test-send';
 import { createLogger } from '../../src/log';
 import type { Rule } from '../../src/domain/rules';
-import { registerAdmin } from '../../src/web/admin';
 import { buildServer } from '../../src/web/server';
 import { cookieHeader, hasFocus, launchBrowser, screenshot, signIn, untilAfterReload, waitForText } from '../helpers/admin-browser';
 import { runCli } from '../helpers/cli';
@@ -45,7 +44,6 @@ beforeAll(async () => {
   app = await buildServer({
     config, client, stores: worker.stores, log: createLogger('silent'),
     sendTest: (input) => sendTestEmail(config, worker.stores, input),
-    plugins: [registerAdmin],
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

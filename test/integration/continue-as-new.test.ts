@@ -1,4 +1,4 @@
-import { DocnotifyClient } from '../../src/client';
+import type { DocnotifyClient } from '../../src/client';
 import { documentEventSignal } from '../../src/workflows/messages';
 import { eventually, testConfig } from '../helpers/env';
 import { messagesTo, waitForMail } from '../helpers/mailpit';

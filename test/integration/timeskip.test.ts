@@ -84,6 +84,7 @@ test('ladder on the Spanish business calendar: first Fri 17:00, reminders Mon/We
   world.context(t, { rules: [rule], calendar: week.calendar, timeZone: 'Europe/Madrid' });
 
   const friday = madrid(`${week.friday}T17:00`);
+  if (week.friday === '2026-12-04') expect(new Date(friday).toISOString()).toBe('2026-12-04T16:00:00.000Z'); // CET = UTC+1
   await world.advanceTo(friday);
   await send(t, doc, { type: 'assigned', assignee });
   await send(t, doc, { type: 'status_changed', status: 'ready_for_validation' });

@@ -254,7 +254,7 @@ ${errorSummary(o.errors, labels(levels))}
   </div>
   <div class="grid grid-3">
     ${selectField({ ...common, name: 'trigger', label: 'Trigger', hint: 'The status the document stays in, or an event', options: [{ group: 'Document status', options: statusOptions }, { group: 'Event', options: EVENT_TRIGGERS.map((e) => ({ value: `event:${e}`, label: EVENT_LABELS[e] })) }] })}
-    ${selectField({ ...common, name: 'priority', label: 'Priority', options: PRIORITIES.map((p) => ({ value: p, label: p[0].toUpperCase() + p.slice(1) })) })}
+    ${selectField({ ...common, name: 'priority', label: 'Priority', hint: 'Sets the email’s importance headers', options: PRIORITIES.map((p) => ({ value: p, label: p[0].toUpperCase() + p.slice(1) })) })}
     ${textField({ ...common, name: 'delay', label: 'Delay', hint: html`Time in the status before the first email: <code>0</code>, <code>90s</code>, <code>30m</code>, <code>2h</code>, <code>3d</code>, <code>3 business days</code>`, size: 'short', spellcheck: false })}
   </div>
   ${checkboxField({ ...common, name: 'active', label: 'Active', hint: 'Inactive rules send nothing; emails not yet sent are cancelled.' })}
