@@ -52,6 +52,8 @@ export const configSchema = z.object({
   DKIM_PRIVATE_KEY: z.string().optional(),
   /** Workflows kept in the worker's cache (~1 MB each). @default 500 */
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
+  /** Port of the worker's own /metrics endpoint (Prometheus); unset = none (the web server has /metrics). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535, 'must be a port number (1-65535)').optional(),
   /** Default locale of tenants. @default en */
   DEFAULT_LOCALE: z.enum(['en', 'es', 'de']).default('en'),
   /** pino log level. @default info */

@@ -20,6 +20,7 @@ import type { TemplateStore } from '../store/templates';
 import type { TenantStore } from '../store/tenants';
 import type { DocumentSnapshot } from '../workflows/types';
 import type { DocumentStatus } from '../domain/status';
+import { emailsTotal, smtpSendSeconds } from '../metrics';
 
 export interface ActivityDeps {
   config: Config;
@@ -141,6 +142,7 @@ export function createActivities(deps: ActivityDeps) {
     const base = { key: job.ledgerKey, messageId, tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, ruleId: job.ruleId, ruleName: job.ruleName, kind: job.kind, seq: job.seq, recipient: job.recipient.email, subject: rendered.subject };
     const claim = await notifications.claim({ ...base, html: rendered.html, text: rendered.text });
     if (claim.state === 'done') {
+      emailsTotal.inc({ outcome: 'duplicate_suppressed', kind: job.kind });
       return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: claim.row.status as SendResult['status'], messageId, detail: 'already recorded; not sent again', linked: actionLinks.length > 0 };
     }
     const info = safeInfo();
@@ -148,7 +150,10 @@ export function createActivities(deps: ActivityDeps) {
     const beat = activity ? setInterval(() => activity.heartbeat(), 5000) : undefined;
     try {
       activity?.heartbeat();
+      const stopTimer = smtpSendSeconds.startTimer();
       const sent = await mailer.send({ to: job.recipient.email, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId, threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain), priority: job.priority });
+      stopTimer();
+      emailsTotal.inc({ outcome: 'sent', kind: job.kind });
       await notifications.finish(job.ledgerKey, 'sent', { smtpResponse: sent.response });
       return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'sent', messageId, detail: sent.response, linked: actionLinks.length > 0 };
     } catch (err) {
@@ -156,11 +161,13 @@ export function createActivities(deps: ActivityDeps) {
       const kind = classifySmtpError(err);
       const expired = info && Date.now() - info.scheduledTimestampMs >= retryForMs;
       if (kind === 'temporary' && !expired) {
+        emailsTotal.inc({ outcome: 'temporary_failure', kind: job.kind });
         await notifications.noteAttemptFailure(job.ledgerKey, detail);
         log.warn({ key: job.ledgerKey, detail, attempt: info?.attempt }, 'temporary SMTP failure; will retry');
         throw ApplicationFailure.retryable(`temporary SMTP failure: ${detail}`, 'TemporarySmtpError');
       }
       const reason = kind === 'permanent' ? 'permanent SMTP failure' : `temporary SMTP failures for longer than ${config.SMTP_RETRY_FOR}`;
+      emailsTotal.inc({ outcome: 'failed', kind: job.kind });
       await notifications.finish(job.ledgerKey, 'failed', { smtpResponse: detail, reason });
       log.error({ key: job.ledgerKey, detail }, reason);
       if (kind === 'permanent' && job.kind !== 'smtp_failure_alert') await alertAdmins(job, detail);

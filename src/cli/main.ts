@@ -85,8 +85,13 @@ export function buildProgram(): Command {
     .action(async () => lazy.dev().runDev());
 
   program.command('worker').description('run a worker (document workflows and email activities)').action(async () => {
-    const w = await lazy.worker().startWorker(config());
-    const stop = () => void w.shutdown();
+    const cfg = config();
+    const w = await lazy.worker().startWorker(cfg);
+    const metrics = cfg.METRICS_PORT ? (require('../metrics') as typeof import('../metrics')).serveMetrics(cfg.METRICS_PORT) : undefined; // eslint-disable-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports
+    const stop = () => {
+      metrics?.close();
+      void w.shutdown();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     await w.done;

@@ -4,7 +4,8 @@ import { NotFoundError, ValidationError } from '../errors';
 import { parseEvent } from '../domain/events';
 import type { EventInput } from '../client';
 import { parseTenantSettings } from '../store/tenants';
-import type { Metrics, WebDeps } from './server';
+import { eventsTotal } from '../metrics';
+import type { WebDeps } from './server';
 
 const tenantOf = (q: unknown): string => {
   const t = (q as { tenant?: unknown } | undefined)?.tenant;
@@ -37,7 +38,7 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
 }
 
 /** `/api/v1/...` routes (bearer token checked by the caller). */
-export function registerApi(api: FastifyInstance, deps: WebDeps, metrics: Metrics): void {
+export function registerApi(api: FastifyInstance, deps: WebDeps): void {
   const { client, stores } = deps;
 
   // --- documents -------------------------------------------------------------------------------
@@ -57,14 +58,14 @@ export function registerApi(api: FastifyInstance, deps: WebDeps, metrics: Metric
       try {
         parseEvent({ eventId: 'x', occurredAt: new Date().toISOString(), ...e });
       } catch (err) {
-        metrics.events.inc({ outcome: 'rejected' });
+        eventsTotal.inc({ outcome: 'rejected' });
         if (err instanceof ValidationError && events.length > 1) throw new ValidationError(err.message.replace('invalid event: ', `invalid event [${i}]: `), err.issues);
         throw err;
       }
     });
     const results = [];
     for (const e of events) results.push(await client.sendEvent(e));
-    metrics.events.inc({ outcome: 'accepted' }, results.length);
+    eventsTotal.inc({ outcome: 'accepted' }, results.length);
     return reply.code(202).send(Array.isArray(body) ? results : results[0]);
   });
 

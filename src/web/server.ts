@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { DocnotifyClient } from '../client';
 import type { Config } from '../config';
@@ -10,6 +9,7 @@ import type { Stores } from '../store';
 import { registerActions } from './actions';
 import { registerAdmin } from './admin';
 import { registerApi } from './api';
+import { ensureDefaultMetrics, register } from '../metrics';
 
 export interface WebDeps {
   config: Config;
@@ -20,11 +20,6 @@ export interface WebDeps {
   sendTest: (input: { tenantId: string; template: string; documentType: string; to: string; locale?: string; fields: Record<string, string> }) => Promise<{ status: string; messageId?: string; detail?: string }>;
   /** Extra route plugins, registered after the API, the action pages and the admin page. */
   plugins?: ((app: FastifyInstance, deps: WebDeps) => Promise<void> | void)[];
-}
-
-export interface Metrics {
-  registry: Registry;
-  events: Counter<'outcome'>;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -56,18 +51,13 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 2048 }, // action-link tokens are ~300 characters
   }) as unknown as FastifyInstance;
   await app.register(formbody);
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const metrics: Metrics = {
-    registry,
-    events: new Counter({ name: 'docnotify_events_total', help: 'Document events received over HTTP', labelNames: ['outcome'], registers: [registry] }),
-  };
+  ensureDefaultMetrics();
 
   app.setErrorHandler((err, _req, reply) => sendError(reply, err));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route for ${req.method} ${req.url.split('?')[0]}` }));
 
   app.get('/healthz', async () => ({ ok: true }));
-  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', async (_req, reply) => reply.type(register.contentType).send(await register.metrics()));
 
   await app.register(async (api) => {
     api.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -77,7 +67,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
       if (!given) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authorization: a bearer token is required' });
       if (!sameSecret(given, token)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authorization: the bearer token is not valid' });
     });
-    registerApi(api, deps, metrics);
+    registerApi(api, deps);
   }, { prefix: '/api/v1' });
 
   await registerActions(app, deps);

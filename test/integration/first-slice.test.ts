@@ -172,3 +172,18 @@ describe('bad input is refused at the edge and starts no workflow', () => {
     await expect(client.sendEvent({ type: 'status_changed', documentId: '', status: 'exported' })).rejects.toThrow(/documentId: documentId must not be empty/);
   });
 });
+
+test('/metrics reports events received and emails sent (Prometheus text format)', async () => {
+  const doc = uid('INV');
+  const to = `${uid('metrics')}@example.com`;
+  const res = await app.inject({ method: 'POST', url: `/api/v1/documents/${doc}/events`, headers: { authorization: `Bearer ${config.API_TOKEN}` }, payload: [{ type: 'assigned', assignee: to }, { type: 'status_changed', status: 'exported' }] });
+  expect(res.statusCode).toBe(202);
+  await waitForMail(to);
+  const metrics = await eventually(async () => {
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    return /docnotify_emails_total\{outcome="sent",kind="first"\} [1-9]/.test(text) ? text : undefined;
+  }, 'the sent email to be counted');
+  expect(metrics).toMatch(/docnotify_events_total\{outcome="accepted"\} [1-9]/);
+  expect(metrics).toMatch(/docnotify_smtp_send_seconds_count [1-9]/);
+  expect(metrics).toMatch(/process_cpu_user_seconds_total/);
+});
