@@ -95,7 +95,7 @@ export function plan(state: DocState, ctx: PlanContext): PlannedNotification[] {
       if (level.after) at = addDuration(since, level.after, cal, ctx.timeZone);
       else if (level.afterReminders !== undefined && rule.repeat && level.afterReminders <= rule.repeat.maxCount) at = chain[level.afterReminders + 1];
       if (at === undefined) return;
-      add({ ...base, key: `${visit}:${rule.id}:escalation:${i + 1}`, at: working(at + state.snoozeMs), kind: 'escalation', seq: i + 1, transitionId: visit, template: level.template, summary: `escalation level ${i + 1} of '${rule.name}'` });
+      add({ ...base, key: `${visit}:${rule.id}:escalation:${i + 1}`, at: working(at + state.snoozeMs), kind: 'escalation', seq: i + 1, transitionId: visit, template: level.template, summary: `escalation level ${i + 1} of '${rule.name}' to ${[level.manager ? 'manager' : '', ...level.roles.map((r) => `role ${r}`), ...level.addresses].filter(Boolean).join(', ')}` });
     });
 
     const due = rule.dueReminders;

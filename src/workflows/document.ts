@@ -105,7 +105,8 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     changed = false;
     const next = planned[0];
     if (next) {
-      const woke = await condition(() => changed, next.at - now, { summary: next.summary });
+      const to = next.kind !== 'escalation' && state.assignee ? ` to ${state.assignee}` : '';
+      const woke = await condition(() => changed, next.at - now, { summary: `${next.summary}${to}` });
       if (!woke) contextStale = true;
     } else {
       await condition(() => changed);
