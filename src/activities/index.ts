@@ -7,7 +7,7 @@ import { parseDuration } from '../domain/duration';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { PlanContext, PlannedNotification } from '../domain/plan';
 import type { Rule } from '../domain/rules';
-import { loadLayout, statusLabel } from '../email/defaults';
+import { loadLayout } from '../email/defaults';
 import { renderEmail, TemplateError } from '../email/render';
 import { classifySmtpError, describeSmtpError, messageIdFor, threadRootFor, type Mailer } from '../email/transport';
 import { actionLabel, templateValues, type ActionLink } from '../email/values';
@@ -19,7 +19,6 @@ import type { RuleStore } from '../store/rules';
 import type { TemplateStore } from '../store/templates';
 import type { TenantStore } from '../store/tenants';
 import type { DocumentSnapshot } from '../workflows/types';
-import type { DocumentStatus } from '../domain/status';
 import { emailsTotal, smtpSendSeconds } from '../metrics';
 
 export interface ActivityDeps {
@@ -135,7 +134,7 @@ export function createActivities(deps: ActivityDeps) {
     const values = templateValues({
       snapshot: s, recipient: job.recipient, locale: template.locale, kind: job.kind, seq: job.seq, ruleName: job.ruleName, links: actionLinks,
       documentUrl: `${config.PUBLIC_BASE_URL}/admin/documents/${encodeURIComponent(s.tenantId)}/${encodeURIComponent(s.documentId)}`,
-      extra: { status_label: s.status ? statusLabel(s.status as DocumentStatus, template.locale) : '', ...extra },
+      extra,
     });
     const rendered = renderEmail(template, values, layout);
     const messageId = messageIdFor(job.ledgerKey, mailer.domain);

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type DocumentStatus } from '../domain/status';
+import { STATUS_LABELS, type DocumentStatus } from '../domain/status';
 
 /** A shipped template for one situation and locale. */
 export interface DefaultTemplate {
@@ -66,21 +66,7 @@ export const LAYOUT_FOOTER: Record<ShippedLocale, string> = {
 
 /** Status labels per shipped locale: the `status_label` value for a recipient. */
 export const STATUS_LABELS_BY_LOCALE: Record<ShippedLocale, Record<DocumentStatus, string>> = {
-  en: {
-    received: 'Received',
-    processing: 'Processing',
-    ready_for_validation: 'Ready for validation',
-    pending_approval: 'Pending approval',
-    pending_second_approval: 'Pending second approval',
-    approved: 'Approved, waiting for export',
-    exported: 'Processing completed',
-    rejected: 'Rejected',
-    on_hold: 'On hold',
-    error: 'Processing error',
-    import_error: 'Import error',
-    export_error: 'Export error',
-    deleted: 'Deleted',
-  },
+  en: STATUS_LABELS,
   es: {
     received: 'Recibido',
     processing: 'En proceso',

@@ -1,4 +1,5 @@
-import { STATUS_LABELS, type DocumentStatus } from '../domain/status';
+import type { DocumentStatus } from '../domain/status';
+import { LAYOUT_FOOTER, statusLabel } from './defaults';
 import type { DocumentSnapshot } from '../workflows/types';
 import type { Recipient } from '../store/directory';
 
@@ -37,7 +38,7 @@ export function templateValues(input: {
     document_type: s.documentType,
     tenant_id: s.tenantId,
     status: s.status ?? '',
-    status_label: s.status ? STATUS_LABELS[s.status as DocumentStatus] ?? s.status : '',
+    status_label: s.status ? statusLabel(s.status as DocumentStatus, input.locale) : '',
     previous_status: s.previousStatus ?? '',
     document_url: typeof s.fields.document_url === 'string' ? s.fields.document_url : input.documentUrl,
     actions: links,
@@ -59,6 +60,7 @@ export function templateValues(input: {
     decided_by: s.decision?.actor ?? '',
     decided_at: s.decision?.at ?? '',
     rule_name: input.ruleName ?? '',
+    footer: (LAYOUT_FOOTER as Record<string, string>)[input.locale] ?? LAYOUT_FOOTER.en,
     ...input.extra,
   };
 }
