@@ -158,6 +158,7 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
   });
 
   // --- notification log ------------------------------------------------------------------------
+  api.get('/log/failing-recipients', async (req) => stores.notifications.failingRecipients(tenantOf(req.query)));
   api.get('/log', async (req) => {
     const q = parse(logQuery, req.query, 'query');
     return stores.notifications.list({ tenantId: q.tenant ?? 'default', documentId: q.document, ruleId: q.rule, recipient: q.recipient, status: q.status, kind: q.kind, since: q.since ? new Date(q.since) : undefined, until: q.until ? new Date(q.until) : undefined, limit: q.limit });

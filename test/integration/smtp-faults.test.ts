@@ -6,6 +6,7 @@
 import { DocnotifyClient } from '../../src/client';
 import type { NotificationRow } from '../../src/store/notifications';
 import type { Stores } from '../../src/store';
+import { runCli } from '../helpers/cli';
 import { eventually, sleep, testConfig, uid } from '../helpers/env';
 import { accept, delay, dropAfterData, reply, SmtpFaultServer } from '../helpers/smtp-fault-server';
 import { startTestWorker } from '../helpers/worker';
@@ -117,6 +118,9 @@ describe('permanent replies are not retried, are logged, and alert the administr
     expect(fault.attemptsFor(to)).toHaveLength(2); // one per email: no retry
     expect(fault.deliveredTo(to)).toHaveLength(0);
     expect(await stores.notifications.failingRecipients(tenantId)).toEqual([expect.objectContaining({ email: to, failures: 2 })]);
+    // operators see the failing address from the CLI
+    const cli = await runCli(['log', '--failing', '--tenant', tenantId, '--json'], testConfig());
+    expect(JSON.parse(cli.stdout)).toEqual([expect.objectContaining({ email: to, failures: 2, reason: expect.stringContaining(String(code)) })]);
   });
 });
 
