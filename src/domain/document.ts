@@ -153,6 +153,7 @@ export function applyEvent(state: DocState, raw: unknown, now: number): ApplyRes
       Object.assign(state.fields, e.fields);
       break;
     case 'due_date_set':
+      if (Date.parse(e.dueAt) === state.dueAt) break; // the same date again: nothing to replan (no second overdue notice)
       state.dueAt = Date.parse(e.dueAt);
       state.dueEventId = e.eventId;
       state.dueSetAt = now;

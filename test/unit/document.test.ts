@@ -302,3 +302,15 @@ describe('applyEvent: properties', () => {
     }), { numRuns: 200 });
   });
 });
+
+describe('due_date_set', () => {
+  it('the same due date again keeps the plan (no replanning, no second overdue notice)', () => {
+    const state = initialState('default', 'SAME');
+    const base = { documentId: 'SAME', type: 'due_date_set', dueAt: '2026-12-10T10:00:00Z' };
+    expect(applyEvent(state, { ...base, eventId: 'd1', occurredAt: '2026-12-01T10:00:00Z' }, Date.parse('2026-12-01T10:00:00Z'))).toBe('applied');
+    expect(applyEvent(state, { ...base, eventId: 'd2', occurredAt: '2026-12-11T10:00:00Z' }, Date.parse('2026-12-11T10:00:00Z'))).toBe('applied');
+    expect(state.dueEventId).toBe('d1');
+    expect(applyEvent(state, { ...base, dueAt: '2026-12-20T10:00:00Z', eventId: 'd3', occurredAt: '2026-12-12T10:00:00Z' }, Date.parse('2026-12-12T10:00:00Z'))).toBe('applied');
+    expect(state.dueEventId).toBe('d3');
+  });
+});
