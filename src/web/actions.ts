@@ -47,7 +47,7 @@ export const MAX_REASON_LENGTH = 2000;
 const DEFAULT_PER_LINK: BucketOptions = { capacity: 20, refillPerSecond: 1 / 3 };
 const DEFAULT_PER_ADDRESS: BucketOptions = { capacity: 40, refillPerSecond: 1 };
 
-/** Registers the action pages with the default options (pass as a `plugins` entry of `buildServer`). */
+/** Registers the action pages with the default options (buildServer does). */
 export async function registerActions(app: FastifyInstance, deps: WebDeps): Promise<void> {
   await actionRoutes()(app, deps);
 }

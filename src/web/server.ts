@@ -18,8 +18,6 @@ export interface WebDeps {
   log: Logger;
   /** Sends a test email now (template "Send test"). */
   sendTest: (input: { tenantId: string; template: string; documentType: string; to: string; locale?: string; fields: Record<string, string> }) => Promise<{ status: string; messageId?: string; detail?: string }>;
-  /** Extra route plugins, registered after the API, the action pages and the admin page. */
-  plugins?: ((app: FastifyInstance, deps: WebDeps) => Promise<void> | void)[];
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -72,6 +70,5 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
 
   await registerActions(app, deps);
   await registerAdmin(app, deps);
-  for (const plugin of deps.plugins ?? []) await plugin(app, deps);
   return app;
 }

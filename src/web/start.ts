@@ -5,7 +5,7 @@ import { sendTestEmail } from '../email/test-send';
 import { Mailer } from '../email/transport';
 import { createLogger } from '../log';
 import { openStores, type Stores } from '../store';
-import { buildServer, type WebDeps } from './server';
+import { buildServer } from './server';
 
 export interface RunningWeb {
   app: FastifyInstance;
@@ -14,13 +14,13 @@ export interface RunningWeb {
 }
 
 /** Starts the HTTP server on PORT (API, action pages, admin page, health, metrics). */
-export async function startWeb(config: Config, opts: { stores?: Stores; host?: string; plugins?: WebDeps['plugins'] } = {}): Promise<RunningWeb> {
+export async function startWeb(config: Config, opts: { stores?: Stores; host?: string } = {}): Promise<RunningWeb> {
   const log = createLogger(config.LOG_LEVEL, 'web');
   const stores = opts.stores ?? (await openStores(required(config, 'DATABASE_URL', 'by the web server'), config));
   const client = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TASK_QUEUE });
   const mailer = config.SMTP_URL ? new Mailer({ ...config, SMTP_URL: config.SMTP_URL }) : undefined;
   const app = await buildServer({
-    config, client, stores, log, plugins: opts.plugins,
+    config, client, stores, log,
     sendTest: (input) => sendTestEmail(config, stores, input, mailer),
   });
   await app.listen({ port: config.PORT, host: opts.host ?? '0.0.0.0' });

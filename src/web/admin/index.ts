@@ -60,7 +60,7 @@ function errorPage(status: number, title: string, text: string): string {
 }
 
 /**
- * Registers `/admin` on the server (pass it in `WebDeps.plugins`). Needs ADMIN_CREDENTIALS; without it the
+ * Registers `/admin` on the server (buildServer does). Needs ADMIN_CREDENTIALS; without it the
  * sign-in page says so and nothing else is reachable.
  */
 export async function registerAdmin(app: FastifyInstance, deps: WebDeps): Promise<void> {
