@@ -57,7 +57,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     contextStale = true;
     changed = true;
   });
-  setHandler(documentStateQuery, () => viewOf(state, ctx ? plan(state, ctx) : [], false));
+  setHandler(documentStateQuery, () => viewOf(state, ctx ? safePlan(state, ctx, false) : [], false)); // queries never change state
 
   setHandler(resolveTaskUpdate, (req: ResolveTaskInput) => {
     const task = state.task!;
@@ -74,7 +74,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     state.snoozeMs += ms;
     record(state, { at: Date.now(), kind: 'snooze', text: `snoozed ${ms / 1000}s by ${req.actor}` });
     changed = true;
-    const next = ctx ? plan(state, ctx)[0] : undefined;
+    const next = ctx ? safePlan(state, ctx)[0] : undefined;
     return { taskId: req.taskId, snoozedMs: ms, nextNotificationAt: next ? new Date(next.at).toISOString() : undefined };
   }, {
     validator: (req: SnoozeInput) => {
@@ -89,7 +89,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
       contextStale = false;
       ctx = await reads().loadContext({ tenantId: state.tenantId, documentType: state.documentType, assignee: state.assignee });
     }
-    const planned = plan(state, ctx!);
+    const planned = safePlan(state, ctx!);
     upsertSearchAttributes(searchAttributesFor(state, planned[0]?.at));
     const now = Date.now();
     const due = planned.filter((p) => p.at <= now);
@@ -145,6 +145,24 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     for (const r of results) {
       recordEmail(state, { key: r.ledgerKey, kind: p.kind, to: r.to, status: r.status, at: Date.now(), messageId: r.messageId, detail: r.detail });
       if (state.task && r.status === 'sent' && !state.task.recipients.includes(r.to) && r.linked) state.task.recipients.push(r.to);
+    }
+  }
+}
+
+/**
+ * The plan, never throwing: bad data (say, a calendar without a working day in reach) must not fail a workflow
+ * task. It is recorded once, and the document is planned around the clock instead.
+ */
+function safePlan(state: DocState, ctx: PlanContext, recordError = true): PlannedNotification[] {
+  try {
+    return plan(state, ctx);
+  } catch (e) {
+    const text = `planning with the business calendar failed (${(e as Error).message}); planned around the clock`;
+    if (recordError && state.history.at(-1)?.text !== text) record(state, { at: Date.now(), kind: 'rejected', text });
+    try {
+      return plan(state, { ...ctx, calendar: undefined, calendars: {} });
+    } catch {
+      return [];
     }
   }
 }

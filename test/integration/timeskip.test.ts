@@ -277,3 +277,22 @@ test('a due date set 3 days late with daily overdue repeats: one overdue notice 
   expectEmails(sent, [{ kind: 'first', to: assignee, at: since }, overdue(setAt), overdue(dueAt + 4 * DAY), overdue(dueAt + 5 * DAY)]);
   expect(sent.slice(1).map((e) => e.key.split(':').pop()!.split('/')[0])).toEqual(['0', '4', '5']);
 });
+
+test('a calendar the planner cannot use is recorded, the document is planned around the clock, and no workflow task fails', async () => {
+  const t = newTenant();
+  const doc = 'INV-BADCAL';
+  const assignee = 'dora@example.com';
+  const broken = { timeZone: 'Europe/Madrid', workingDays: [], workingHours: { start: '09:00', end: '18:00' }, holidays: [] };
+  world.context(t, { rules: [makeRule(t, { name: 'Broken calendar', trigger: { status: 'pending_approval' }, delay: '0s', repeat: { interval: '1 business day', maxCount: 2 } })], calendar: broken });
+
+  const t0 = await roundStart();
+  await world.advanceTo(t0);
+  await send(t, doc, { type: 'assigned', assignee });
+  await send(t, doc, { type: 'status_changed', status: 'pending_approval' });
+  await world.advance(MINUTE);
+  const view = await world.state(t, doc);
+  expect(emailsOf(view).map((e) => e.kind)).toEqual(['first']);
+  expect(view.history.some((h) => h.kind === 'rejected' && /calendar has no working days/.test(h.text))).toBe(true);
+  const history = await world.client.temporal.workflow.getHandle(`document/${t}/${doc}`).fetchHistory();
+  expect(history.events?.some((e) => e.workflowTaskFailedEventAttributes)).toBe(false);
+});
