@@ -38,7 +38,15 @@ export interface PlanContext {
  * Everything not yet sent that the document's current state calls for, earliest first.
  * Pure: the same state and context always give the same plan.
  */
-export function plan(state: DocState, ctx: PlanContext): PlannedNotification[] {
+/** At the same instant, the ladder's order: the first notice before reminders, reminders before escalations. */
+const KIND_ORDER: Record<NotificationKind, number> = { first: 0, reassignment: 1, event: 2, reminder: 3, due_soon: 4, overdue: 5, escalation: 6, decision: 7 };
+
+export interface PlanOptions {
+  /** Order ties by kind (KIND_ORDER) rather than by key alone. Workflows started before this pass false. @default true */
+  tiesByKind?: boolean;
+}
+
+export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {}): PlannedNotification[] {
   const out: PlannedNotification[] = [];
   const fired = new Set(state.fired);
   const add = (p: PlannedNotification) => {
@@ -126,5 +134,6 @@ export function plan(state: DocState, ctx: PlanContext): PlannedNotification[] {
       }
     }
   }
-  return out.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
+  const byKind = options.tiesByKind ?? true;
+  return out.sort((a, b) => a.at - b.at || (byKind ? KIND_ORDER[a.kind] - KIND_ORDER[b.kind] : 0) || a.key.localeCompare(b.key));
 }

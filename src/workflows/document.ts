@@ -4,7 +4,7 @@ import {
 import type { Activities } from '../activities';
 import { parseDuration } from '../domain/duration';
 import { applyEvent, awaitingAction, decide, initialState, markFired, record, recordEmail, type DocState } from '../domain/document';
-import { plan, type PlanContext, type PlannedNotification } from '../domain/plan';
+import { plan, type PlanContext, type PlannedNotification, type PlanOptions } from '../domain/plan';
 import { isTerminal } from '../domain/status';
 import { emailTaskQueue } from '../domain/queues';
 import { documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './messages';
@@ -39,6 +39,8 @@ const DEFAULT_MAX_HISTORY_EVENTS = 5000;
 export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ status?: string; emails: number }> {
   const state: DocState = input.state ?? initialState(input.tenantId, input.documentId, input.documentType);
   state.decisions ??= []; // states carried from before `decisions` existed
+  /** Runs started before ties were ordered by kind keep ordering them by key (their histories say so). */
+  const planOptions = { tiesByKind: patched('plan-ties-by-kind') };
   const { sendEmail } = emailActivities(emailTaskQueue(workflowInfo().taskQueue));
   /** Webhook deliveries retried until the pipeline accepts them; they never block emails or events. */
   const background: Promise<unknown>[] = [];
@@ -57,7 +59,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     contextStale = true;
     changed = true;
   });
-  setHandler(documentStateQuery, () => viewOf(state, ctx ? safePlan(state, ctx, false) : [], false)); // queries never change state
+  setHandler(documentStateQuery, () => viewOf(state, ctx ? safePlan(state, ctx, planOptions, false) : [], false)); // queries never change state
 
   setHandler(resolveTaskUpdate, (req: ResolveTaskInput) => {
     const task = state.task!;
@@ -74,7 +76,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     state.snoozeMs += ms;
     record(state, { at: Date.now(), kind: 'snooze', text: `snoozed ${ms / 1000}s by ${req.actor}` });
     changed = true;
-    const next = ctx ? safePlan(state, ctx)[0] : undefined;
+    const next = ctx ? safePlan(state, ctx, planOptions)[0] : undefined;
     return { taskId: req.taskId, snoozedMs: ms, nextNotificationAt: next ? new Date(next.at).toISOString() : undefined };
   }, {
     validator: (req: SnoozeInput) => {
@@ -89,7 +91,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
       contextStale = false;
       ctx = await reads().loadContext({ tenantId: state.tenantId, documentType: state.documentType, assignee: state.assignee });
     }
-    const planned = safePlan(state, ctx!);
+    const planned = safePlan(state, ctx!, planOptions);
     upsertSearchAttributes(searchAttributesFor(state, planned[0]?.at));
     const now = Date.now();
     const due = planned.filter((p) => p.at <= now);
@@ -153,14 +155,14 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
  * The plan, never throwing: bad data (say, a calendar without a working day in reach) must not fail a workflow
  * task. It is recorded once, and the document is planned around the clock instead.
  */
-function safePlan(state: DocState, ctx: PlanContext, recordError = true): PlannedNotification[] {
+function safePlan(state: DocState, ctx: PlanContext, options: PlanOptions, recordError = true): PlannedNotification[] {
   try {
-    return plan(state, ctx);
+    return plan(state, ctx, options);
   } catch (e) {
     const text = `planning with the business calendar failed (${(e as Error).message}); planned around the clock`;
     if (recordError && state.history.at(-1)?.text !== text) record(state, { at: Date.now(), kind: 'rejected', text });
     try {
-      return plan(state, { ...ctx, calendar: undefined, calendars: {} });
+      return plan(state, { ...ctx, calendar: undefined, calendars: {} }, options);
     } catch {
       return [];
     }

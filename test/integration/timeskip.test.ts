@@ -96,7 +96,7 @@ test('ladder on the Spanish business calendar: first Fri 17:00, reminders Mon/We
   const since = sinceOf(view, friday);
   const at = (local: string) => madrid(local) + (since - friday);
   const [mon, wed, thu] = [week.monday, week.wednesday, week.thursday].map((d) => at(`${d}T17:00`));
-  expect(plannedOf(view)).toEqual([['reminder', 1, mon], ['reminder', 2, wed], ['escalation', 1, thu], ['reminder', 3, thu]]);
+  expect(plannedOf(view)).toEqual([['reminder', 1, mon], ['reminder', 2, wed], ['reminder', 3, thu], ['escalation', 1, thu]]);
   const first = { kind: 'first', to: assignee, at: since };
   const r1 = { kind: 'reminder', to: assignee, at: mon };
   const r2 = { kind: 'reminder', to: assignee, at: wed };

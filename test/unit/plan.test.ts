@@ -317,6 +317,15 @@ describe('plan: decisions', () => {
     expect(awaitingAction(sim.state)).toBe(true);
   });
 
+  it('at the same instant the ladder order holds: reminder before escalation (ties by key only for old runs)', () => {
+    const state = initialState('default', DOC);
+    applyEvent(state, ev.status('s1', T0, 'pending_approval'), T0);
+    const r = rule({ repeat: { interval: '1h', maxCount: 3 }, escalation: [{ after: '3h', manager: true }] }, 'r');
+    const kinds = (p: PlannedNotification[]) => p.filter((x) => x.at === T0 + 3 * HOUR).map((x) => x.kind);
+    expect(kinds(plan(state, ctxOf([r])))).toEqual(['reminder', 'escalation']);
+    expect(kinds(plan(state, ctxOf([r]), { tiesByKind: false }))).toEqual(['escalation', 'reminder']);
+  });
+
   it('a status change that arrives before the confirmation went out loses neither confirmation nor webhook', () => {
     const state = initialState('default', DOC);
     expect(applyEvent(state, ev.status('s1', T0, 'pending_approval'), T0)).toBe('applied');
@@ -339,7 +348,8 @@ describe('plan: snooze', () => {
     expect(before.get('s1:r:escalation:2')).toBe(T0 + 3 * HOUR); // one interval after reminder 2
     sim.at(T0 + 90 * MIN, { do: 'snooze', ms: 45 * MIN });
     const after = new Map(sim.plan().map((p) => [p.key, p.at]));
-    expect([...after.keys()]).toEqual([...before.keys()].sort((a, b) => after.get(a)! - after.get(b)! || a.localeCompare(b)));
+    const rank = (key: string) => (key.includes(':reminder:') ? 0 : 1); // at the same instant reminders come before escalations
+    expect([...after.keys()]).toEqual([...before.keys()].sort((a, b) => after.get(a)! - after.get(b)! || rank(a) - rank(b) || a.localeCompare(b)));
     for (const [key, at] of before) expect(after.get(key)! - at).toBe(45 * MIN);
     sim.advanceTo(T0 + 2 * HOUR + 44 * MIN);
     expect(sim.of('reminder')).toHaveLength(1);
