@@ -418,11 +418,19 @@ export function actionRoutes(options: ActionRoutesOptions = {}): (app: FastifyIn
       }
     }
 
+    /** Who decided the link's task, also after the document moved on to another status. */
+    function decisionOf(view: DocumentView | undefined, taskId: string): Decision | undefined {
+      if (!view) return undefined;
+      if (view.task?.id === taskId && view.task.decision) return view.task.decision;
+      return (view.decisions ?? []).find((d) => d.taskId === taskId);
+    }
+
     /** Mirrors the Update validator's order, for pages that change nothing. */
     function taskState(view: DocumentView, c: LinkClaims): TaskState {
       const task = view.task;
+      const decided = decisionOf(view, c.taskId);
+      if (decided) return { kind: 'decided', decision: decided };
       if (!task || task.id !== c.taskId) return { kind: 'stale' };
-      if (task.decision) return { kind: 'decided', decision: task.decision };
       if (task.version !== c.taskVersion) return { kind: 'reassigned' };
       if (!view.awaitingAction || view.finished) return { kind: 'stale' };
       return { kind: 'open' };
@@ -505,7 +513,8 @@ ${fields}
 
       if (c.action === 'open') {
         const title = fill(t.openTitle, { document: c.documentId });
-        const decided = view.task?.decision && view.task.id === c.taskId ? alreadyDecided(t, lang, view.task.decision, zone) : '';
+        const d = decisionOf(view, c.taskId);
+        const decided = d ? alreadyDecided(t, lang, d, zone) : '';
         return send(reply, lang, { status: 200, recipient: c.recipient, title, body: html`<h1>${title}</h1><p class="lead">${say(t.openLead, { document: c.documentId })}</p>${decided}${summary}${documentLink(t, view)}` });
       }
       if (task.kind === 'decided') {
@@ -613,7 +622,7 @@ ${fields}
 
       switch (outcome.type) {
         case 'AlreadyDecided': {
-          const d = (outcome.details as Decision | undefined) ?? (view?.task?.id === c.taskId ? view.task.decision : undefined);
+          const d = (outcome.details as Decision | undefined) ?? decisionOf(view, c.taskId);
           const body = d ? alreadyDecided(t, lang, d, zone) : html`<p class="notice">${outcome.reason}</p>`;
           return send(reply, lang, { status: 409, recipient: c.recipient, title: t.alreadyTitle, body: html`<h1>${t.alreadyTitle}</h1>${body}${summary}` });
         }
@@ -622,8 +631,11 @@ ${fields}
         case 'Reassigned':
           return send(reply, lang, { status: 409, recipient: c.recipient, ...problem(t, 'reassigned', {}, summary) });
         case 'StaleTask':
-        case 'NotFound':
+        case 'NotFound': {
+          const d = decisionOf(view, c.taskId); // decided, then the pipeline moved the document on
+          if (d) return send(reply, lang, { status: 409, recipient: c.recipient, title: t.alreadyTitle, body: html`<h1>${t.alreadyTitle}</h1>${alreadyDecided(t, lang, d, zone)}${summary}` });
           return send(reply, lang, { status: 409, recipient: c.recipient, ...problem(t, 'stale', {}, summary) });
+        }
         case 'WrongRecipient':
           return send(reply, lang, { status: 403, recipient: c.recipient, ...problem(t, 'wrongRecipient', { recipient: c.recipient }) });
         default:

@@ -79,6 +79,8 @@ export interface DocumentView {
   awaitingAction: boolean;
   escalationLevel: number;
   task?: Omit<OpenTask, 'openedAt' | 'decision'> & { openedAt: string; decision?: DocumentSnapshot['decision'] };
+  /** Recent decisions by task, kept after the status moved on (a second click still shows who decided). */
+  decisions: ({ taskId: string } & NonNullable<DocumentSnapshot['decision']>)[];
   pending: (Omit<PlannedNotification, 'at'> & { at: string })[];
   nextNotificationAt?: string;
   emails: (Omit<EmailRecord, 'at'> & { at: string })[];

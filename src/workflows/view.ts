@@ -70,6 +70,7 @@ export function viewOf(state: DocState, planned: PlannedNotification[], finished
     awaitingAction: awaitingAction(state),
     escalationLevel: state.escalationLevel,
     task: t ? { id: t.id, version: t.version, status: t.status, recipients: t.recipients, openedAt: new Date(t.openedAt).toISOString(), decision: snapshotOf(state).decision } : undefined,
+    decisions: (state.decisions ?? []).map((d) => ({ taskId: d.taskId, action: d.decision.action, actor: d.decision.actor, at: new Date(d.decision.at).toISOString(), reason: d.decision.reason })),
     pending: planned.map((p) => ({ ...p, at: new Date(p.at).toISOString() })),
     nextNotificationAt: iso(planned[0]?.at),
     emails: state.emails.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),

@@ -393,6 +393,21 @@ describe('decisions', () => {
     expect(s.history.filter((h) => h.kind === 'decision')).toHaveLength(1);
   });
 
+  test('after the pipeline moved the document on, the link still shows who decided and when', async () => {
+    const t = await openTask();
+    const v = visitor();
+    expectPage(await v.post(t.tokens.approve, { csrf: csrfOf(await v.get(t.tokens.approve)) }), 200, 'Approved');
+    await client.sendEvent({ tenantId: t.tenant, documentId: t.doc, type: 'status_changed', status: 'approved', actor: 'pipeline' });
+    await eventually(async () => ((await state(t)).status === 'approved' ? true : undefined), 'the pipeline\'s status change');
+    const page = await v.get(t.tokens.approve);
+    expectPage(page, 200, 'Already decided');
+    expect(page.body).toMatch(new RegExp(`Already <strong>approved</strong> by <strong>${t.to.replace(/\./g, '\\.')}</strong>`));
+    expect(page.body).not.toContain('<form');
+    const again = await v.post(t.tokens.approve, { csrf: mintedCsrf(t.tokens.approve) });
+    expectPage(again, 409, 'Already decided');
+    expect((await state(t)).decisions).toEqual([expect.objectContaining({ taskId: t.claims.taskId, action: 'approve', actor: t.to })]);
+  });
+
   test('reject requires a reason (checked on the server too); with one the document is rejected', async () => {
     const t = await openTask();
     const v = visitor();
