@@ -9,7 +9,7 @@ import type { PlanContext, PlannedNotification } from '../domain/plan';
 import type { Rule } from '../domain/rules';
 import { loadLayout } from '../email/defaults';
 import { renderEmail, TemplateError } from '../email/render';
-import { classifySmtpError, describeSmtpError, messageIdFor, threadRootFor, type Mailer } from '../email/transport';
+import { classifySmtpError, describeSmtpError, messageIdFor, threadIndexFor, threadRootFor, type Mailer } from '../email/transport';
 import { actionLabel, templateValues, type ActionLink } from '../email/values';
 import type { Keyring, LinkAction } from '../links/token';
 import type { DirectoryStore, Recipient } from '../store/directory';
@@ -150,7 +150,7 @@ export function createActivities(deps: ActivityDeps) {
     try {
       activity?.heartbeat();
       const stopTimer = smtpSendSeconds.startTimer();
-      const sent = await mailer.send({ to: job.recipient.email, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId, threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain), priority: job.priority });
+      const sent = await mailer.send({ to: job.recipient.email, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId, threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain), thread: { index: threadIndexFor(s.tenantId, s.documentId), topic: `${s.documentType} ${s.documentId}` }, priority: job.priority });
       stopTimer();
       emailsTotal.inc({ outcome: 'sent', kind: job.kind });
       await notifications.finish(job.ledgerKey, 'sent', { smtpResponse: sent.response });

@@ -43,6 +43,15 @@ export const messageIdFor = (ledgerKey: string, domain: string): string => `<n.$
 export const threadRootFor = (tenantId: string, documentId: string, domain: string): string =>
   `<doc.${hash(`${tenantId}/${documentId}`).slice(0, 32)}@${domain}>`;
 
+/**
+ * Outlook's conversation header: 22 bytes (a 6-byte date part and a 16-byte GUID), the same for every email of a
+ * document, so Outlook groups them like the References chain does for other clients.
+ */
+export function threadIndexFor(tenantId: string, documentId: string): string {
+  const h = createHash('sha256').update(`thread/${tenantId}/${documentId}`).digest();
+  return Buffer.concat([Buffer.from([0x01]), h.subarray(0, 21)]).toString('base64');
+}
+
 export interface OutgoingEmail {
   to: string;
   subject: string;
@@ -50,6 +59,8 @@ export interface OutgoingEmail {
   text: string;
   messageId: string;
   threadRoot: string;
+  /** Outlook: Thread-Index and Thread-Topic. */
+  thread: { index: string; topic: string };
   priority: 'low' | 'medium' | 'high';
 }
 
@@ -103,6 +114,8 @@ export class Mailer {
       headers: {
         'Auto-Submitted': 'auto-generated',
         'X-Auto-Response-Suppress': 'OOF, AutoReply',
+        'Thread-Index': email.thread.index,
+        'Thread-Topic': email.thread.topic,
       },
     });
     return { response: String(info.response ?? ''), messageId: email.messageId };

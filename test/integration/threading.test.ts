@@ -5,7 +5,7 @@
  */
 import { DocnotifyClient } from '../../src/client';
 import { workflowIdFor } from '../../src/domain/events';
-import { mailDomain, threadRootFor } from '../../src/email/transport';
+import { mailDomain, threadIndexFor, threadRootFor } from '../../src/email/transport';
 import { eventually, testConfig, uid } from '../helpers/env';
 import { headers, waitForMail, type MailSummary } from '../helpers/mailpit';
 import { startTestWorker } from '../helpers/worker';
@@ -66,6 +66,10 @@ test('first notice, 2 reminders, escalation and decision confirmation form one t
     const h = await headers(m.ID);
     expect({ subject: m.Subject, inReplyTo: h['In-Reply-To'], references: h.References }).toEqual({ subject: m.Subject, inReplyTo: [root], references: [root] });
     expect(h['Message-Id'] ?? h['Message-ID']).toEqual([`<${m.MessageID}>`]);
+    // Outlook threads by Thread-Index/Thread-Topic: one 22-byte index and one topic for the whole document
+    expect(Buffer.from(h['Thread-Index'][0], 'base64')).toHaveLength(22);
+    expect(h['Thread-Index']).toEqual([threadIndexFor(tenantId, documentId)]);
+    expect(h['Thread-Topic']).toEqual([`invoice ${documentId}`]);
   }
   const ids = all.map((m) => m.MessageID);
   expect(new Set(ids).size).toBe(5);
