@@ -16,8 +16,10 @@ npx eslint .
 step "type check"
 npx tsc --noEmit -p .
 
+RESULTS="$(mktemp -d -t docnotify-results-XXXXXX)"
+trap 'rm -rf "$RESULTS"' EXIT
 step "unit tests"
-npx jest --selectProjects unit --ci
+npx jest --selectProjects unit --ci --json --outputFile="$RESULTS/unit.json"
 
 step "start Temporal dev server, Mailpit, PostgreSQL"
 RUN_DIR="$(mktemp -d -t docnotify-test-XXXXXX)"
@@ -27,7 +29,7 @@ cleanup() {
   kill -TERM "$STACK_PID" 2>/dev/null || true
   wait "$STACK_PID" 2>/dev/null || true
   cat "$RUN_DIR/stack.log" | tail -n 5 || true
-  rm -rf "$RUN_DIR"
+  rm -rf "$RUN_DIR" "$RESULTS"
 }
 trap cleanup EXIT
 for _ in $(seq 1 180); do
@@ -41,6 +43,12 @@ set -a; . "$RUN_DIR/stack.env"; set +a
 export DOCNOTIFY_TEST_ARTIFACTS="${DOCNOTIFY_TEST_ARTIFACTS:-$ROOT/test-results}"
 
 step "integration tests"
-npx jest --selectProjects integration --ci --runInBand --forceExit "$@"
+npx jest --selectProjects integration --ci --runInBand --forceExit --json --outputFile="$RESULTS/integration.json" "$@"
 
 step "all tiers passed in $((SECONDS - T0))s"
+# One closing line in the plain form CI reads: "tests: N passed, N failed".
+node -e '
+  const r = process.argv.slice(1).map((f) => require(f));
+  const sum = (k) => r.reduce((n, x) => n + x[k], 0);
+  console.log(`tests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed`);
+' "$RESULTS/unit.json" "$RESULTS/integration.json"
