@@ -16,6 +16,10 @@ npx eslint .
 step "type check"
 npx tsc --noEmit -p .
 
+step "production build (what the Docker image runs)"
+npm run --silent build
+node dist/cli/main.js --help > /dev/null
+
 RESULTS="$(mktemp -d -t docnotify-results-XXXXXX)"
 trap 'rm -rf "$RESULTS"' EXIT
 step "unit tests"

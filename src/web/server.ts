@@ -54,7 +54,26 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err, _req, reply) => sendError(reply, err));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route for ${req.method} ${req.url.split('?')[0]}` }));
 
-  app.get('/healthz', async () => ({ ok: true }));
+  // Readiness: the database and Temporal answer within 2 s each; 503 names what does not.
+  app.get('/healthz', async (_req, reply) => {
+    const probe = async (run: () => Promise<unknown>): Promise<string> => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([run(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000)))]);
+        return 'ok';
+      } catch (e) {
+        return (e as Error).message.split('\n')[0].slice(0, 200);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const [database, temporal] = await Promise.all([
+      probe(() => deps.stores.db.query('SELECT 1')),
+      probe(() => deps.client.temporal.workflowService.getSystemInfo({})),
+    ]);
+    const ok = database === 'ok' && temporal === 'ok';
+    return reply.code(ok ? 200 : 503).send({ ok, checks: { database, temporal } });
+  });
   app.get('/metrics', async (_req, reply) => reply.type(register.contentType).send(await register.metrics()));
 
   await app.register(async (api) => {

@@ -1,4 +1,5 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Pool } from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { DocnotifyClient } from '../../src/client';
 import { workflowIdFor } from '../../src/domain/events';
@@ -186,4 +187,25 @@ test('/metrics reports events received and emails sent (Prometheus text format)'
   expect(metrics).toMatch(/docnotify_events_total\{outcome="accepted"\} [1-9]/);
   expect(metrics).toMatch(/docnotify_smtp_send_seconds_count [1-9]/);
   expect(metrics).toMatch(/process_cpu_user_seconds_total/);
+});
+
+test('/healthz checks PostgreSQL and Temporal: 200 when both answer, 503 naming what does not', async () => {
+  const ok = await app.inject({ method: 'GET', url: '/healthz' });
+  expect(ok.statusCode).toBe(200);
+  expect(ok.json()).toEqual({ ok: true, checks: { database: 'ok', temporal: 'ok' } });
+
+  const deadDb = new Pool({ connectionString: 'postgres://nobody:x@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
+  const deadTemporal = new DocnotifyClient(new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }));
+  const down = await buildServer({ config, client: deadTemporal, stores: { ...worker.stores, db: deadDb }, log: createLogger('silent'), sendTest: async () => ({ status: 'skipped' }) });
+  try {
+    const res = await down.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(503);
+    const body = res.json();
+    expect(body.ok).toBe(false);
+    expect(body.checks.database).toMatch(/ECONNREFUSED|connect/);
+    expect(body.checks.temporal).not.toBe('ok');
+  } finally {
+    await down.close();
+    await deadDb.end();
+  }
 });
