@@ -196,7 +196,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     /** Rules, calendars and the assignee's time zone: what the planner needs. */
     async loadContext(input: { tenantId: string; documentType: string; assignee?: string }): Promise<PlanContext> {
-      const all = await rules.forTenant(input.tenantId);
+      const all = await rules.list(input.tenantId); // inactive ones too: the planner skips them
       const tenant = await tenants.get(input.tenantId);
       const year = new Date().getUTCFullYear();
       const toCal = (c: unknown): BusinessCalendar | undefined => {

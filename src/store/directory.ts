@@ -97,8 +97,8 @@ export class DirectoryStore {
       return out;
     }
     if (z.email().safeParse(who).success) {
-      const byEmail = await this.db.query<UserRow>('SELECT * FROM directory_users WHERE tenant_id = $1 AND lower(email) = lower($2)', [tenantId, who]);
-      return [byEmail.rows[0] ? await this.present(tenantId, toUser(byEmail.rows[0])) : { email: who }];
+      const user = await this.userByEmail(tenantId, who);
+      return [user ? await this.present(tenantId, user) : { email: who }];
     }
     return [];
   }
@@ -111,14 +111,15 @@ export class DirectoryStore {
 
   /** The manager of a user (resolving the assignee first when it is an address). */
   async managerOf(tenantId: string, who: string): Promise<Recipient[]> {
-    let user = await this.getUser(tenantId, who);
-    if (!user) {
-      const byEmail = await this.db.query<UserRow>('SELECT * FROM directory_users WHERE tenant_id = $1 AND lower(email) = lower($2)', [tenantId, who]);
-      user = byEmail.rows[0] ? toUser(byEmail.rows[0]) : undefined;
-    }
+    const user = (await this.getUser(tenantId, who)) ?? (await this.userByEmail(tenantId, who));
     if (!user?.managerId) return [];
     const manager = await this.getUser(tenantId, user.managerId);
     return manager ? [await this.present(tenantId, manager)] : [];
+  }
+
+  private async userByEmail(tenantId: string, email: string): Promise<DirectoryUser | undefined> {
+    const r = await this.db.query<UserRow>('SELECT * FROM directory_users WHERE tenant_id = $1 AND lower(email) = lower($2)', [tenantId, email]);
+    return r.rows[0] ? toUser(r.rows[0]) : undefined;
   }
 
   private async present(tenantId: string, user: DirectoryUser): Promise<Recipient> {

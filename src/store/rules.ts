@@ -81,9 +81,4 @@ export class RuleStore {
     const r = await this.db.query('DELETE FROM rules WHERE tenant_id = $1 AND id::text = $2', [tenantId, id]);
     if (!r.rowCount) throw new NotFoundError(`rule ${id} not found`);
   }
-
-  /** The tenant's rules for the planner: every rule (inactive ones included, so they are known and skipped). */
-  async forTenant(tenantId: string): Promise<Rule[]> {
-    return this.list(tenantId);
-  }
 }
