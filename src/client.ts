@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { parseEvent, workflowIdFor, type DocumentEventInput } from './domain/events';
+import type { SearchAttributePair } from '@temporalio/common';
+import { parseEvent, workflowIdFor, type DocumentEvent, type DocumentEventInput } from './domain/events';
 import { NotFoundError, ValidationError } from './errors';
-import { documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './workflows/messages';
+import { quoteVisibility } from './domain/visibility';
+import { documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesEditedSignal, snoozeUpdate } from './workflows/messages';
 import type { DocumentView, ResolveTaskInput, ResolveTaskResult, SnoozeInput, SnoozeResult } from './workflows/types';
-import { SA } from './workflows/view';
+import { applyEvent, initialState } from './domain/document';
+import { SA, searchAttributesFor } from './workflows/view';
 
 export interface ClientOptions {
   /** @default localhost:7233 */
@@ -37,6 +40,17 @@ export interface DocumentSummary {
 /** The answer of resolveTask/snooze: accepted, or refused with the reason the person should read. */
 export type DecisionOutcome<T> = { ok: true; result: T } | { ok: false; reason: string; type?: string; details?: unknown };
 
+/**
+ * The search attributes a new document's run would set after its first event, given at its start (a start's
+ * attributes are free of upsert events and billed actions): the run then upserts only what its plan adds.
+ * Ignored by Temporal when the run exists already.
+ */
+function startSearchAttributes(event: DocumentEvent, documentType: string): SearchAttributePair[] {
+  const state = initialState(event.tenantId, event.documentId, documentType);
+  applyEvent(state, event, Date.now());
+  return searchAttributesFor(state, undefined).filter((pair): pair is SearchAttributePair => pair.value !== null);
+}
+
 /** The pipeline's and operators' door into docnotify (TypeScript). */
 export class DocnotifyClient {
   constructor(readonly temporal: Client, readonly taskQueue = 'docnotify') {}
@@ -61,11 +75,7 @@ export class DocnotifyClient {
       args: [{ tenantId: event.tenantId, documentId: event.documentId, documentType }],
       signal: documentEventSignal,
       signalArgs: [event],
-      typedSearchAttributes: [
-        { key: SA.DocumentId, value: event.documentId },
-        { key: SA.TenantId, value: event.tenantId },
-        { key: SA.DocumentType, value: documentType },
-      ],
+      typedSearchAttributes: startSearchAttributes(event, documentType),
       staticSummary: `${documentType} ${event.documentId} (${event.tenantId})`,
     });
     return { workflowId, runId: handle.signaledRunId, eventId: event.eventId };
@@ -86,10 +96,9 @@ export class DocnotifyClient {
   /** Lists documents through a visibility query on the custom search attributes. */
   async list(filter: { tenantId?: string; status?: string; awaiting?: boolean; assignee?: string; query?: string; limit?: number } = {}): Promise<DocumentSummary[]> {
     const q: string[] = ["WorkflowType = 'documentWorkflow'"];
-    const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-    if (filter.tenantId) q.push(`TenantId = ${quote(filter.tenantId)}`);
-    if (filter.status) q.push(`DocumentStatus = ${quote(filter.status)}`);
-    if (filter.assignee) q.push(`Assignee = ${quote(filter.assignee)}`);
+    if (filter.tenantId) q.push(`TenantId = ${quoteVisibility(filter.tenantId)}`);
+    if (filter.status) q.push(`DocumentStatus = ${quoteVisibility(filter.status)}`);
+    if (filter.assignee) q.push(`Assignee = ${quoteVisibility(filter.assignee)}`);
     if (filter.awaiting !== undefined) q.push(`AwaitingAction = ${filter.awaiting}`);
     if (filter.query) q.push(`(${filter.query})`);
     const out: DocumentSummary[] = [];
@@ -120,14 +129,21 @@ export class DocnotifyClient {
     return this.update(documentId, tenantId, () => this.temporal.workflow.getHandle(workflowIdFor(tenantId, documentId)).executeUpdate(snoozeUpdate, { args: [input] }));
   }
 
-  /** Asks running document workflows of a tenant to re-read rules now (after an admin change). */
-  async notifyRulesChanged(tenantId: string): Promise<number> {
-    let n = 0;
-    for await (const w of this.temporal.workflow.list({ query: `WorkflowType = 'documentWorkflow' AND ExecutionStatus = 'Running' AND TenantId = '${tenantId.replace(/'/g, "\\'")}'` })) {
-      await this.temporal.workflow.getHandle(w.workflowId).signal(rulesChangedSignal).catch(() => undefined);
-      n++;
-    }
-    return n;
+  /**
+   * Tells the tenant's running document workflows that its rules or calendars changed: starts (or signals) the
+   * tenant's rules fan-out workflow, which signals the affected documents at RULES_FANOUT_RATE. One RPC, whatever
+   * the number of documents. @returns the fan-out's workflow id
+   */
+  async notifyRulesChanged(tenantId: string): Promise<string> {
+    const workflowId = `rules-fanout/${tenantId}`;
+    await this.temporal.workflow.signalWithStart('rulesFanOutWorkflow', {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [{ tenantId }],
+      signal: rulesEditedSignal,
+      staticSummary: `rules fan-out of tenant ${tenantId}`,
+    });
+    return workflowId;
   }
 
   private async update<T>(documentId: string, tenantId: string, run: () => Promise<T>): Promise<DecisionOutcome<T>> {

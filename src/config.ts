@@ -52,6 +52,11 @@ export const configSchema = z.object({
   DKIM_PRIVATE_KEY: z.string().optional(),
   /** Workflows kept in the worker's cache (~1 MB each). @default 500 */
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(500),
+  /**
+   * Signals per second with which a rules or calendar change is told to the tenant's running documents (each wakes
+   * its workflow once): 10,000 affected documents take 10,000 / rate seconds. @default 50
+   */
+  RULES_FANOUT_RATE: z.coerce.number().positive('must be a positive number of signals per second').max(10_000).default(50),
   /** Port of the worker's own /metrics endpoint (Prometheus); unset = none (the web server has /metrics). */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535, 'must be a port number (1-65535)').optional(),
   /** Default locale of tenants. @default en */

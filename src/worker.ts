@@ -1,6 +1,7 @@
 import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from './activities';
+import { createFanOutActivities } from './activities/fanout';
 import { required, type Config } from './config';
 import { emailTaskQueue } from './domain/queues';
 import { Mailer } from './email/transport';
@@ -31,6 +32,7 @@ export async function startWorker(config: Config, opts: { stores?: Stores; log?:
   const mailer = new Mailer({ ...config, SMTP_URL: required(config, 'SMTP_URL', 'by the worker') });
   const deps: ActivityDeps = { config, ...stores, mailer, keyring: config.ACTION_LINK_SECRET ? Keyring.fromString(config.ACTION_LINK_SECRET) : undefined, log };
   const activities = createActivities(deps);
+  const fanOut = createFanOutActivities({ rulesVersions: stores.rulesVersions, ratePerSecond: config.RULES_FANOUT_RATE, log });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const workflowSource = opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('./workflows') };
   const workflows = await Worker.create({
@@ -38,7 +40,7 @@ export async function startWorker(config: Config, opts: { stores?: Stores; log?:
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
     ...workflowSource,
-    activities: { loadContext: activities.loadContext, prepareNotification: activities.prepareNotification, deliverDecision: activities.deliverDecision },
+    activities: { loadContext: activities.loadContext, prepareNotification: activities.prepareNotification, deliverDecision: activities.deliverDecision, ...fanOut },
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
   const email = await Worker.create({

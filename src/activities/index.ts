@@ -16,6 +16,7 @@ import type { DirectoryStore, Recipient } from '../store/directory';
 import type { NotificationStore } from '../store/notifications';
 import { NotFoundError } from '../errors';
 import type { RuleStore } from '../store/rules';
+import type { RulesVersionStore } from '../store/rules-versions';
 import type { TemplateStore } from '../store/templates';
 import type { TenantStore } from '../store/tenants';
 import type { DocumentSnapshot } from '../workflows/types';
@@ -24,6 +25,7 @@ import { emailsTotal, smtpSendSeconds } from '../metrics';
 export interface ActivityDeps {
   config: Config;
   rules: RuleStore;
+  rulesVersions: RulesVersionStore;
   directory: DirectoryStore;
   templates: TemplateStore;
   tenants: TenantStore;
@@ -148,7 +150,6 @@ export function createActivities(deps: ActivityDeps) {
     const activity = info ? Context.current() : undefined;
     const beat = activity ? setInterval(() => activity.heartbeat(), 5000) : undefined;
     try {
-      activity?.heartbeat();
       const stopTimer = smtpSendSeconds.startTimer();
       const sent = await mailer.send({ to: job.recipient.email, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId, threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain), thread: { index: threadIndexFor(s.tenantId, s.documentId), topic: `${s.documentType} ${s.documentId}` }, priority: job.priority });
       stopTimer();
@@ -196,6 +197,9 @@ export function createActivities(deps: ActivityDeps) {
   return {
     /** Rules, calendars and the assignee's time zone: what the planner needs. */
     async loadContext(input: { tenantId: string; documentType: string; assignee?: string }): Promise<PlanContext> {
+      // The version first: a change committed between the two reads gives newer rules under the older version, and
+      // the fan-out's notice of the newer one makes the run read again (never the reverse, which would be missed).
+      const rulesVersion = await deps.rulesVersions.current(input.tenantId);
       const all = await rules.list(input.tenantId); // inactive ones too: the planner skips them
       const tenant = await tenants.get(input.tenantId);
       const year = new Date().getUTCFullYear();
@@ -219,6 +223,7 @@ export function createActivities(deps: ActivityDeps) {
         calendar: toCal(tenant.calendar),
         calendars,
         timeZone: assignee?.timeZone,
+        rulesVersion,
       };
     },
 
@@ -307,3 +312,4 @@ function safeInfo(): { attempt: number; scheduledTimestampMs: number } | undefin
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+export type { FanOutActivities } from './fanout';

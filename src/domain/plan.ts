@@ -32,6 +32,8 @@ export interface PlanContext {
   calendars?: Record<string, BusinessCalendar>;
   /** The assignee's time zone (working hours are read in it). */
   timeZone?: string;
+  /** The tenant's rules version these rules were read at (bumped by every rule or calendar change). */
+  rulesVersion?: number;
 }
 
 /**

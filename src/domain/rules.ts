@@ -139,3 +139,35 @@ export function appliesToType(rule: Pick<RuleSpec, 'documentType'>, documentType
 }
 
 export type { Duration };
+
+/**
+ * The running documents a change of rules or calendars can affect, for the fan-out that tells them:
+ * `statuses` / `documentTypes` absent = all of them.
+ */
+export interface RulesChangeScope {
+  statuses?: string[];
+  documentTypes?: string[];
+}
+
+/**
+ * Who must hear of a rule going from `before` to `after` (either absent for a create or a delete). A status rule
+ * plans only documents in its status; an event rule may have a notice pending in any status; a rule without a
+ * document type applies to every type.
+ */
+export function changeScope(before: RuleSpec | undefined, after: RuleSpec | undefined): RulesChangeScope {
+  const rules = [before, after].filter((r): r is RuleSpec => r !== undefined);
+  const statuses = rules.every((r) => 'status' in r.trigger) ? rules.map((r) => ('status' in r.trigger ? r.trigger.status : '')) : undefined;
+  const documentTypes = rules.every((r) => r.documentType) ? rules.map((r) => r.documentType!) : undefined;
+  return normalizeScope({ statuses, documentTypes });
+}
+
+/** The union of several changes' scopes (the fan-out tells each document once, with the newest version). */
+export function mergeScopes(scopes: RulesChangeScope[]): RulesChangeScope {
+  const union = (key: keyof RulesChangeScope) => (scopes.every((s) => s[key]) ? scopes.flatMap((s) => s[key]!) : undefined);
+  return normalizeScope({ statuses: union('statuses'), documentTypes: union('documentTypes') });
+}
+
+function normalizeScope(scope: RulesChangeScope): RulesChangeScope {
+  const sorted = (v: string[] | undefined) => (v ? [...new Set(v)].sort() : undefined);
+  return { ...(scope.statuses && { statuses: sorted(scope.statuses) }), ...(scope.documentTypes && { documentTypes: sorted(scope.documentTypes) }) };
+}

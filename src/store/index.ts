@@ -3,6 +3,7 @@ import { openDb, type Db } from './db';
 import { DirectoryStore } from './directory';
 import { NotificationStore } from './notifications';
 import { RuleStore } from './rules';
+import { RulesVersionStore } from './rules-versions';
 import { seedTenant } from './seed';
 import { TemplateStore } from './templates';
 import { TenantStore } from './tenants';
@@ -11,6 +12,7 @@ import { TenantStore } from './tenants';
 export interface Stores {
   db: Db;
   rules: RuleStore;
+  rulesVersions: RulesVersionStore;
   directory: DirectoryStore;
   templates: TemplateStore;
   tenants: TenantStore;
@@ -23,6 +25,7 @@ export async function openStores(databaseUrl: string, config: Pick<Config, 'DEFA
   const stores: Stores = {
     db,
     rules: new RuleStore(db),
+    rulesVersions: new RulesVersionStore(db),
     directory: new DirectoryStore(db),
     templates: new TemplateStore(db),
     tenants: new TenantStore(db, config.DEFAULT_LOCALE),

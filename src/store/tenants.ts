@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { calendarConfigSchema } from '../calendar/schema';
 import { ValidationError } from '../errors';
 import type { Db } from './db';
+import { inTransaction, recordRulesChange } from './rules-versions';
 
 /** Tenant settings as administrators enter them (API, CLI files); every error names the field. */
 export const tenantSettingsSchema = z.strictObject({
@@ -48,11 +49,15 @@ export class TenantStore {
     return { id: row.id, locale: row.locale, calendar: row.calendar, calendars: row.calendars, webhookUrl: row.webhook_url ?? undefined, webhookSecret: row.webhook_secret ?? undefined, adminEmails: row.admin_emails };
   }
 
+  /** Saves the settings; calendars change every plan, so it is a rules change for all the tenant's documents. */
   async put(s: TenantSettings): Promise<void> {
-    await this.db.query(
-      `INSERT INTO tenants (id, locale, calendar, calendars, webhook_url, webhook_secret, admin_emails) VALUES ($1,$2,$3,$4,$5,$6,$7)
-       ON CONFLICT (id) DO UPDATE SET locale=$2, calendar=$3, calendars=$4, webhook_url=$5, webhook_secret=$6, admin_emails=$7, updated_at=now()`,
-      [s.id, s.locale, s.calendar === null ? null : JSON.stringify(s.calendar), JSON.stringify(s.calendars), s.webhookUrl ?? null, s.webhookSecret ?? null, s.adminEmails]);
+    await inTransaction(this.db, async (tx) => {
+      await tx.query(
+        `INSERT INTO tenants (id, locale, calendar, calendars, webhook_url, webhook_secret, admin_emails) VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (id) DO UPDATE SET locale=$2, calendar=$3, calendars=$4, webhook_url=$5, webhook_secret=$6, admin_emails=$7, updated_at=now()`,
+        [s.id, s.locale, s.calendar === null ? null : JSON.stringify(s.calendar), JSON.stringify(s.calendars), s.webhookUrl ?? null, s.webhookSecret ?? null, s.adminEmails]);
+      await recordRulesChange(tx, s.id, {});
+    });
   }
 
   /** Does the tenant have a row yet? (first-start seeding) */

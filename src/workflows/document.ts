@@ -8,7 +8,7 @@ import { plan, type PlanContext, type PlannedNotification, type PlanOptions } fr
 import { isTerminal } from '../domain/status';
 import { emailTaskQueue } from '../domain/queues';
 import { documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './messages';
-import { searchAttributesFor, snapshotOf, viewOf } from './view';
+import { searchAttributeChanges, searchAttributesFor, snapshotOf, viewOf } from './view';
 import type { DocumentWorkflowInput, ResolveTaskInput, SnoozeInput } from './types';
 
 const bookkeeping = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1s', maximumInterval: '1 minute', backoffCoefficient: 2 } } as const;
@@ -16,9 +16,13 @@ const remote = proxyActivities<Activities>(bookkeeping);
 const { deliverDecision } = remote;
 /** Short database reads run as local activities: no server round trip, no extra workflow task. */
 const local = proxyLocalActivities<Activities>(bookkeeping);
-/** Runs started before local activities existed keep calling the regular ones (their histories say so). */
-const reads = () => (patched('local-activity-reads') ? local : remote);
-
+/**
+ * Runs started with this build record one `lean-v5` marker instead of one per earlier patch: it implies them all
+ * (local-activity reads, ties by kind, webhook in the background) and adds its own changes — search attributes
+ * upserted only when they change, no second rule read after an email, rules versions on `rulesChanged`.
+ * Runs recorded before it (no marker in their history) keep asking for each older patch.
+ */
+const LEAN = 'lean-v5';
 /** Retries are bounded inside the activity (SMTP_RETRY_FOR); permanent failures come back as results. */
 const emailActivities = (taskQueue: string) =>
   proxyActivities<Activities>({
@@ -39,8 +43,11 @@ const DEFAULT_MAX_HISTORY_EVENTS = 5000;
 export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ status?: string; emails: number }> {
   const state: DocState = input.state ?? initialState(input.tenantId, input.documentId, input.documentType);
   state.decisions ??= []; // states carried from before `decisions` existed
+  const lean = patched(LEAN);
   /** Runs started before ties were ordered by kind keep ordering them by key (their histories say so). */
-  const planOptions = { tiesByKind: patched('plan-ties-by-kind') };
+  const planOptions = { tiesByKind: lean || patched('plan-ties-by-kind') };
+  /** Runs started before local activities existed keep calling the regular ones (their histories say so). */
+  const reads = () => (lean || patched('local-activity-reads') ? local : remote);
   const { sendEmail } = emailActivities(emailTaskQueue(workflowInfo().taskQueue));
   /** Webhook deliveries retried until the pipeline accepts them; they never block emails or events. */
   const background: Promise<unknown>[] = [];
@@ -55,11 +62,13 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
       changed = true;
     }
   });
-  setHandler(rulesChangedSignal, () => {
+  setHandler(rulesChangedSignal, (notice) => {
+    // A notice of rules this run already planned with wakes nothing (the fan-out may reach it after a wake-up).
+    if (lean && notice?.version !== undefined && ctx?.rulesVersion !== undefined && ctx.rulesVersion >= notice.version) return;
     contextStale = true;
     changed = true;
   });
-  setHandler(documentStateQuery, () => viewOf(state, ctx ? safePlan(state, ctx, planOptions, false) : [], false)); // queries never change state
+  setHandler(documentStateQuery, () => viewOf(state, ctx ? safePlan(state, ctx, planOptions, false) : [], false, ctx?.rulesVersion)); // queries never change state
 
   setHandler(resolveTaskUpdate, (req: ResolveTaskInput) => {
     const task = state.task!;
@@ -92,12 +101,21 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
       ctx = await reads().loadContext({ tenantId: state.tenantId, documentType: state.documentType, assignee: state.assignee });
     }
     const planned = safePlan(state, ctx!, planOptions);
-    upsertSearchAttributes(searchAttributesFor(state, planned[0]?.at));
     const now = Date.now();
     const due = planned.filter((p) => p.at <= now);
+    if (lean) {
+      // NextNotificationAt names the next email still to come, so sending the due ones does not change it.
+      const changes = searchAttributeChanges(searchAttributesFor(state, planned.find((p) => p.at > now)?.at), workflowInfo().typedSearchAttributes);
+      if (changes.length > 0) upsertSearchAttributes(changes);
+    } else {
+      upsertSearchAttributes(searchAttributesFor(state, planned[0]?.at));
+    }
     if (due.length > 0) {
+      const assignee = state.assignee;
       for (const p of due) await fire(p);
-      contextStale = true; // re-read rules before the next wake: a rule changed meanwhile takes effect
+      // Re-read rules before the next wake (a rule changed meanwhile takes effect). Lean runs read them at every
+      // wake-up and are told of changes, so only a new assignee (whose time zone the plan uses) needs a read now.
+      if (!lean || state.assignee !== assignee) contextStale = true;
       continue;
     }
     if (isTerminal(state.status) && planned.length === 0) break;
@@ -140,7 +158,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     }
     if (p.kind === 'decision') {
       const delivery = deliverDecision({ snapshot, key: p.key });
-      if (patched('decision-webhook-in-background')) background.push(delivery);
+      if (lean || patched('decision-webhook-in-background')) background.push(delivery);
       else await delivery;
     }
     const results = await Promise.all(prepared.emails.map((job) => sendEmail(job)));

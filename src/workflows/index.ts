@@ -1,1 +1,2 @@
 export { documentWorkflow } from './document';
+export { rulesFanOutWorkflow } from './fanout';

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DocumentView, ResolveTaskInput, ResolveTaskResult, SnoozeInput, SnoozeResult } from './types';
+import type { DocumentView, ResolveTaskInput, ResolveTaskResult, RulesChangedNotice, SnoozeInput, SnoozeResult } from './types';
 
 /** The pipeline reports every state change of a document through this one signal (raw; validated inside). */
 export const documentEventSignal = defineSignal<[unknown]>('documentEvent');
@@ -7,7 +7,12 @@ export const documentEventSignal = defineSignal<[unknown]>('documentEvent');
 export const resolveTaskUpdate = defineUpdate<ResolveTaskResult, [ResolveTaskInput]>('resolveTask');
 /** Postpones the next reminders and escalations of the open task. */
 export const snoozeUpdate = defineUpdate<SnoozeResult, [SnoozeInput]>('snooze');
-/** Admin changed rules or templates: re-read them now rather than at the next wake-up. */
-export const rulesChangedSignal = defineSignal('rulesChanged');
+/**
+ * Admin changed rules or calendars: re-read them now rather than at the next wake-up. Sent by the rules fan-out
+ * with the tenant's new rules version; a run that already planned with that version ignores it.
+ */
+export const rulesChangedSignal = defineSignal<[RulesChangedNotice?]>('rulesChanged');
 /** What the workflow knows: status, assignee, fields, planned notifications, emails, task. */
 export const documentStateQuery = defineQuery<DocumentView>('documentState');
+/** A tenant's rules or calendars changed: the rules fan-out makes one more pass (see fanout.ts). */
+export const rulesEditedSignal = defineSignal('rulesEdited');

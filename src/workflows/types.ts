@@ -41,6 +41,11 @@ export interface SnoozeInput {
   expiresAt?: number;
 }
 
+/** The `rulesChanged` signal's argument: the tenant's rules version after an administrator's change. */
+export interface RulesChangedNotice {
+  version: number;
+}
+
 export interface SnoozeResult {
   taskId: string;
   snoozedMs: number;
@@ -85,6 +90,8 @@ export interface DocumentView {
   nextNotificationAt?: string;
   emails: (Omit<EmailRecord, 'at'> & { at: string })[];
   emailCount: number;
+  /** The tenant's rules version this run last planned with (absent before it read any, or on older runs). */
+  rulesVersion?: number;
   history: (Omit<HistoryEntry, 'at'> & { at: string })[];
   finished: boolean;
 }

@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, type SearchAttributeUpdatePair } from '@temporalio/common';
+import { defineSearchAttributeKey, type SearchAttributeUpdatePair, type TypedSearchAttributes } from '@temporalio/common';
 import { awaitingAction, type DocState } from '../domain/document';
 import type { PlannedNotification } from '../domain/plan';
 import type { DocumentSnapshot, DocumentView } from './types';
@@ -33,6 +33,15 @@ export function searchAttributesFor(state: DocState, nextAt: number | undefined)
   ];
 }
 
+/**
+ * The pairs of `wanted` whose value differs from `current` (what the run last upserted, or was started with):
+ * each upsert is a visibility write and, on Temporal Cloud, a billed action, so unchanged values are not sent.
+ */
+export function searchAttributeChanges(wanted: SearchAttributeUpdatePair[], current: TypedSearchAttributes): SearchAttributeUpdatePair[] {
+  const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+  return wanted.filter(({ key, value }) => !same(value ?? undefined, current.get(key) ?? undefined));
+}
+
 /** What activities need to address and render an email about the document now. */
 export function snapshotOf(state: DocState): DocumentSnapshot {
   const d = state.task?.decision;
@@ -55,7 +64,7 @@ export function snapshotOf(state: DocState): DocumentSnapshot {
 }
 
 /** The `documentState` query's answer. */
-export function viewOf(state: DocState, planned: PlannedNotification[], finished: boolean): DocumentView {
+export function viewOf(state: DocState, planned: PlannedNotification[], finished: boolean, rulesVersion?: number): DocumentView {
   const t = state.task;
   return {
     tenantId: state.tenantId,
@@ -75,6 +84,7 @@ export function viewOf(state: DocState, planned: PlannedNotification[], finished
     nextNotificationAt: iso(planned[0]?.at),
     emails: state.emails.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
     emailCount: state.emailCount,
+    rulesVersion,
     history: state.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
     finished,
   };
