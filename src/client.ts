@@ -4,7 +4,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { parseEvent, workflowIdFor, type DocumentEvent, type DocumentEventInput } from './domain/events';
 import { NotFoundError, ValidationError } from './errors';
 import { quoteVisibility } from './domain/visibility';
-import { documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesEditedSignal, snoozeUpdate } from './workflows/messages';
+import { WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesEditedSignal, snoozeUpdate } from './workflows/messages';
 import type { DocumentView, ResolveTaskInput, ResolveTaskResult, SnoozeInput, SnoozeResult } from './workflows/types';
 import { applyEvent, initialState } from './domain/document';
 import { SA, searchAttributesFor } from './workflows/view';
@@ -72,7 +72,7 @@ export class DocnotifyClient {
     const handle = await this.temporal.workflow.signalWithStart('documentWorkflow', {
       workflowId,
       taskQueue: this.taskQueue,
-      args: [{ tenantId: event.tenantId, documentId: event.documentId, documentType }],
+      args: [{ tenantId: event.tenantId, documentId: event.documentId, documentType, version: WORKFLOW_VERSION }],
       signal: documentEventSignal,
       signalArgs: [event],
       typedSearchAttributes: startSearchAttributes(event, documentType),

@@ -8,6 +8,7 @@ import { Mailer } from './email/transport';
 import { Keyring } from './links/token';
 import { createLogger } from './log';
 import { openStores, type Stores } from './store';
+import { workflowBundlePath } from './workflow-bundle';
 
 export interface RunningWorker {
   /** Resolves when both workers stopped. */
@@ -25,8 +26,12 @@ let runtimeInstalled = false;
 export async function startWorker(config: Config, opts: { stores?: Stores; log?: Logger; workflowBundle?: WorkerOptions['workflowBundle'] } = {}): Promise<RunningWorker> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL, 'worker');
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
     runtimeInstalled = true;
+    try {
+      Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
+    } catch {
+      // A runtime exists already in this process (a test environment, the benchmark): the worker uses it.
+    }
   }
   const stores = opts.stores ?? (await openStores(required(config, 'DATABASE_URL', 'by the worker'), config));
   const mailer = new Mailer({ ...config, SMTP_URL: required(config, 'SMTP_URL', 'by the worker') });
@@ -34,12 +39,12 @@ export async function startWorker(config: Config, opts: { stores?: Stores; log?:
   const activities = createActivities(deps);
   const fanOut = createFanOutActivities({ rulesVersions: stores.rulesVersions, ratePerSecond: config.RULES_FANOUT_RATE, log });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const workflowSource = opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('./workflows') };
+  const workflowBundle = opts.workflowBundle ?? (await workflowBundlePath());
   const workflows = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
-    ...workflowSource,
+    workflowBundle,
     activities: { loadContext: activities.loadContext, prepareNotification: activities.prepareNotification, deliverDecision: activities.deliverDecision, ...fanOut },
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });

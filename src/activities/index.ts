@@ -224,6 +224,7 @@ export function createActivities(deps: ActivityDeps) {
         calendars,
         timeZone: assignee?.timeZone,
         rulesVersion,
+        rulesReadAt: Date.now(),
       };
     },
 

@@ -1,7 +1,20 @@
 import { addDuration, nextWorkingMoment, type BusinessCalendar } from './calendar';
 import { awaitingAction, type DocState } from './document';
-import { appliesToType, firstTemplate, type Rule } from './rules';
+// Types only from rules.ts: its zod schemas stay out of the workflow bundle, where every cached workflow would build
+// its own copy of them (the sandbox evaluates modules per workflow).
+import type { Rule, RuleSpec } from './rules';
 import { isTerminal } from './status';
+
+/** Template of a rule's first email. */
+export function firstTemplate(rule: RuleSpec): string {
+  if (rule.template) return rule.template;
+  return 'status' in rule.trigger ? `status_${rule.trigger.status}` : rule.trigger.event;
+}
+
+/** Does this rule apply to documents of this type? */
+export function appliesToType(rule: Pick<RuleSpec, 'documentType'>, documentType: string): boolean {
+  return !rule.documentType || rule.documentType === documentType;
+}
 
 export type NotificationKind = 'first' | 'reminder' | 'reassignment' | 'event' | 'escalation' | 'due_soon' | 'overdue' | 'decision';
 
@@ -34,6 +47,8 @@ export interface PlanContext {
   timeZone?: string;
   /** The tenant's rules version these rules were read at (bumped by every rule or calendar change). */
   rulesVersion?: number;
+  /** When they were read (epoch ms). */
+  rulesReadAt?: number;
 }
 
 /**

@@ -79,7 +79,7 @@ export const ruleInputSchema = z.strictObject({
   /** How long the document must stay in the status before the first email. @default 0 */
   delay: durationSchema.default({ kind: 'elapsed', ms: 0 }),
   /** Repeat while the document stays in the status. */
-  repeat: z.strictObject({ interval: durationSchema, maxCount: z.number().int().min(1, 'maxCount must be at least 1').max(100) }).nullish().transform((v) => v ?? null),
+  repeat: z.strictObject({ interval: durationSchema, maxCount: z.number().int().min(1, 'maxCount must be at least 1').max(400, 'maxCount must be at most 400 (a year of daily reminders)') }).nullish().transform((v) => v ?? null),
   recipients: recipientsSchema.default({ assignee: true, addresses: [], roles: [], fields: [] }),
   resendOnReassignment: z.boolean().default(false),
   /** Template of the first email. @default status_<status> or the event name */
@@ -127,16 +127,6 @@ export type RuleSpec = z.output<typeof ruleInputSchema>;
 export type Rule = RuleSpec & { id: string; version: number };
 export type EscalationLevel = z.output<typeof escalationLevelSchema>;
 
-/** Template of a rule's first email. */
-export function firstTemplate(rule: RuleSpec): string {
-  if (rule.template) return rule.template;
-  return 'status' in rule.trigger ? `status_${rule.trigger.status}` : rule.trigger.event;
-}
-
-/** Does this rule apply to documents of this type? */
-export function appliesToType(rule: Pick<RuleSpec, 'documentType'>, documentType: string): boolean {
-  return !rule.documentType || rule.documentType === documentType;
-}
 
 export type { Duration };
 

@@ -7,7 +7,7 @@ import { applyEvent, awaitingAction, decide, initialState, markFired, record, re
 import { plan, type PlanContext, type PlannedNotification, type PlanOptions } from '../domain/plan';
 import { isTerminal } from '../domain/status';
 import { emailTaskQueue } from '../domain/queues';
-import { documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './messages';
+import { WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './messages';
 import { searchAttributeChanges, searchAttributesFor, snapshotOf, viewOf } from './view';
 import type { DocumentWorkflowInput, ResolveTaskInput, SnoozeInput } from './types';
 
@@ -16,13 +16,7 @@ const remote = proxyActivities<Activities>(bookkeeping);
 const { deliverDecision } = remote;
 /** Short database reads run as local activities: no server round trip, no extra workflow task. */
 const local = proxyLocalActivities<Activities>(bookkeeping);
-/**
- * Runs started with this build record one `lean-v5` marker instead of one per earlier patch: it implies them all
- * (local-activity reads, ties by kind, webhook in the background) and adds its own changes — search attributes
- * upserted only when they change, no second rule read after an email, rules versions on `rulesChanged`.
- * Runs recorded before it (no marker in their history) keep asking for each older patch.
- */
-const LEAN = 'lean-v5';
+
 /** Retries are bounded inside the activity (SMTP_RETRY_FOR); permanent failures come back as results. */
 const emailActivities = (taskQueue: string) =>
   proxyActivities<Activities>({
@@ -33,8 +27,12 @@ const emailActivities = (taskQueue: string) =>
     retry: { initialInterval: '2s', maximumInterval: '5 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['TemplateError', 'ValidationError'] },
   });
 
-/** A long-lived document starts a fresh run (carrying its state) well before Temporal's history limits. */
-const DEFAULT_MAX_HISTORY_EVENTS = 5000;
+/**
+ * A long-lived document starts a fresh run (carrying its state) well before Temporal's history limits. Lean runs
+ * do so sooner: a wake-up of a workflow evicted from the worker's cache replays its whole run, so a short run
+ * bounds that cost (about 150 daily reminders a run).
+ */
+const DEFAULT_MAX_HISTORY_EVENTS = { lean: 2000, earlier: 5000 };
 
 /**
  * One long-running workflow per document (`document/<tenant>/<documentId>`): applies pipeline events,
@@ -43,7 +41,7 @@ const DEFAULT_MAX_HISTORY_EVENTS = 5000;
 export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ status?: string; emails: number }> {
   const state: DocState = input.state ?? initialState(input.tenantId, input.documentId, input.documentType);
   state.decisions ??= []; // states carried from before `decisions` existed
-  const lean = patched(LEAN);
+  const lean = (input.version ?? 0) >= WORKFLOW_VERSION;
   /** Runs started before ties were ordered by kind keep ordering them by key (their histories say so). */
   const planOptions = { tiesByKind: lean || patched('plan-ties-by-kind') };
   /** Runs started before local activities existed keep calling the regular ones (their histories say so). */
@@ -68,7 +66,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     contextStale = true;
     changed = true;
   });
-  setHandler(documentStateQuery, () => viewOf(state, ctx ? safePlan(state, ctx, planOptions, false) : [], false, ctx?.rulesVersion)); // queries never change state
+  setHandler(documentStateQuery, () => viewOf(state, ctx ? safePlan(state, ctx, planOptions, false) : [], false, { version: ctx?.rulesVersion, readAt: ctx?.rulesReadAt })); // queries never change state
 
   setHandler(resolveTaskUpdate, (req: ResolveTaskInput) => {
     const task = state.task!;
@@ -120,10 +118,10 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     }
     if (isTerminal(state.status) && planned.length === 0) break;
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS)) {
+    if (info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS[lean ? 'lean' : 'earlier'])) {
       await Promise.all(background);
       await condition(allHandlersFinished);
-      await continueAsNew<typeof documentWorkflow>({ tenantId: state.tenantId, documentId: state.documentId, state, maxHistoryEvents: input.maxHistoryEvents });
+      await continueAsNew<typeof documentWorkflow>({ tenantId: state.tenantId, documentId: state.documentId, state, maxHistoryEvents: input.maxHistoryEvents, version: WORKFLOW_VERSION });
     }
     changed = false;
     const next = planned[0];

@@ -16,3 +16,13 @@ export const rulesChangedSignal = defineSignal<[RulesChangedNotice?]>('rulesChan
 export const documentStateQuery = defineQuery<DocumentView>('documentState');
 /** A tenant's rules or calendars changed: the rules fan-out makes one more pass (see fanout.ts). */
 export const rulesEditedSignal = defineSignal('rulesEdited');
+
+/**
+ * The behaviour version of runs started by this build (`DocumentWorkflowInput.version`): search attributes upserted
+ * only when they change, no second rule read after an email, rules versions on `rulesChanged`, shorter runs. It
+ * rides in the run's input rather than in a `patched()` marker: a marker costs every document two history events
+ * (the marker and a TemporalChangeVersion upsert), the input costs none, and a running workflow can never switch —
+ * its input is in its history. Runs started without it (before this build) keep their behaviour and ask for each
+ * older patch as before; they take the version when they continue as new.
+ */
+export const WORKFLOW_VERSION = 5;

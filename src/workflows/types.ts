@@ -8,7 +8,12 @@ export interface DocumentWorkflowInput {
   documentId: string;
   documentType?: string;
   state?: DocState;
-  /** Continue-as-new after this many history events (or when Temporal suggests it). @default 5000 */
+  /**
+   * Behaviour version the run started with (`WORKFLOW_VERSION` for runs started by the client since version 5;
+   * absent in older runs, whose behaviours follow their `patched()` markers).
+   */
+  version?: number;
+  /** Continue-as-new after this many history events (or when Temporal suggests it). @default 2000 (5000 in runs from before `lean-v5`) */
   maxHistoryEvents?: number;
 }
 
@@ -92,6 +97,8 @@ export interface DocumentView {
   emailCount: number;
   /** The tenant's rules version this run last planned with (absent before it read any, or on older runs). */
   rulesVersion?: number;
+  /** When this run read the rules last. */
+  rulesReadAt?: string;
   history: (Omit<HistoryEntry, 'at'> & { at: string })[];
   finished: boolean;
 }

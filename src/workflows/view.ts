@@ -64,7 +64,7 @@ export function snapshotOf(state: DocState): DocumentSnapshot {
 }
 
 /** The `documentState` query's answer. */
-export function viewOf(state: DocState, planned: PlannedNotification[], finished: boolean, rulesVersion?: number): DocumentView {
+export function viewOf(state: DocState, planned: PlannedNotification[], finished: boolean, rules?: { version?: number; readAt?: number }): DocumentView {
   const t = state.task;
   return {
     tenantId: state.tenantId,
@@ -84,7 +84,8 @@ export function viewOf(state: DocState, planned: PlannedNotification[], finished
     nextNotificationAt: iso(planned[0]?.at),
     emails: state.emails.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
     emailCount: state.emailCount,
-    rulesVersion,
+    rulesVersion: rules?.version,
+    rulesReadAt: iso(rules?.readAt),
     history: state.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
     finished,
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
+import { workflowBundleOptions } from '../../src/workflow-bundle';
 
 /** The services started by scripts/test.sh (src/dev/stack.ts). */
 export function stackEnv(): { temporalAddress: string; smtpUrl: string; mailpitUrl: string; databaseUrl: string } {
@@ -36,7 +37,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+  bundle ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
   return bundle;
 }
 

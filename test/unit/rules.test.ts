@@ -1,5 +1,6 @@
 import { describeIssues } from '../../src/domain/events';
-import { appliesToType, firstTemplate, ruleInputSchema, type RuleInput } from '../../src/domain/rules';
+import { appliesToType, firstTemplate } from '../../src/domain/plan';
+import { ruleInputSchema, type RuleInput } from '../../src/domain/rules';
 
 const ok = (input: Partial<RuleInput>) => ruleInputSchema.parse({ name: 'Approval reminder', trigger: { status: 'pending_approval' }, ...input });
 /** The edge's message ("field: problem; ...") for an input the schema must refuse. */

@@ -1,0 +1,327 @@
+/** The five parts of `npm run bench` (see bench/run.ts). Each returns plain figures for the table. */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { DocnotifyClient } from '../src/client';
+import { loadConfig } from '../src/config';
+import { SEARCH_ATTRIBUTES, toolPath } from '../src/dev/services';
+import { startWorker } from '../src/worker';
+import { workflowBundleOptions } from '../src/workflow-bundle';
+import type { Stores } from '../src/store';
+import { documentStateQuery } from '../src/workflows/messages';
+import { floorEventSignal } from './floor/workflows';
+import { historyCost, historyOf, median, metric, percentile, pool, round1, round2, say, sleep, type Catcher, type Proc, type Stack } from './lib';
+
+export interface Env {
+  stack: Stack;
+  temporal: Client;
+  docnotify: DocnotifyClient;
+  stores: Stores;
+  catcher: Catcher;
+  /** The docnotify worker process (a separate `docnotify worker`). */
+  worker: Proc;
+  /** Its /metrics. */
+  workerMetrics: string;
+  taskQueue: string;
+  floorTaskQueue: string;
+}
+
+const SENDERS = 16;
+const run = randomUUID().slice(0, 6);
+
+// ---------------------------------------------------------------------------------------------
+// 1. The first email against the engine floor
+
+export interface ThroughputSide {
+  emailsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  historyEvents: number;
+  workflowTasks: number;
+  actions: number;
+  upserts: number;
+}
+export interface Throughput {
+  rounds: number;
+  emailsPerRound: number;
+  floor: ThroughputSide;
+  docnotify: ThroughputSide;
+  ratio: number;
+  ratios: number[];
+}
+
+/** The document id in a subject of either side ("[invoice <id>] Processing completed"). */
+const idInSubject = (subject: string) => /\[\w+ ([^\]]+)\]/.exec(subject)?.[1] ?? '';
+
+async function oneRound(env: Env, side: 'floor' | 'docnotify', n: number, round: number): Promise<ThroughputSide> {
+  const token = `${side}-${run}-r${round}`;
+  const to = `${token}@bench.example.com`;
+  // docnotify: a tenant of its own whose one rule sends the first email of `exported` to the run's address.
+  const tenantId = `bench-${token}`;
+  if (side === 'docnotify') await env.stores.rules.create({ name: 'Bench first email', tenantId, trigger: { status: 'exported' }, delay: '0s', recipients: { assignee: false, addresses: [to] } });
+  const ids = Array.from({ length: n }, (_, i) => `${token}-${i + 1}`);
+  const sentAt = new Map<string, number>();
+  const t0 = Date.now();
+  await pool(ids, SENDERS, async (id) => {
+    sentAt.set(id, Date.now());
+    if (side === 'floor') {
+      await env.temporal.workflow.signalWithStart('floorWorkflow', { workflowId: `floor/${id}`, taskQueue: env.floorTaskQueue, args: [], signal: floorEventSignal, signalArgs: [{ to, subject: `[invoice ${id}] Processing completed` }] });
+    } else {
+      await env.docnotify.sendEvent({ type: 'status_changed', tenantId, documentId: id, status: 'exported' });
+    }
+  });
+  await env.catcher.waitFor(`${side} round ${round}`, token, n, 10 * 60_000);
+  const caught = await env.catcher.all(token);
+  const last = Math.max(...caught.map((c) => c.at));
+  const latencies = caught.map((c) => c.at - (sentAt.get(idInSubject(c.subject)) ?? NaN)).filter((l) => !Number.isNaN(l));
+  if (latencies.length !== n) throw new Error(`${side}: ${latencies.length} of ${n} emails matched a document by subject`);
+  const sample = ids.slice(0, Math.min(10, n));
+  const costs = await Promise.all(sample.map(async (id) => historyCost(await historyOf(env.temporal, side === 'floor' ? `floor/${id}` : `document/${tenantId}/${id}`))));
+  const avg = (k: keyof (typeof costs)[number]) => round1(costs.reduce((sum, c) => sum + c[k], 0) / costs.length);
+  return {
+    emailsPerSecond: round1(n / ((last - t0) / 1000)), p50Ms: Math.round(median(latencies)), p99Ms: Math.round(percentile(latencies, 99)),
+    historyEvents: avg('events'), workflowTasks: avg('workflowTasks'), actions: avg('actions'), upserts: avg('upserts'),
+  };
+}
+
+export async function throughput(env: Env, rounds: number, n: number): Promise<Throughput> {
+  const floor: ThroughputSide[] = [];
+  const docnotify: ThroughputSide[] = [];
+  for (let r = 1; r <= rounds; r++) {
+    // Alternate who goes first: a noisy machine then weighs on both alike.
+    const order: ('floor' | 'docnotify')[] = r % 2 ? ['floor', 'docnotify'] : ['docnotify', 'floor'];
+    for (const side of order) {
+      const result = await oneRound(env, side, n, r);
+      (side === 'floor' ? floor : docnotify).push(result);
+      say(`    round ${r} ${side}: ${result.emailsPerSecond} emails/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.historyEvents} events, ${result.actions} actions`);
+    }
+    await env.catcher.clear();
+  }
+  const ratios = floor.map((f, i) => round2(docnotify[i].emailsPerSecond / f.emailsPerSecond));
+  const med = (list: ThroughputSide[]): ThroughputSide => {
+    const keys = Object.keys(list[0]) as (keyof ThroughputSide)[];
+    return Object.fromEntries(keys.map((k) => [k, median(list.map((x) => x[k]))])) as unknown as ThroughputSide;
+  };
+  return { rounds, emailsPerRound: n, floor: med(floor), docnotify: med(docnotify), ratio: median(ratios), ratios };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Open documents: memory of a separate worker process
+
+export interface OpenDocuments {
+  documents: number;
+  ingestEventsPerSecond: number;
+  /** Until every document's run planned its first reminder (NextNotificationAt set). */
+  plannedAfterSeconds: number;
+  rssAfterIngestMb: number;
+  rssAfterSettleMb: number;
+  settleSeconds: number;
+  peakRssMb: number;
+  heapUsedAfterSettleMb: number;
+}
+
+export const OPEN_TENANT = `open-${run}`;
+export const openIds = (n: number) => Array.from({ length: n }, (_, i) => `OPEN-${run}-${i + 1}`);
+
+export async function openDocuments(env: Env, n: number, settleSeconds: number): Promise<{ figures: OpenDocuments; ruleId: string }> {
+  const rule = await env.stores.rules.create({
+    name: 'Bench approval', tenantId: OPEN_TENANT, trigger: { status: 'pending_approval' }, delay: '3d',
+    repeat: { interval: '1d', maxCount: 5 }, recipients: { assignee: false, addresses: [`open-${run}@bench.example.com`] },
+  });
+  const ids = openIds(n);
+  const t0 = Date.now();
+  let done = 0;
+  await pool(ids, 32, async (documentId) => {
+    await env.docnotify.sendEvent({ type: 'status_changed', tenantId: OPEN_TENANT, documentId, status: 'pending_approval' });
+    if (++done % Math.max(1, Math.floor(n / 10)) === 0) say(`    ingest: ${done}/${n} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  });
+  const ingestSeconds = (Date.now() - t0) / 1000;
+  const query = `TenantId = '${OPEN_TENANT}' AND ExecutionStatus = 'Running' AND NextNotificationAt > '2000-01-01T00:00:00Z'`;
+  for (;;) {
+    const { count } = await env.temporal.workflow.count(query);
+    if (count >= n) break;
+    if (Date.now() - t0 > 30 * 60_000) throw new Error(`only ${count}/${n} documents planned after 30 minutes`);
+    await sleep(1000);
+  }
+  const plannedAfterSeconds = (Date.now() - t0) / 1000;
+  const rssAfterIngestMb = env.worker.rssMb();
+  say(`    ${n} documents planned after ${plannedAfterSeconds.toFixed(1)} s; worker RSS ${rssAfterIngestMb.toFixed(0)} MB; settling ${settleSeconds} s`);
+  let peak = rssAfterIngestMb;
+  for (let s = 0; s < settleSeconds; s++) {
+    await sleep(1000);
+    peak = Math.max(peak, env.worker.rssMb());
+    if (s > 0 && s % 60 === 0) say(`    settle: ${s} s, RSS ${env.worker.rssMb().toFixed(0)} MB`);
+  }
+  return {
+    ruleId: rule.id,
+    figures: {
+      documents: n, ingestEventsPerSecond: round1(n / ingestSeconds), plannedAfterSeconds: round1(plannedAfterSeconds),
+      rssAfterIngestMb: Math.round(rssAfterIngestMb), rssAfterSettleMb: Math.round(env.worker.rssMb()), settleSeconds,
+      peakRssMb: Math.round(Math.max(peak, env.worker.peakMb())),
+      heapUsedAfterSettleMb: Math.round((await metric(env.workerMetrics, 'nodejs_heap_size_used_bytes')) / 1048576),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. A rule edit with the open documents
+
+export interface RuleEdit {
+  documents: number;
+  httpMs: number;
+  /** From the request until the fan-out workflow finished telling every affected document. */
+  fanOutSeconds: number;
+  /** From the request until the last document had re-planned with the new rules version. */
+  allChangedSeconds: number;
+  changed: number;
+  ratePerSecond: number;
+  workerPeakRssMb: number;
+  workflowTaskTimeouts: number;
+  workflowTaskFailures: number;
+}
+
+export async function ruleEdit(env: Env, web: { url: string; token: string }, ruleId: string, n: number, ratePerSecond: number): Promise<RuleEdit> {
+  const ids = openIds(n);
+  const t0 = Date.now();
+  const res = await fetch(`${web.url}/api/v1/rules/${ruleId}?tenant=${OPEN_TENANT}`, {
+    method: 'PUT', headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Bench approval', trigger: { status: 'pending_approval' }, delay: '3d', repeat: { interval: '2d', maxCount: 5 }, recipients: { assignee: false, addresses: [`open-${run}@bench.example.com`] } }),
+  });
+  const httpMs = Date.now() - t0;
+  if (!res.ok) throw new Error(`PUT rule: ${res.status} ${await res.text()}`);
+  const version = await env.stores.rulesVersions.current(OPEN_TENANT);
+  say(`    PUT answered in ${httpMs} ms (rules version ${version}); telling ${n} documents at ${ratePerSecond}/s`);
+  let peak = env.worker.rssMb();
+  const sampler = setInterval(() => (peak = Math.max(peak, env.worker.rssMb())), 500);
+  const fanOut = env.temporal.workflow.getHandle(`rules-fanout/${OPEN_TENANT}`);
+  await fanOut.result();
+  const fanOutSeconds = (Date.now() - t0) / 1000;
+  // Every document re-plans when its signal is handled: wait until the last one did, reading documentState.
+  const readAt = new Map<string, number>();
+  for (let pass = 0; readAt.size < n; pass++) {
+    const missing = ids.filter((id) => !readAt.has(id));
+    await pool(missing, 16, async (id) => {
+      const view = await env.temporal.workflow.getHandle(`document/${OPEN_TENANT}/${id}`).query(documentStateQuery);
+      if ((view.rulesVersion ?? 0) >= version && view.rulesReadAt) readAt.set(id, Date.parse(view.rulesReadAt));
+    });
+    if (readAt.size < n) {
+      if (pass > 30) throw new Error(`${n - readAt.size} documents never took rules version ${version}`);
+      await sleep(2000);
+    }
+  }
+  clearInterval(sampler);
+  const allChangedSeconds = (Math.max(...readAt.values()) - t0) / 1000;
+  say(`    fan-out done after ${fanOutSeconds.toFixed(1)} s; every document re-planned ${allChangedSeconds.toFixed(1)} s after the edit; counting workflow task timeouts`);
+  const costs = await pool(ids, 16, async (id) => historyCost(await historyOf(env.temporal, `document/${OPEN_TENANT}/${id}`)));
+  return {
+    documents: n, httpMs, fanOutSeconds: round1(fanOutSeconds), allChangedSeconds: round1(allChangedSeconds), changed: readAt.size, ratePerSecond,
+    workerPeakRssMb: Math.round(peak),
+    workflowTaskTimeouts: costs.reduce((s, c) => s + c.timedOut, 0), workflowTaskFailures: costs.reduce((s, c) => s + c.failed, 0),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Timer storm: reminders of many documents falling due in the same second
+
+export interface TimerStorm {
+  documents: number;
+  lateP50Ms: number;
+  lateP99Ms: number;
+  lateMaxMs: number;
+}
+
+export async function timerStorm(env: Env, n: number): Promise<TimerStorm> {
+  const tenantId = `storm-${run}`;
+  const token = `storm-${run}`;
+  await env.stores.rules.create({
+    name: 'Bench overdue', tenantId, trigger: { status: 'pending_approval' }, delay: '3d',
+    recipients: { assignee: false, addresses: [`${token}@bench.example.com`] }, dueReminders: { before: [], overdue: true },
+  });
+  const ids = Array.from({ length: n }, (_, i) => `STORM-${run}-${i + 1}`);
+  // Everything planned well before the instant: ingest at >= 20 documents/s, plus 20 s.
+  const dueAt = Math.ceil((Date.now() + 20_000 + n * 50) / 1000) * 1000;
+  const t0 = Date.now();
+  await pool(ids, 32, async (documentId) => {
+    await env.docnotify.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'pending_approval' });
+    await env.docnotify.sendEvent({ type: 'due_date_set', tenantId, documentId, dueAt: new Date(dueAt).toISOString() });
+  });
+  const margin = (dueAt - Date.now()) / 1000;
+  say(`    ${n} documents ingested in ${((Date.now() - t0) / 1000).toFixed(1)} s; their overdue notices fall due ${margin.toFixed(1)} s from now`);
+  if (margin < 2) say('    WARNING: ingest ended less than 2 s before the instant; lateness includes ingest');
+  await env.catcher.waitFor('storm', token, n, 10 * 60_000 + (dueAt - Date.now()));
+  const late = (await env.catcher.all(token)).map((c) => c.at - dueAt);
+  await env.catcher.clear();
+  return { documents: n, lateP50Ms: Math.round(median(late)), lateP99Ms: Math.round(percentile(late, 99)), lateMaxMs: Math.round(Math.max(...late)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Long life: a year of daily reminders on the time-skipping server
+
+export interface LongLife {
+  days: number;
+  emails: number;
+  runs: number;
+  eventsPerRun: number[];
+  longestRunEvents: number;
+  longestRunBytes: number;
+  replayLongestMs: number;
+  eventsPerReminder: number;
+}
+
+export async function longLife(stack: Stack, stores: Stores, days: number): Promise<LongLife> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } } });
+  try {
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: 'default',
+      searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, t]) => [name, encodeSearchAttributeIndexedValueType(t.toUpperCase() as 'KEYWORD')!])),
+    });
+    const taskQueue = `long-${run}`;
+    const tenantId = `long-${run}`;
+    const token = `long-${run}`;
+    await stores.rules.create({
+      name: 'Bench daily', tenantId, trigger: { status: 'pending_approval' }, delay: '1d',
+      repeat: { interval: '1d', maxCount: days - 1 }, recipients: { assignee: false, addresses: [`${token}@bench.example.com`] },
+    });
+    const config = loadConfig({ TEMPORAL_ADDRESS: env.address, DATABASE_URL: stack.databaseUrl, SMTP_URL: stack.smtpUrl, TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' });
+    const workflowBundle = await bundleWorkflowCode({ ...workflowBundleOptions, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+    const worker = await startWorker(config, { stores, workflowBundle });
+    const client = new DocnotifyClient(env.client, taskQueue);
+    const documentId = `LONG-${run}`;
+    let state;
+    try {
+      await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'pending_approval' });
+      const t0 = Date.now();
+      for (let d = 1; d <= days + 1; d++) {
+        await env.sleep('1 day');
+        if (d % 30 === 0) say(`    day ${d}: ${(await client.getState(documentId, tenantId)).emailCount} emails (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      }
+      state = await client.getState(documentId, tenantId); // a query needs the worker
+    } finally {
+      await worker.shutdown();
+    }
+    // Walk the runs back from the newest: each run's start names the run it continued.
+    const runs: { runId: string; events: ReturnType<typeof temporal.api.history.v1.History.fromObject>['events'] }[] = [];
+    let runId: string | undefined = (await env.client.workflow.getHandle(`document/${tenantId}/${documentId}`).describe()).runId;
+    while (runId) {
+      const history = await env.client.workflow.getHandle(`document/${tenantId}/${documentId}`, runId).fetchHistory();
+      runs.unshift({ runId, events: history.events ?? [] });
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+    }
+    const longest = runs.reduce((a, b) => ((b.events?.length ?? 0) > (a.events?.length ?? 0) ? b : a));
+    const history = temporal.api.history.v1.History.create({ events: longest.events });
+    const bytes = temporal.api.history.v1.History.encode(history).finish().length;
+    const t1 = Date.now();
+    await Worker.runReplayHistory({ workflowBundle }, history, `document/${tenantId}/${documentId}`);
+    const replayLongestMs = Date.now() - t1;
+    const totalEvents = runs.reduce((s, r) => s + (r.events?.length ?? 0), 0);
+    return {
+      days, emails: state.emailCount, runs: runs.length, eventsPerRun: runs.map((r) => r.events?.length ?? 0), longestRunEvents: longest.events?.length ?? 0,
+      longestRunBytes: bytes, replayLongestMs, eventsPerReminder: round1(totalEvents / Math.max(1, state.emailCount)),
+    };
+  } finally {
+    await env.teardown();
+  }
+}
