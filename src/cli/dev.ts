@@ -57,7 +57,7 @@ export async function runDev(): Promise<void> {
       throw new Error(`docnotify dev is already running on ${dir} (pid ${running[DEV_PID_VARIABLE]}). Stop it first, or give a second ` +
         'system its own DOCNOTIFY_DEV_DIR.');
     }
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     services = await startLocalServices({
       dataDir: dir,
       persistent: true,
