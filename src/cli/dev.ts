@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { loadConfig } from '../config';
-import { startLocalServices, type LocalServices } from '../dev/services';
+import { assertPortFree, portsFromEnv, startLocalServices, type LocalServices } from '../dev/services';
 import { DEV_PID_VARIABLE, devDir, devEnvFile, readDevEnv } from './env';
 import { openStores } from '../store';
 import { startWeb } from '../web/start';
@@ -25,8 +25,8 @@ function devSecrets(): Record<string, string> {
 /**
  * `docnotify dev` (what `npm start` runs): starts a local Temporal dev server, PostgreSQL and SMTP catcher for each
  * of TEMPORAL_ADDRESS, DATABASE_URL, SMTP_URL that is not set, then the worker and the HTTP server. Ctrl-C stops all.
- * Data in DOCNOTIFY_DEV_DIR (default `.docnotify/`). While it runs, `dev.env` there holds its pid and URLs for the
- * other CLI commands.
+ * Data in DOCNOTIFY_DEV_DIR (default `.docnotify/`), ports from the DOCNOTIFY_*_PORT variables and PORT, so that two
+ * systems can run side by side. While it runs, `dev.env` there holds its pid and URLs for the other CLI commands.
  */
 export async function runDev(): Promise<void> {
   const t0 = Date.now();
@@ -54,11 +54,15 @@ export async function runDev(): Promise<void> {
     const env = process.env;
     const running = readDevEnv();
     if (running) {
-      throw new Error(`docnotify dev is already running on ${dir} (pid ${running[DEV_PID_VARIABLE]}). Stop it first, or give a second ` +
-        'system its own DOCNOTIFY_DEV_DIR.');
+      throw new Error(`docnotify dev is already running on ${dir} (pid ${running[DEV_PID_VARIABLE]}). Stop it first, or run a second ` +
+        'system beside it with its own DOCNOTIFY_DEV_DIR, PORT and DOCNOTIFY_*_PORT variables.');
     }
+    // Fail fast, before starting anything: bad values, then a taken HTTP port (the services check theirs).
+    const ports = portsFromEnv(env);
+    await assertPortFree(loadConfig(env).PORT, 'HTTP', 'PORT');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     services = await startLocalServices({
+      ...ports,
       dataDir: dir,
       persistent: true,
       start: { temporal: !env.TEMPORAL_ADDRESS, smtp: !env.SMTP_URL, postgres: !env.DATABASE_URL },

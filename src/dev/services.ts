@@ -161,7 +161,11 @@ export async function findFreePorts(count: number): Promise<number[]> {
   }
 }
 
-async function assertPortFree(port: number, what: string, option: PortOption, alternative: string): Promise<void> {
+/**
+ * Throws when `port` is taken on 127.0.0.1, with a message naming `variable` (the setting that moves it)
+ * and, when given, another way out (e.g. "set DATABASE_URL to use a PostgreSQL server that is already running").
+ */
+export async function assertPortFree(port: number, what: string, variable: string, alternative?: string): Promise<void> {
   const server = net.createServer();
   const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
     server.once('error', (err: NodeJS.ErrnoException) => resolve(err));
@@ -173,8 +177,8 @@ async function assertPortFree(port: number, what: string, option: PortOption, al
   }
   if (error.code === 'EADDRINUSE') {
     throw new Error(
-      `Port ${port} (${what}) is already in use on ${HOST}. Stop what is using it, set ${DEV_PORT_ENV[option]} ` +
-      `to another port, or ${alternative}.`,
+      `Port ${port} (${what}) is already in use on ${HOST}. Stop what is using it, ${alternative ? '' : 'or '}set ${variable} ` +
+      `to another port${alternative ? `, or ${alternative}` : ''}.`,
     );
   }
   throw new Error(`Cannot listen on ${HOST}:${port} (${what}): ${error.message}`);
@@ -709,15 +713,15 @@ export async function startLocalServices(opts: LocalServicesOptions): Promise<Lo
   if (opts.persistent) await stopLeftovers(opts.dataDir, log);
   const checks: Promise<void>[] = [];
   if (opts.start.temporal) {
-    checks.push(assertPortFree(ports.temporalPort, 'Temporal gRPC', 'temporalPort', 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
-    checks.push(assertPortFree(ports.temporalUiPort, 'Temporal Web UI', 'temporalUiPort', 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
+    checks.push(assertPortFree(ports.temporalPort, 'Temporal gRPC', DEV_PORT_ENV.temporalPort, 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
+    checks.push(assertPortFree(ports.temporalUiPort, 'Temporal Web UI', DEV_PORT_ENV.temporalUiPort, 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
   }
   if (opts.start.smtp) {
-    checks.push(assertPortFree(ports.smtpPort, 'Mailpit SMTP', 'smtpPort', 'set SMTP_URL to use an SMTP server that is already running'));
-    checks.push(assertPortFree(ports.mailpitHttpPort, 'Mailpit web/API', 'mailpitHttpPort', 'set SMTP_URL to use an SMTP server that is already running'));
+    checks.push(assertPortFree(ports.smtpPort, 'Mailpit SMTP', DEV_PORT_ENV.smtpPort, 'set SMTP_URL to use an SMTP server that is already running'));
+    checks.push(assertPortFree(ports.mailpitHttpPort, 'Mailpit web/API', DEV_PORT_ENV.mailpitHttpPort, 'set SMTP_URL to use an SMTP server that is already running'));
   }
   if (opts.start.postgres) {
-    checks.push(assertPortFree(ports.pgPort, 'PostgreSQL', 'pgPort', 'set DATABASE_URL to use a PostgreSQL server that is already running'));
+    checks.push(assertPortFree(ports.pgPort, 'PostgreSQL', DEV_PORT_ENV.pgPort, 'set DATABASE_URL to use a PostgreSQL server that is already running'));
   }
   const portErrors = (await Promise.allSettled(checks)).flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
   if (portErrors.length > 0) throw new Error(portErrors.join('\n'));
