@@ -1,44 +1,47 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { loadConfig } from '../config';
-import { startLocalServices, type LocalServices } from '../dev/services';
-import { DEV_DIR, DEV_ENV_FILE } from './env';
+import { assertPortFree, portsFromEnv, startLocalServices, type LocalServices } from '../dev/services';
+import { DEV_PID_VARIABLE, devDir, devEnvFile, readDevEnv } from './env';
 import { openStores } from '../store';
 import { startWeb } from '../web/start';
 import { startWorker } from '../worker';
 
-const SECRETS_FILE = path.join(DEV_DIR, 'secrets.env');
-
 /** Local secrets, made once and kept in .docnotify/ (never used in production: set the variables there). */
 function devSecrets(): Record<string, string> {
-  const existing = existsSync(SECRETS_FILE) ? dotenv.parse(readFileSync(SECRETS_FILE)) : {};
+  const file = path.join(devDir(), 'secrets.env');
+  const existing = existsSync(file) ? dotenv.parse(readFileSync(file)) : {};
   const secrets = {
     API_TOKEN: existing.API_TOKEN ?? randomBytes(24).toString('base64url'),
     ACTION_LINK_SECRET: existing.ACTION_LINK_SECRET ?? randomBytes(32).toString('base64url'),
     ADMIN_CREDENTIALS: existing.ADMIN_CREDENTIALS ?? `admin:${randomBytes(9).toString('base64url')}`,
   };
-  writeFileSync(SECRETS_FILE, Object.entries(secrets).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(file, Object.entries(secrets).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
   return secrets;
 }
 
 /**
  * `docnotify dev` (what `npm start` runs): starts a local Temporal dev server, PostgreSQL and SMTP catcher for each
  * of TEMPORAL_ADDRESS, DATABASE_URL, SMTP_URL that is not set, then the worker and the HTTP server. Ctrl-C stops all.
+ * Data in DOCNOTIFY_DEV_DIR (default `.docnotify/`), ports from the DOCNOTIFY_*_PORT variables and PORT, so that two
+ * systems can run side by side. While it runs, `dev.env` there holds its pid and URLs for the other CLI commands.
  */
 export async function runDev(): Promise<void> {
   const t0 = Date.now();
-  mkdirSync(DEV_DIR, { recursive: true });
-  process.env.DOCNOTIFY_NO_DEV_ENV = '1';
+  const dir = devDir();
+  const envFile = devEnvFile();
   const say = (line: string) => process.stdout.write(`${line}\n`);
   let services: LocalServices | undefined;
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
+  let wroteEnvFile = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say('\nstopping docnotify dev ...');
+    if (wroteEnvFile) rmSync(envFile, { force: true });
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => say(`  (while stopping: ${(e as Error).message})`));
     await services?.stop();
     say('stopped.');
@@ -49,8 +52,18 @@ export async function runDev(): Promise<void> {
 
   try {
     const env = process.env;
+    const running = readDevEnv();
+    if (running) {
+      throw new Error(`docnotify dev is already running on ${dir} (pid ${running[DEV_PID_VARIABLE]}). Stop it first, or run a second ` +
+        'system beside it with its own DOCNOTIFY_DEV_DIR, PORT and DOCNOTIFY_*_PORT variables.');
+    }
+    // Fail fast, before starting anything: bad values, then a taken HTTP port (the services check theirs).
+    const ports = portsFromEnv(env);
+    await assertPortFree(loadConfig(env).PORT, 'HTTP', 'PORT');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     services = await startLocalServices({
-      dataDir: DEV_DIR,
+      ...ports,
+      dataDir: dir,
       persistent: true,
       start: { temporal: !env.TEMPORAL_ADDRESS, smtp: !env.SMTP_URL, postgres: !env.DATABASE_URL },
       log: (l) => say(`  ${l}`),
@@ -66,7 +79,9 @@ export async function runDev(): Promise<void> {
     };
     Object.assign(process.env, resolved);
     const config = loadConfig(process.env);
-    writeFileSync(DEV_ENV_FILE, Object.entries({ ...resolved, PORT: String(config.PORT) }).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+    const devEnv = { [DEV_PID_VARIABLE]: String(process.pid), ...resolved, PORT: String(config.PORT) };
+    writeFileSync(envFile, Object.entries(devEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+    wroteEnvFile = true;
 
     const stores = await openStores(config.DATABASE_URL!, config);
     stops.push(() => stores.db.end());
@@ -83,8 +98,8 @@ docnotify is running (started in ${((Date.now() - t0) / 1000).toFixed(1)}s)
   Temporal UI   ${config.TEMPORAL_UI_URL}
   Inbox         ${services.inboxUrl ?? '(SMTP_URL given: see your SMTP server)'}
   PostgreSQL    ${config.DATABASE_URL}
-Try it:  ./bin/docnotify event INV-1 exported --assignee a@example.com
-The URLs are in ${path.relative(process.cwd(), DEV_ENV_FILE)}: CLI commands in another terminal use them. Ctrl-C stops everything.`);
+Try it:  ${env.DOCNOTIFY_DEV_DIR ? `DOCNOTIFY_DEV_DIR=${dir} ` : ''}./bin/docnotify event INV-1 exported --assignee a@example.com
+The URLs are in ${path.relative(process.cwd(), envFile)}: CLI commands in another terminal use them. Ctrl-C stops everything.`);
     await worker.done;
   } catch (e) {
     say(`docnotify dev failed: ${(e as Error).message}`);

