@@ -260,7 +260,19 @@ export async function timerStorm(env: Env, n: number): Promise<TimerStorm> {
 // ---------------------------------------------------------------------------------------------
 // 5. Long life: a year of daily reminders on the time-skipping server
 
+/** What one typical document costs from its first event to its end, over all its runs. */
+export interface Lifecycle {
+  /** pending approval, 3 daily reminders, one escalation, a decision by link, its confirmation, exported. */
+  emails: number;
+  events: number;
+  historyBytes: number;
+  actions: number;
+  upserts: number;
+  workflowTasks: number;
+}
+
 export interface LongLife {
+  lifecycle: Lifecycle;
   days: number;
   emails: number;
   runs: number;
@@ -291,7 +303,9 @@ export async function longLife(stack: Stack, stores: Stores, days: number): Prom
     const client = new DocnotifyClient(env.client, taskQueue);
     const documentId = `LONG-${run}`;
     let state;
+    let lifecycle: Lifecycle;
     try {
+      lifecycle = await typicalLifecycle(env, client, stores, token);
       await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'pending_approval' });
       const t0 = Date.now();
       for (let d = 1; d <= days + 1; d++) {
@@ -318,10 +332,37 @@ export async function longLife(stack: Stack, stores: Stores, days: number): Prom
     const replayLongestMs = Date.now() - t1;
     const totalEvents = runs.reduce((s, r) => s + (r.events?.length ?? 0), 0);
     return {
-      days, emails: state.emailCount, runs: runs.length, eventsPerRun: runs.map((r) => r.events?.length ?? 0), longestRunEvents: longest.events?.length ?? 0,
-      longestRunBytes: bytes, replayLongestMs, eventsPerReminder: round1(totalEvents / Math.max(1, state.emailCount)),
+      lifecycle, days, emails: state!.emailCount, runs: runs.length, eventsPerRun: runs.map((r) => r.events?.length ?? 0), longestRunEvents: longest.events?.length ?? 0,
+      longestRunBytes: bytes, replayLongestMs, eventsPerReminder: round1(totalEvents / Math.max(1, state!.emailCount)),
     };
   } finally {
     await env.teardown();
   }
+}
+
+/** The lifecycle of docs/scaling.md, on the time-skipping server: what one document costs in history and actions. */
+async function typicalLifecycle(env: TestWorkflowEnvironment, client: DocnotifyClient, stores: Stores, token: string): Promise<Lifecycle> {
+  const tenantId = `life-${run}`;
+  const documentId = `LIFE-${run}`;
+  const to = `${token}-life@bench.example.com`;
+  await stores.rules.create({
+    name: 'Approval', tenantId, trigger: { status: 'pending_approval' }, delay: '0s', repeat: { interval: '1d', maxCount: 3 },
+    escalation: [{ afterReminders: 3, addresses: [`${token}-manager@bench.example.com`] }], recipients: { assignee: true }, actions: ['approve', 'reject'],
+  });
+  await stores.rules.create({ name: 'Completed', tenantId, trigger: { status: 'exported' }, delay: '0s', recipients: { assignee: true } });
+  await client.sendEvent({ type: 'assigned', tenantId, documentId, assignee: to });
+  await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'pending_approval' });
+  await env.sleep('97 hours'); // the first notice, 3 daily reminders, the escalation one interval after the third
+  const view = await client.getState(documentId, tenantId);
+  const decided = await client.resolveTask(documentId, { taskId: view.task!.id, taskVersion: view.task!.version, action: 'approve', actor: to, via: 'link' }, tenantId);
+  if (!decided.ok) throw new Error(`lifecycle: the decision was refused: ${decided.reason}`);
+  await env.sleep('1 minute'); // the confirmation
+  await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'exported' });
+  const handle = env.client.workflow.getHandle(`document/${tenantId}/${documentId}`);
+  await handle.result();
+  const final = await stores.notifications.list({ tenantId, documentId, limit: 100 });
+  const events = (await handle.fetchHistory()).events ?? [];
+  const cost = historyCost(events);
+  const bytes = temporal.api.history.v1.History.encode(temporal.api.history.v1.History.create({ events })).finish().length;
+  return { emails: final.filter((n) => n.status === 'sent').length, events: cost.events, historyBytes: bytes, actions: cost.actions, upserts: cost.upserts, workflowTasks: cost.workflowTasks };
 }

@@ -46,6 +46,8 @@ export function renderReport(r: Report): { table: string; failed: string[] } {
     ['  documents changed; worker RSS peak (MB)', '', `${r.ruleEdit.changed}; ${r.ruleEdit.workerPeakRssMb}`],
     ['  workflow task timeouts / failures', '', `${r.ruleEdit.workflowTaskTimeouts} / ${r.ruleEdit.workflowTaskFailures}`],
     [`timer storm: ${r.storm.documents} due in one second, lateness p50 / p99 / max (ms)`, '', `${r.storm.lateP50Ms} / ${r.storm.lateP99Ms} / ${r.storm.lateMaxMs}`],
+    [`lifecycle (approval, 3 reminders, escalation, link decision, confirmation, exported): emails`, '', String(r.longLife.lifecycle.emails)],
+    ['  history events / KB / workflow tasks; Temporal actions; upserts', '', `${r.longLife.lifecycle.events} / ${Math.round(r.longLife.lifecycle.historyBytes / 1024)} / ${r.longLife.lifecycle.workflowTasks}; ${r.longLife.lifecycle.actions}; ${r.longLife.lifecycle.upserts}`],
     [`long life: ${r.longLife.days} days of daily reminders: emails; runs`, '', `${r.longLife.emails}; ${r.longLife.runs} (events ${r.longLife.eventsPerRun.join(', ')})`],
     ['  longest run: events / KB; its replay (ms); events per email', '', `${r.longLife.longestRunEvents} / ${Math.round(r.longLife.longestRunBytes / 1024)}; ${r.longLife.replayLongestMs}; ${r.longLife.eventsPerReminder}`],
   ];

@@ -18,6 +18,7 @@
  * a throwaway dev server, Mailpit and PostgreSQL. Writes bench/results/<date>.json and docs/performance.md
  * (not with --quick or --no-write).
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -76,12 +77,14 @@ async function main(): Promise<void> {
   };
   const config = loadConfig({ ...serviceEnv, LOG_LEVEL: 'warn' });
   const stores = await openStores(stack.databaseUrl, config, { max: 10 });
-  say('starting the floor worker and a separate `docnotify worker` process');
+  // docnotify's worker and web server run as production does: the compiled build with its prebuilt workflow bundle.
+  say('building docnotify (npm run build), then starting the floor worker, `docnotify worker` and `docnotify serve`');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const floorWorker = await startProc('floor worker', ['--import', 'tsx', 'bench/floor/worker.ts'], { ...serviceEnv, TASK_QUEUE: floorTaskQueue }, 'floor worker started');
-  const worker = await startProc('docnotify worker', [`--max-old-space-size=${WORKER_SETTINGS.heapMb}`, '--import', 'tsx', 'src/cli/main.ts', 'worker'], {
+  const worker = await startProc('docnotify worker', [`--max-old-space-size=${WORKER_SETTINGS.heapMb}`, 'dist/cli/main.js', 'worker'], {
     ...serviceEnv, METRICS_PORT: String(metricsPort), WORKER_MAX_CACHED_WORKFLOWS: String(WORKER_SETTINGS.cachedWorkflows),
   }, 'worker started');
-  const web = await startProc('docnotify serve', ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { ...serviceEnv, PORT: String(webPort) }, 'HTTP server listening');
+  const web = await startProc('docnotify serve', ['dist/cli/main.js', 'serve'], { ...serviceEnv, PORT: String(webPort) }, 'HTTP server listening');
   const temporal = await temporalClient(stack.temporalAddress);
   const env: Env = {
     stack, temporal, docnotify: new DocnotifyClient(temporal, taskQueue), stores, catcher: new Catcher(stack.mailpitUrl), worker,

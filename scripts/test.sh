@@ -49,6 +49,10 @@ export DOCNOTIFY_TEST_ARTIFACTS="${DOCNOTIFY_TEST_ARTIFACTS:-$ROOT/test-results}
 step "integration tests"
 npx jest --selectProjects integration --ci --runInBand --forceExit --json --outputFile="$RESULTS/integration.json" "$@"
 
+step "benchmark smoke (npm run bench -- --quick: every part, small; the full run is not part of the tests)"
+node --import tsx bench/run.ts --quick > "$RUN_DIR/bench.log" 2>&1 || { tail -n 60 "$RUN_DIR/bench.log"; echo "the benchmark smoke run failed" >&2; exit 1; }
+sed -n '/^ *floor  *docnotify/,$p' "$RUN_DIR/bench.log"
+
 step "all tiers passed in $((SECONDS - T0))s"
 # One closing line in the plain form CI reads: "tests: N passed, N failed".
 node -e '
