@@ -55,7 +55,8 @@ const num = (name: keyof typeof args, full: number, quick: number): number => {
   return v;
 };
 
-export const WORKER_SETTINGS = { cachedWorkflows: 500, heapMb: 256 };
+/** What `docnotify worker` runs with by default (bin/docnotify, the Docker image, WORKER_MAX_CACHED_WORKFLOWS). */
+export const WORKER_SETTINGS = { cachedWorkflows: 250, heapMb: 256 };
 
 async function main(): Promise<void> {
   if (args.cluster) throw new Error('--cluster: the clustered Temporal tier is not built yet (issue 11); run without it');

@@ -13,7 +13,7 @@ export interface DocumentWorkflowInput {
    * absent in older runs, whose behaviours follow their `patched()` markers).
    */
   version?: number;
-  /** Continue-as-new after this many history events (or when Temporal suggests it). @default 2000 (5000 in runs from before `lean-v5`) */
+  /** Continue-as-new after this many history events (or when Temporal suggests it). @default 1000 (5000 in runs started before version 5) */
   maxHistoryEvents?: number;
 }
 
