@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { migrate } from './migrate';
 
 export type Db = Pool;
@@ -9,4 +9,20 @@ export async function openDb(databaseUrl: string, opts: { max?: number } = {}): 
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing the process
   await migrate(pool);
   return pool;
+}
+
+/** Runs `fn` in one transaction on one connection of the pool. */
+export async function inTransaction<T>(db: Db, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
+  const tx = await db.connect();
+  try {
+    await tx.query('BEGIN');
+    const result = await fn(tx);
+    await tx.query('COMMIT');
+    return result;
+  } catch (e) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    tx.release();
+  }
 }

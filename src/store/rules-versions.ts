@@ -8,22 +8,6 @@ export interface PendingRulesChange {
   scope: RulesChangeScope;
 }
 
-/** Runs `fn` in one transaction on one connection of the pool. */
-export async function inTransaction<T>(db: Db, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
-  const tx = await db.connect();
-  try {
-    await tx.query('BEGIN');
-    const result = await fn(tx);
-    await tx.query('COMMIT');
-    return result;
-  } catch (e) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    tx.release();
-  }
-}
-
 /**
  * Bumps the tenant's rules version and records the change for the fan-out, inside the caller's transaction
  * (the row lock on `rules_versions` orders concurrent changes). @returns the new version
@@ -62,14 +46,5 @@ export class RulesVersionStore {
   /** Marks every change up to `version` as told. */
   async markTold(tenantId: string, version: number): Promise<void> {
     await this.db.query('UPDATE rules_changes SET told_at = now() WHERE tenant_id = $1 AND version <= $2 AND told_at IS NULL', [tenantId, version]);
-  }
-
-  /** Tenants with changes committed more than `olderThanMs` ago and never told (a fan-out that could not start). */
-  async untoldTenants(olderThanMs: number): Promise<string[]> {
-    const r = await this.db.query<{ tenant_id: string }>(
-      `SELECT DISTINCT tenant_id FROM rules_changes WHERE told_at IS NULL AND created_at < now() - make_interval(secs => $1)`,
-      [olderThanMs / 1000],
-    );
-    return r.rows.map((row) => row.tenant_id);
   }
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { changeScope, ruleInputSchema, type Rule, type RuleInput, type RuleSpec } from '../domain/rules';
 import { ValidationError } from '../domain/events';
 import { ConflictError, NotFoundError } from '../errors';
-import type { Db } from './db';
-import { inTransaction, recordRulesChange } from './rules-versions';
+import { inTransaction, type Db } from './db';
+import { recordRulesChange } from './rules-versions';
 
 interface Row { id: string; version: number; spec: RuleSpec; active: boolean }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { calendarConfigSchema } from '../calendar/schema';
 import { ValidationError } from '../errors';
-import type { Db } from './db';
-import { inTransaction, recordRulesChange } from './rules-versions';
+import { inTransaction, type Db } from './db';
+import { recordRulesChange } from './rules-versions';
 
 /** Tenant settings as administrators enter them (API, CLI files); every error names the field. */
 export const tenantSettingsSchema = z.strictObject({
