@@ -2,6 +2,7 @@
  * `npm run bench` — docnotify at scale, measured against the engine floor on the same server, in one run.
  *
  *   npm run bench [-- --quick] [--open N] [--rounds R] [--emails N] [--storm N] [--days D] [--settle S] [--no-write]
+ *                 [--only throughput,open,storm,long-life]   (those parts only: their figures as JSON, no table)
  *
  * Parts (each prints progress; the table at the end):
  *   1. first email: docnotify vs the floor (bench/floor: signal-with-start, one activity on a second task queue
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     settle: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     cluster: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
   strict: true,
 });
@@ -64,6 +66,11 @@ async function main(): Promise<void> {
     rounds: num('rounds', 3, 1), emails: num('emails', 200, 20), open: num('open', 10_000, 200),
     settle: num('settle', 300, 10), storm: num('storm', 1000, 30), days: num('days', 365, 20),
   };
+  const PARTS = ['throughput', 'open', 'storm', 'long-life'];
+  const only = args.only?.split(',').map((x) => x.trim());
+  const unknown = only?.filter((x) => !PARTS.includes(x));
+  if (unknown?.length) throw new Error(`--only: "${unknown.join(', ')}" is not a part (${PARTS.join(', ')})`);
+  const want = (part: string) => !only || only.includes(part);
   const started = new Date();
   say(`docnotify benchmark (${args.quick ? 'quick' : 'full'}): ${JSON.stringify(opts)}`);
   const stack = await openStack();
@@ -94,23 +101,35 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   try {
     await env.catcher.clear();
-    say(`\n1/5 first email: docnotify against the floor, ${opts.rounds} round(s) of ${opts.emails}`);
-    results.throughput = await throughput(env, opts.rounds, opts.emails);
+    if (want('throughput')) {
+      say(`\n1/5 first email: docnotify against the floor, ${opts.rounds} round(s) of ${opts.emails}`);
+      results.throughput = await throughput(env, opts.rounds, opts.emails);
+    }
     await floorWorker.stop();
-    say(`\n2/5 open documents: ${opts.open} in pending_approval, reminders days away`);
-    const open = await openDocuments(env, opts.open, opts.settle);
-    results.open = open.figures;
-    say(`\n3/5 rule edit with ${opts.open} documents open`);
-    results.ruleEdit = await ruleEdit(env, { url: `http://127.0.0.1:${webPort}`, token: secrets.API_TOKEN }, open.ruleId, opts.open, config.RULES_FANOUT_RATE);
-    say(`\n4/5 timer storm: ${opts.storm} documents due in the same second`);
-    results.storm = await timerStorm(env, opts.storm);
-    say(`\n5/5 long life: ${opts.days} days of daily reminders (time-skipping server)`);
-    results.longLife = await longLife(stack, stores, opts.days);
+    if (want('open')) {
+      say(`\n2/5 open documents: ${opts.open} in pending_approval, reminders days away`);
+      const open = await openDocuments(env, opts.open, opts.settle);
+      results.open = open.figures;
+      say(`\n3/5 rule edit with ${opts.open} documents open`);
+      results.ruleEdit = await ruleEdit(env, { url: `http://127.0.0.1:${webPort}`, token: secrets.API_TOKEN }, open.ruleId, opts.open, config.RULES_FANOUT_RATE);
+    }
+    if (want('storm')) {
+      say(`\n4/5 timer storm: ${opts.storm} documents due in the same second`);
+      results.storm = await timerStorm(env, opts.storm);
+    }
+    if (want('long-life')) {
+      say(`\n5/5 long life: ${opts.days} days of daily reminders (time-skipping server)`);
+      results.longLife = await longLife(stack, stores, opts.days);
+    }
   } finally {
     await Promise.all([web.stop(), worker.stop(), floorWorker.stop()]);
     await temporal.connection.close();
     await stores.db.end();
     await stack.stop();
+  }
+  if (only) {
+    say(`\n${JSON.stringify(results, null, 2)}`);
+    return;
   }
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, Temporal dev server (CLI v1.5.1, server 1.29.1, SQLite)`;
   const report = { date: started.toISOString(), mode: args.quick ? 'quick' : 'full', machine, options: opts, worker: WORKER_SETTINGS, ...results };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from './domain/duration';
 
 /**
  * Every environment variable docnotify reads, parsed once (product.md, "Configuration").
@@ -12,6 +13,19 @@ const url = (protocols: string[], example: string) =>
       return false;
     }
   }, `must be a URL with scheme ${protocols.join(' or ')}, e.g. ${example}`);
+
+/** An elapsed duration ("60s", "PT1M") of at most 15 minutes, in ms; undefined when it is not one. */
+function elapsedMs(v: string): number | undefined {
+  try {
+    const d = parseDuration(v);
+    return d.kind === 'elapsed' && d.ms > 0 && d.ms <= 15 * 60_000 ? d.ms : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** SEND_AHEAD in ms. */
+export const sendAheadMs = (config: Pick<Config, 'SEND_AHEAD'>): number => (config.SEND_AHEAD === '0' ? 0 : elapsedMs(config.SEND_AHEAD) ?? 0);
 
 const positiveInt = (def: number) => z.coerce.number().int('must be a whole number').positive('must be positive').default(def);
 
@@ -60,6 +74,15 @@ export const configSchema = z.object({
    * its workflow once): 10,000 affected documents take 10,000 / rate seconds. @default 50
    */
   RULES_FANOUT_RATE: z.coerce.number().positive('must be a positive number of signals per second').max(10_000).default(50),
+  /**
+   * How long before a planned email its workflow wakes to prepare it (recipients, rendering, the ledger row); the
+   * email then waits in its activity and goes out at the instant, so many emails due at once are not late by the
+   * time the server takes to wake their workflows. 0 = wake at the instant. A change to the document before the
+   * instant withdraws the email. @default 60s
+   */
+  SEND_AHEAD: z.string().trim().refine((v) => v === '0' || elapsedMs(v) !== undefined, 'must be 0 or an elapsed duration of at most 15 minutes, e.g. 60s or PT1M').default('60s'),
+  /** Emails a worker holds waiting for their instant (activity slots of `<TASK_QUEUE>-email-scheduled`). @default 2000 */
+  SEND_AHEAD_MAX_HELD: positiveInt(2000),
   /** Port of the worker's own /metrics endpoint (Prometheus); unset = none (the web server has /metrics). */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535, 'must be a port number (1-65535)').optional(),
   /** Default locale of tenants. @default en */

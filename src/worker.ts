@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from './activities';
 import { createFanOutActivities } from './activities/fanout';
 import { required, type Config } from './config';
-import { emailTaskQueue } from './domain/queues';
+import { emailTaskQueue, scheduledEmailTaskQueue } from './domain/queues';
 import { Mailer } from './email/transport';
 import { Keyring } from './links/token';
 import { createLogger } from './log';
@@ -45,7 +45,7 @@ export async function startWorker(config: Config, opts: { stores?: Stores; log?:
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
     workflowBundle,
-    activities: { loadContext: activities.loadContext, prepareNotification: activities.prepareNotification, deliverDecision: activities.deliverDecision, ...fanOut },
+    activities: { loadContext: activities.loadContext, prepareNotification: activities.prepareNotification, withdrawEmails: activities.withdrawEmails, deliverDecision: activities.deliverDecision, ...fanOut },
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
   const email = await Worker.create({
@@ -56,8 +56,18 @@ export async function startWorker(config: Config, opts: { stores?: Stores; log?:
     maxConcurrentActivityTaskExecutions: config.SMTP_POOL_SIZE * 4,
     ...(config.SMTP_RATE_PER_SECOND > 0 ? { maxTaskQueueActivitiesPerSecond: config.SMTP_RATE_PER_SECOND } : {}),
   });
+  // Emails prepared ahead (SEND_AHEAD) wait here for their instant: waiting costs a slot but no SMTP connection.
+  const scheduled = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: scheduledEmailTaskQueue(config.TASK_QUEUE),
+    activities: { sendEmail: activities.sendEmail },
+    maxConcurrentActivityTaskExecutions: config.SEND_AHEAD_MAX_HELD,
+    ...(config.SMTP_RATE_PER_SECOND > 0 ? { maxTaskQueueActivitiesPerSecond: config.SMTP_RATE_PER_SECOND } : {}),
+  });
+  const workers = [workflows, email, scheduled];
   log.info({ taskQueue: config.TASK_QUEUE, emailTaskQueue: emailTaskQueue(config.TASK_QUEUE) }, 'worker started');
-  const done = Promise.all([workflows.run(), email.run()]).then(async () => {
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     mailer.close();
     await connection.close();
     if (!opts.stores) await stores.db.end();
@@ -65,8 +75,7 @@ export async function startWorker(config: Config, opts: { stores?: Stores; log?:
   return {
     done,
     async shutdown() {
-      if (workflows.getState() === 'RUNNING') workflows.shutdown();
-      if (email.getState() === 'RUNNING') email.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { parseCalendarConfig, toBusinessCalendar } from '../calendar/schema';
-import type { Config } from '../config';
+import { sendAheadMs, type Config } from '../config';
 import { parseDuration } from '../domain/duration';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { PlanContext, PlannedNotification } from '../domain/plan';
@@ -51,6 +51,12 @@ export interface EmailJob {
   recipient: Recipient;
   snapshot: DocumentSnapshot;
   actions: LinkAction[];
+  /**
+   * Epoch ms (workflow time) before which the email must not go out: it was prepared ahead of its instant
+   * (SEND_AHEAD). The activity claims the ledger row as `scheduled`, waits, and sends at that instant unless the
+   * workflow withdrew it meanwhile.
+   */
+  notBefore?: number;
 }
 
 export interface SendResult {
@@ -141,40 +147,63 @@ export function createActivities(deps: ActivityDeps) {
     const rendered = renderEmail(template, values, layout);
     const messageId = messageIdFor(job.ledgerKey, mailer.domain);
     const base = { key: job.ledgerKey, messageId, tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, ruleId: job.ruleId, ruleName: job.ruleName, kind: job.kind, seq: job.seq, recipient: job.recipient.email, subject: rendered.subject };
-    const claim = await notifications.claim({ ...base, html: rendered.html, text: rendered.text });
+    const info = safeInfo();
+    // Never longer than SEND_AHEAD: a clock far off (or a test server's skipped time) must not park an email.
+    const holdMs = job.notBefore === undefined ? 0 : Math.min(job.notBefore - Date.now(), sendAheadMs(config));
+    const claim = await notifications.claim({ ...base, html: rendered.html, text: rendered.text }, holdMs > 0 ? 'scheduled' : 'sending');
     if (claim.state === 'done') {
       emailsTotal.inc({ outcome: 'duplicate_suppressed', kind: job.kind });
       return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: claim.row.status as SendResult['status'], messageId, detail: 'already recorded; not sent again', linked: actionLinks.length > 0 };
     }
-    const info = safeInfo();
     const activity = info ? Context.current() : undefined;
     const beat = activity ? setInterval(() => activity.heartbeat(), 5000) : undefined;
     try {
-      const stopTimer = smtpSendSeconds.startTimer();
-      const sent = await mailer.send({ to: job.recipient.email, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId, threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain), thread: { index: threadIndexFor(s.tenantId, s.documentId), topic: `${s.documentType} ${s.documentId}` }, priority: job.priority });
-      stopTimer();
-      emailsTotal.inc({ outcome: 'sent', kind: job.kind });
-      await notifications.finish(job.ledgerKey, 'sent', { smtpResponse: sent.response });
-      return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'sent', messageId, detail: sent.response, linked: actionLinks.length > 0 };
-    } catch (err) {
-      const detail = describeSmtpError(err);
-      const kind = classifySmtpError(err);
-      const expired = info && Date.now() - info.scheduledTimestampMs >= retryForMs;
-      if (kind === 'temporary' && !expired) {
-        emailsTotal.inc({ outcome: 'temporary_failure', kind: job.kind });
-        await notifications.noteAttemptFailure(job.ledgerKey, detail);
-        log.warn({ key: job.ledgerKey, detail, attempt: info?.attempt }, 'temporary SMTP failure; will retry');
-        throw ApplicationFailure.retryable(`temporary SMTP failure: ${detail}`, 'TemporarySmtpError');
+      // A cancellation while waiting is thrown as it is (not as an SMTP failure): the workflow withdraws the row.
+      if (holdMs > 0 && !(await hold(job.ledgerKey, holdMs, activity))) {
+        emailsTotal.inc({ outcome: 'withdrawn', kind: job.kind });
+        return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'skipped', messageId, detail: 'withdrawn before its time: the document changed', linked: false };
       }
-      const reason = kind === 'permanent' ? 'permanent SMTP failure' : `temporary SMTP failures for longer than ${config.SMTP_RETRY_FOR}`;
-      emailsTotal.inc({ outcome: 'failed', kind: job.kind });
-      await notifications.finish(job.ledgerKey, 'failed', { smtpResponse: detail, reason });
-      log.error({ key: job.ledgerKey, detail }, reason);
-      if (kind === 'permanent' && job.kind !== 'smtp_failure_alert') await alertAdmins(job, detail);
-      return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'failed', messageId, detail, linked: false };
+      return await transmit();
     } finally {
       clearInterval(beat);
     }
+
+    async function transmit(): Promise<SendResult> {
+      try {
+        const stopTimer = smtpSendSeconds.startTimer();
+        const sent = await mailer.send({ to: job.recipient.email, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId, threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain), thread: { index: threadIndexFor(s.tenantId, s.documentId), topic: `${s.documentType} ${s.documentId}` }, priority: job.priority });
+        stopTimer();
+        emailsTotal.inc({ outcome: 'sent', kind: job.kind });
+        await notifications.finish(job.ledgerKey, 'sent', { smtpResponse: sent.response });
+        return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'sent', messageId, detail: sent.response, linked: actionLinks.length > 0 };
+      } catch (err) {
+        const detail = describeSmtpError(err);
+        const kind = classifySmtpError(err);
+        const expired = info && Date.now() - info.scheduledTimestampMs >= retryForMs;
+        if (kind === 'temporary' && !expired) {
+          emailsTotal.inc({ outcome: 'temporary_failure', kind: job.kind });
+          await notifications.noteAttemptFailure(job.ledgerKey, detail);
+          log.warn({ key: job.ledgerKey, detail, attempt: info?.attempt }, 'temporary SMTP failure; will retry');
+          throw ApplicationFailure.retryable(`temporary SMTP failure: ${detail}`, 'TemporarySmtpError');
+        }
+        const reason = kind === 'permanent' ? 'permanent SMTP failure' : `temporary SMTP failures for longer than ${config.SMTP_RETRY_FOR}`;
+        emailsTotal.inc({ outcome: 'failed', kind: job.kind });
+        await notifications.finish(job.ledgerKey, 'failed', { smtpResponse: detail, reason });
+        log.error({ key: job.ledgerKey, detail }, reason);
+        if (kind === 'permanent' && job.kind !== 'smtp_failure_alert') await alertAdmins(job, detail);
+        return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'failed', messageId, detail, linked: false };
+      }
+    }
+  }
+
+  /**
+   * Waits until a scheduled email's instant, then releases its ledger row for sending. Rendered and claimed ahead,
+   * only the SMTP transaction is left at the instant. A cancellation (the document changed) ends the wait early;
+   * the withdrawal of the row is what guarantees nothing goes out. @returns false when it was withdrawn.
+   */
+  async function hold(key: string, ms: number, activity: Context | undefined): Promise<boolean> {
+    await (activity ? activity.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms)));
+    return notifications.release(key);
   }
 
   /** Tells the tenant's administrators once per failing recipient (not once per email). */
@@ -225,6 +254,7 @@ export function createActivities(deps: ActivityDeps) {
         timeZone: assignee?.timeZone,
         rulesVersion,
         rulesReadAt: Date.now(),
+        sendAheadMs: sendAheadMs(config),
       };
     },
 
@@ -259,7 +289,12 @@ export function createActivities(deps: ActivityDeps) {
       return { emails: recipients.map((x) => base(x, rule)), reassignTo: r.reassignTo };
     },
 
-    /** Sends one email idempotently (runs on the email task queue). */
+    /** Withdraws emails scheduled ahead whose document changed before their instant. @returns the keys withdrawn. */
+    async withdrawEmails(input: { keys: string[] }): Promise<{ withdrawn: string[] }> {
+      return { withdrawn: await notifications.withdraw(input.keys) };
+    },
+
+    /** Sends one email idempotently (runs on the email task queues; a job with `notBefore` waits for it). */
     async sendEmail(job: EmailJob): Promise<SendResult> {
       try {
         return await deliver(job);

@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { loadEnvFiles } from './env';
 import { parseEvent } from '../domain/events';
 import type { Stores } from '../store';
+import { NOTIFICATION_STATUSES } from '../store/notifications';
 
 /* Heavy modules (worker, web server, database, local services) load only for the commands that use them. */
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
@@ -227,14 +228,14 @@ export function buildProgram(): Command {
 
   program.command('log').description('the notification log, newest first')
     .option('--tenant <tenantId>', 'tenant', 'default').option('--document <id>').option('--rule <id>').option('--recipient <email>')
-    .option('--status <status>', 'sent, failed, skipped or sending').option('--failing', 'list the addresses marked as failing permanently instead').option('--since <iso>').option('--until <iso>').option('--limit <n>', 'rows', '50').option('--json')
+    .option('--status <status>', NOTIFICATION_STATUSES.join(', ')).option('--failing', 'list the addresses marked as failing permanently instead').option('--since <iso>').option('--until <iso>').option('--limit <n>', 'rows', '50').option('--json')
     .action(async (o: { tenant: string; document?: string; rule?: string; recipient?: string; status?: string; failing?: boolean; since?: string; until?: string; limit: string; json?: boolean }) => withStores(async (s) => {
       if (o.failing) {
         const failing = await s.notifications.failingRecipients(o.tenant);
         return o.json ? print(failing) : table(failing, ['email', 'failures', 'reason']);
       }
       for (const [k, v] of [['since', o.since], ['until', o.until]] as const) if (v && Number.isNaN(Date.parse(v))) throw new ValidationError(`--${k}: "${v}" is not an ISO-8601 timestamp`);
-      if (o.status && !['sent', 'failed', 'skipped', 'sending'].includes(o.status)) throw new ValidationError(`--status: "${o.status}" is not one of sent, failed, skipped, sending`);
+      if (o.status && !(NOTIFICATION_STATUSES as readonly string[]).includes(o.status)) throw new ValidationError(`--status: "${o.status}" is not one of ${NOTIFICATION_STATUSES.join(', ')}`);
       const rows = await s.notifications.list({ tenantId: o.tenant, documentId: o.document, ruleId: o.rule, recipient: o.recipient, status: o.status as never, since: o.since ? new Date(o.since) : undefined, until: o.until ? new Date(o.until) : undefined, limit: Number(o.limit) });
       if (o.json) return print(rows);
       table(rows as unknown as Record<string, unknown>[], ['createdAt', 'documentId', 'kind', 'recipient', 'status', 'subject', 'smtpResponse']);

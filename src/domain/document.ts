@@ -203,6 +203,11 @@ export function markFired(state: DocState, key: string): void {
   if (!state.fired.includes(key)) pushBounded(state.fired, key, LIMITS.fired);
 }
 
+/** A notification withdrawn before its instant may be planned again (at its new time, if the plan still has it). */
+export function unmarkFired(state: DocState, key: string): void {
+  state.fired = state.fired.filter((k) => k !== key);
+}
+
 /** Records the decision of the open task; its confirmation and webhook are planned from `decisions`. */
 export function decide(state: DocState, decision: TaskDecision): void {
   if (!state.task) return;

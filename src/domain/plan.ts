@@ -49,6 +49,8 @@ export interface PlanContext {
   rulesVersion?: number;
   /** When they were read (epoch ms). */
   rulesReadAt?: number;
+  /** How long before its instant an email is prepared and handed to a waiting activity (SEND_AHEAD); 0 or absent = at the instant. */
+  sendAheadMs?: number;
 }
 
 /**
@@ -153,4 +155,14 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
   }
   const byKind = options.tiesByKind ?? true;
   return out.sort((a, b) => a.at - b.at || (byKind ? KIND_ORDER[a.kind] - KIND_ORDER[b.kind] : 0) || a.key.localeCompare(b.key));
+}
+
+/**
+ * Is a notification fired ahead of its instant still called for, no later than planned? False once the document
+ * moved on (a decision, a new status, a snooze that moved it later): the email waiting for that instant is withdrawn.
+ */
+export function stillDue(state: DocState, ctx: PlanContext, fired: PlannedNotification, options: PlanOptions = {}): boolean {
+  const unfired = { ...state, fired: state.fired.filter((k) => k !== fired.key) };
+  const again = plan(unfired, ctx, options).find((p) => p.key === fired.key);
+  return again !== undefined && again.at <= fired.at;
 }

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { Umzug, type UmzugStorage } from 'umzug';
 import { initial } from './migrations/001_initial';
 import { rulesVersions } from './migrations/002_rules_versions';
+import { scheduledEmails } from './migrations/003_scheduled_emails';
 
 export interface Migration {
   name: string;
@@ -10,7 +11,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add new ones at the end; never edit an applied one. */
-export const MIGRATIONS: Migration[] = [initial, rulesVersions];
+export const MIGRATIONS: Migration[] = [initial, rulesVersions, scheduledEmails];
 
 /** umzug storage in a table of the same database. */
 function pgStorage(pool: Pool): UmzugStorage {

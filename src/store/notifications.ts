@@ -1,5 +1,8 @@
 import type { Db } from './db';
 
+/** A ledger row's states: `scheduled` waits for its instant (SEND_AHEAD), `sending` has an SMTP attempt under way. */
+export const NOTIFICATION_STATUSES = ['scheduled', 'sending', 'sent', 'failed', 'skipped'] as const;
+
 /** One email docnotify decided to send: the send ledger and the notification log are the same row. */
 export interface NotificationRow {
   key: string;
@@ -13,7 +16,7 @@ export interface NotificationRow {
   seq: number;
   recipient: string;
   subject?: string;
-  status: 'sending' | 'sent' | 'failed' | 'skipped';
+  status: (typeof NOTIFICATION_STATUSES)[number];
   reason?: string;
   smtpResponse?: string;
   attempts: number;
@@ -57,21 +60,41 @@ export class NotificationStore {
    * Writes the ledger row before the SMTP transaction. `done` = the email was already sent (or finally failed/skipped):
    * never send again. `retry` = an earlier attempt started and did not record an outcome (crash, or the reply was lost).
    */
-  async claim(row: Omit<NotificationRow, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'sentAt'> & { html?: string; text?: string }): Promise<Claim> {
+  async claim(row: Omit<NotificationRow, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'sentAt'> & { html?: string; text?: string }, status: 'sending' | 'scheduled' = 'sending'): Promise<Claim> {
+    // A row still open (scheduled, or sending without an outcome) is claimed again; a finished one never is.
+    // `attempts` counts SMTP transactions started: a scheduled row has none until it is released.
+    const open = `notifications.status IN ('scheduled', 'sending')`;
     const r = await this.db.query<Row & { inserted: boolean }>(
       `INSERT INTO notifications (key, message_id, tenant_id, document_id, document_type, rule_id, rule_name, kind, seq, recipient, subject, status, attempts, html, text_body)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'sending',1,$12,$13)
-       ON CONFLICT (key) DO UPDATE SET attempts = notifications.attempts + CASE WHEN notifications.status = 'sending' THEN 1 ELSE 0 END,
-         subject = CASE WHEN notifications.status = 'sending' THEN EXCLUDED.subject ELSE notifications.subject END,
-         html = CASE WHEN notifications.status = 'sending' THEN EXCLUDED.html ELSE notifications.html END,
-         text_body = CASE WHEN notifications.status = 'sending' THEN EXCLUDED.text_body ELSE notifications.text_body END,
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$14,CASE WHEN $14 = 'sending' THEN 1 ELSE 0 END,$12,$13)
+       ON CONFLICT (key) DO UPDATE SET attempts = notifications.attempts + CASE WHEN ${open} AND EXCLUDED.status = 'sending' THEN 1 ELSE 0 END,
+         subject = CASE WHEN ${open} THEN EXCLUDED.subject ELSE notifications.subject END,
+         html = CASE WHEN ${open} THEN EXCLUDED.html ELSE notifications.html END,
+         text_body = CASE WHEN ${open} THEN EXCLUDED.text_body ELSE notifications.text_body END,
+         status = CASE WHEN ${open} THEN EXCLUDED.status ELSE notifications.status END,
          updated_at = now()
        RETURNING *, (xmax = 0) AS inserted`,
       [row.key, row.messageId, row.tenantId, row.documentId, row.documentType ?? null, row.ruleId ?? null, row.ruleName ?? null, row.kind, row.seq,
-        row.recipient, row.subject ?? null, row.html ?? null, row.text ?? null]);
+        row.recipient, row.subject ?? null, row.html ?? null, row.text ?? null, status]);
     const got = r.rows[0];
-    if (got.status !== 'sending') return { state: 'done', row: toNotification(got) };
+    if (got.status !== status) return { state: 'done', row: toNotification(got) };
     return { state: got.inserted ? 'new' : 'retry', attempts: got.attempts };
+  }
+
+  /**
+   * At its instant, a scheduled email becomes `sending`. False when the workflow withdrew it first (the row is gone):
+   * then it must not be sent. One statement, so a withdrawal and the instant never both win.
+   */
+  async release(key: string): Promise<boolean> {
+    const r = await this.db.query(`UPDATE notifications SET attempts = attempts + CASE WHEN status = 'scheduled' THEN 1 ELSE 0 END, status = 'sending', updated_at = now()
+       WHERE key = $1 AND status IN ('scheduled', 'sending')`, [key]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  /** Withdraws scheduled emails not yet released (their document changed). @returns the keys withdrawn. */
+  async withdraw(keys: string[]): Promise<string[]> {
+    const r = await this.db.query<{ key: string }>(`DELETE FROM notifications WHERE key = ANY($1) AND status = 'scheduled' RETURNING key`, [keys]);
+    return r.rows.map((x) => x.key);
   }
 
   async finish(key: string, status: 'sent' | 'failed' | 'skipped', detail: { smtpResponse?: string; reason?: string }): Promise<void> {

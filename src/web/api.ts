@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { NotFoundError, ValidationError } from '../errors';
 import { parseEvent } from '../domain/events';
 import type { EventInput } from '../client';
+import { NOTIFICATION_STATUSES } from '../store/notifications';
 import { parseTenantSettings } from '../store/tenants';
 import { eventsTotal } from '../metrics';
 import type { WebDeps } from './server';
@@ -17,7 +18,7 @@ const logQuery = z.strictObject({
   document: z.string().optional(),
   rule: z.string().optional(),
   recipient: z.string().optional(),
-  status: z.enum(['sending', 'sent', 'failed', 'skipped']).optional(),
+  status: z.enum(NOTIFICATION_STATUSES).optional(),
   kind: z.string().optional(),
   since: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' }).optional(),
   until: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' }).optional(),

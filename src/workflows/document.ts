@@ -1,12 +1,12 @@
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  ApplicationFailure, CancellationScope, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities, EmailJob, PrepareResult, SendResult } from '../activities';
 import { parseDuration } from '../domain/duration';
-import { applyEvent, awaitingAction, decide, initialState, markFired, record, recordEmail, type DocState } from '../domain/document';
-import { plan, type PlanContext, type PlannedNotification, type PlanOptions } from '../domain/plan';
+import { applyEvent, awaitingAction, decide, initialState, markFired, record, recordEmail, unmarkFired, type DocState } from '../domain/document';
+import { plan, stillDue, type PlanContext, type PlannedNotification, type PlanOptions } from '../domain/plan';
 import { isTerminal } from '../domain/status';
-import { emailTaskQueue } from '../domain/queues';
+import { emailTaskQueue, scheduledEmailTaskQueue } from '../domain/queues';
 import { WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './messages';
 import { searchAttributeChanges, searchAttributesFor, snapshotOf, viewOf } from './view';
 import type { DocumentWorkflowInput, ResolveTaskInput, SnoozeInput } from './types';
@@ -24,6 +24,18 @@ const emailActivities = (taskQueue: string) =>
     startToCloseTimeout: '2 minutes',
     // The send heartbeats: a worker that dies mid-send is noticed in seconds, not after the 2 minutes.
     heartbeatTimeout: '20s',
+    retry: { initialInterval: '2s', maximumInterval: '5 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['TemplateError', 'ValidationError'] },
+  });
+
+/**
+ * An email prepared ahead (PlanContext.sendAheadMs) waits in its activity on a queue of its own until its instant.
+ * It heartbeats rarely (most of its time is a wait): a worker lost meanwhile is noticed within a minute.
+ */
+const scheduledEmailActivities = (taskQueue: string, aheadMs: number) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: aheadMs + 120_000,
+    heartbeatTimeout: '1 minute',
     retry: { initialInterval: '2s', maximumInterval: '5 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['TemplateError', 'ValidationError'] },
   });
 
@@ -100,7 +112,9 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     }
     const planned = safePlan(state, ctx!, planOptions);
     const now = Date.now();
-    const due = planned.filter((p) => p.at <= now);
+    // Lean runs fire an email ahead of its instant (SEND_AHEAD); it then waits in its activity for the instant.
+    const ahead = lean ? (ctx!.sendAheadMs ?? 0) : 0;
+    const due = planned.filter((p) => p.at <= now + ahead);
     if (lean) {
       // NextNotificationAt names the next email still to come, so sending the due ones does not change it.
       const changes = searchAttributeChanges(searchAttributesFor(state, planned.find((p) => p.at > now)?.at), workflowInfo().typedSearchAttributes);
@@ -127,7 +141,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     const next = planned[0];
     if (next) {
       const to = next.kind !== 'escalation' && state.assignee ? ` to ${state.assignee}` : '';
-      const woke = await condition(() => changed, next.at - now, { summary: `${next.summary}${to}` });
+      const woke = await condition(() => changed, next.at - ahead - now, { summary: `${next.summary}${to}` });
       if (!woke) contextStale = true;
     } else {
       await condition(() => changed);
@@ -145,25 +159,69 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
       record(state, { at: Date.now(), kind: 'info', text: `${p.summary} skipped: ${prepared.skipped}` });
       return;
     }
-    if (p.kind === 'escalation') {
-      state.escalationLevel = Math.max(state.escalationLevel, p.seq);
-      record(state, { at: Date.now(), kind: 'escalation', text: `escalation level ${p.seq}` });
-      if (prepared.reassignTo && prepared.reassignTo !== state.assignee) {
-        state.assignee = prepared.reassignTo;
-        if (state.task) state.task.version += 1;
-        record(state, { at: Date.now(), kind: 'info', text: `reassigned to ${prepared.reassignTo} by escalation` });
-      }
-    }
+    const early = p.at > Date.now();
+    if (!early) escalate(p, prepared);
     if (p.kind === 'decision') {
       const delivery = deliverDecision({ snapshot, key: p.key });
       if (lean || patched('decision-webhook-in-background')) background.push(delivery);
       else await delivery;
     }
-    const results = await Promise.all(prepared.emails.map((job) => sendEmail(job)));
+    const results = early ? await sendAtInstant(p, prepared.emails) : await Promise.all(prepared.emails.map((job) => sendEmail(job)));
+    if (!results) return;
+    if (early) escalate(p, prepared);
     for (const r of results) {
       recordEmail(state, { key: r.ledgerKey, kind: p.kind, to: r.to, status: r.status, at: Date.now(), messageId: r.messageId, detail: r.detail });
       if (state.task && r.status === 'sent' && !state.task.recipients.includes(r.to) && r.linked) state.task.recipients.push(r.to);
     }
+  }
+
+  /** An escalation raises the level and may hand the task to someone else. */
+  function escalate(p: PlannedNotification, prepared: PrepareResult): void {
+    if (p.kind !== 'escalation') return;
+    state.escalationLevel = Math.max(state.escalationLevel, p.seq);
+    record(state, { at: Date.now(), kind: 'escalation', text: `escalation level ${p.seq}` });
+    if (prepared.reassignTo && prepared.reassignTo !== state.assignee) {
+      state.assignee = prepared.reassignTo;
+      if (state.task) state.task.version += 1;
+      record(state, { at: Date.now(), kind: 'info', text: `reassigned to ${prepared.reassignTo} by escalation` });
+    }
+  }
+
+  /**
+   * Emails fired ahead go out at `p.at` from their activities. If the document changes first so that `p` is no
+   * longer due by then (a decision, a new status, a snooze), they are withdrawn: cancelled, their ledger rows
+   * deleted, and `p` planned again from the new state. @returns undefined when withdrawn.
+   */
+  async function sendAtInstant(p: PlannedNotification, jobs: EmailJob[]): Promise<SendResult[] | undefined> {
+    const { sendEmail: sendAt } = scheduledEmailActivities(scheduledEmailTaskQueue(workflowInfo().taskQueue), p.at - Date.now());
+    const sending = new CancellationScope();
+    const sends = sending.run(() => Promise.all(jobs.map((job) => sendAt({ ...job, notBefore: p.at }))));
+    const watching = new CancellationScope();
+    const moved = watching.run(() => condition(() => changed && !safeStillDue(state, ctx!, p, planOptions)));
+    const first = await Promise.race([sends, moved.then(() => undefined)]);
+    watching.cancel();
+    moved.catch(() => undefined);
+    if (first) return first;
+    sending.cancel();
+    sends.catch(() => undefined);
+    const { withdrawn } = await local.withdrawEmails({ keys: jobs.map((j) => j.ledgerKey) });
+    if (withdrawn.length < jobs.length) {
+      // Already released at its instant: it went out, and a plan from the new state must not send it again.
+      record(state, { at: Date.now(), kind: 'info', text: `${p.summary} went out at its time; the document changed too late to withdraw it` });
+      return undefined;
+    }
+    unmarkFired(state, p.key);
+    record(state, { at: Date.now(), kind: 'info', text: `${p.summary} withdrawn before its time: the document changed` });
+    return undefined;
+  }
+}
+
+/** stillDue, never throwing (a plan that fails keeps the email as it was planned). */
+function safeStillDue(state: DocState, ctx: PlanContext, p: PlannedNotification, options: PlanOptions): boolean {
+  try {
+    return stillDue(state, ctx, p, options);
+  } catch {
+    return true;
   }
 }
 

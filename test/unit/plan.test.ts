@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { nextWorkingMoment, type BusinessCalendar } from '../../src/domain/calendar';
 import { applyEvent, awaitingAction, decide, initialState, markFired, type DocState } from '../../src/domain/document';
-import { plan, type PlanContext, type PlannedNotification } from '../../src/domain/plan';
+import { plan, stillDue, type PlanContext, type PlannedNotification } from '../../src/domain/plan';
 import { ruleInputSchema, type Rule, type RuleInput } from '../../src/domain/rules';
 import { isTerminal, STATUSES, type DocumentStatus } from '../../src/domain/status';
 
@@ -837,5 +837,46 @@ describe('plan: properties over random rules and event sequences', () => {
       const late = sim.fired.filter((f) => f.at > f.p.at && !(f.p.kind === 'overdue' && f.p.seq === 0) && f.p.kind !== 'event');
       expect(late.map((f) => [f.p.key, iso(f.p.at), iso(f.at)])).toEqual([]);
     }), RUNS);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// stillDue: is an email fired ahead of its instant (SEND_AHEAD) still called for?
+// ---------------------------------------------------------------------------------------------------------
+
+describe('stillDue', () => {
+  const ctx = (): PlanContext => ({ rules: [rule({ delay: '1h', repeat: { interval: '1d', maxCount: 2 }, recipients: { assignee: false, addresses: ['a@example.com'], roles: [], fields: [] } }, 'r-ahead')] });
+  function pending(): { state: DocState; c: PlanContext; first: PlannedNotification } {
+    const state = initialState('default', DOC);
+    applyEvent(state, ev.status('e1', T0, 'pending_approval'), T0);
+    const c = ctx();
+    const first = plan(state, c)[0];
+    markFired(state, first.key); // fired ahead, waiting for its instant
+    return { state, c, first };
+  }
+
+  test('an unrelated change keeps it due', () => {
+    const { state, c, first } = pending();
+    applyEvent(state, ev.fields('e2', T0 + MIN), T0 + MIN);
+    expect(stillDue(state, c, first)).toBe(true);
+  });
+
+  test('a new status or a decision withdraws it', () => {
+    const moved = pending();
+    applyEvent(moved.state, ev.status('e2', T0 + MIN, 'approved'), T0 + MIN);
+    expect(stillDue(moved.state, moved.c, moved.first)).toBe(false);
+    const decided = pending();
+    decide(decided.state, { action: 'approve', actor: 'a@example.com', at: T0 + MIN, via: 'link' });
+    expect(stillDue(decided.state, decided.c, decided.first)).toBe(false);
+  });
+
+  test('a snooze that moves a reminder later withdraws it (it is planned again at the new time)', () => {
+    const { state, c } = pending();
+    const reminder = plan(state, c)[0];
+    expect(reminder.kind).toBe('reminder');
+    markFired(state, reminder.key);
+    expect(stillDue(state, c, reminder)).toBe(true);
+    state.snoozeMs += HOUR;
+    expect(stillDue(state, c, reminder)).toBe(false);
   });
 });

@@ -2,13 +2,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Rule } from '../../domain/rules';
 import { NotFoundError } from '../../errors';
-import type { LogFilter, NotificationRow } from '../../store/notifications';
+import { NOTIFICATION_STATUSES, type LogFilter, type NotificationRow } from '../../store/notifications';
 import { ctx, q, sendHtml, type AdminCtx, type AdminEnv } from './context';
 import { attrs, html, query, type SafeHtml, type Slot } from './html';
 import { badge, emptyState, page, relative, statusTone, table, time } from './layout';
 import { triggerLabel } from './rules';
 
-const STATUSES: NotificationRow['status'][] = ['sent', 'failed', 'skipped', 'sending'];
 const KINDS: { value: string; label: string }[] = [
   { value: 'first', label: 'First email' }, { value: 'reminder', label: 'Reminder' }, { value: 'escalation', label: 'Escalation' },
   { value: 'reassignment', label: 'Reassignment' }, { value: 'event', label: 'Event' }, { value: 'due_soon', label: 'Due-date reminder' },
@@ -56,7 +55,7 @@ async function renderLog(req: FastifyRequest, reply: FastifyReply, env: AdminEnv
   const ruleId = o.rule?.id ?? q(req, 'rule');
   const filter: LogFilter = {
     tenantId: c.tenant, ruleId: ruleId || undefined, documentId: document || undefined, recipient: recipient || undefined,
-    status: (STATUSES as string[]).includes(status) ? (status as NotificationRow['status']) : undefined,
+    status: (NOTIFICATION_STATUSES as readonly string[]).includes(status) ? (status as NotificationRow['status']) : undefined,
     kind: kind || undefined, limit: LIMIT,
   };
   const rows = await env.deps.stores.notifications.list(filter);
@@ -67,7 +66,7 @@ async function renderLog(req: FastifyRequest, reply: FastifyReply, env: AdminEnv
   ${o.rule ? '' : html`<div class="filter"><label for="flt-rule">Rule</label><select id="flt-rule" name="rule">${opt('', 'Any', ruleId)}${o.rules.map((r) => opt(r.id, r.name, ruleId))}</select></div>`}
   <div class="filter"><label for="flt-document">Document</label><input id="flt-document" name="document" value="${document}" spellcheck="false"></div>
   <div class="filter"><label for="flt-recipient">Recipient</label><input id="flt-recipient" name="recipient" type="email" value="${recipient}" spellcheck="false"></div>
-  <div class="filter"><label for="flt-lstatus">Status</label><select id="flt-lstatus" name="status">${opt('', 'Any', status)}${STATUSES.map((s) => opt(s, s, status))}</select></div>
+  <div class="filter"><label for="flt-lstatus">Status</label><select id="flt-lstatus" name="status">${opt('', 'Any', status)}${NOTIFICATION_STATUSES.map((s) => opt(s, s, status))}</select></div>
   <div class="filter"><label for="flt-kind">Kind</label><select id="flt-kind" name="kind">${opt('', 'Any', kind)}${KINDS.map((k) => opt(k.value, k.label, kind))}</select></div>
   <div class="filter filter-buttons"><button class="btn btn-secondary" type="submit">Filter</button>${filtered ? html`<a class="btn btn-ghost" href="${action}">Reset</a>` : ''}</div>
 </form>`;
