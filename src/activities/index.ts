@@ -9,7 +9,7 @@ import type { PlanContext, PlannedNotification } from '../domain/plan';
 import type { Rule } from '../domain/rules';
 import { loadLayout } from '../email/defaults';
 import { renderEmail, TemplateError } from '../email/render';
-import { classifySmtpError, describeSmtpError, messageIdFor, threadIndexFor, threadRootFor, type Mailer } from '../email/transport';
+import { classifySmtpError, describeSmtpError, messageIdFor, threadIndexFor, threadRootFor, type Mailer, type OutgoingEmail, type SentInfo } from '../email/transport';
 import { actionLabel, templateValues, type ActionLink } from '../email/values';
 import type { Keyring, LinkAction } from '../links/token';
 import type { DirectoryStore, Recipient } from '../store/directory';
@@ -21,6 +21,7 @@ import type { TemplateStore } from '../store/templates';
 import type { TenantStore } from '../store/tenants';
 import type { DocumentSnapshot } from '../workflows/types';
 import { emailsTotal, smtpSendSeconds } from '../metrics';
+import { Burst } from './burst';
 
 export interface ActivityDeps {
   config: Config;
@@ -83,6 +84,7 @@ const EMAIL_RE = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 export function createActivities(deps: ActivityDeps) {
   const { config, rules, directory, templates, tenants, notifications, mailer, log } = deps;
   const layout = loadLayout();
+  const burst = new Burst();
   const retryForMs = (() => {
     const d = parseDuration(config.SMTP_RETRY_FOR);
     return d.kind === 'elapsed' ? d.ms : 72 * 3_600_000;
@@ -157,21 +159,28 @@ export function createActivities(deps: ActivityDeps) {
     }
     const activity = info ? Context.current() : undefined;
     const beat = activity ? setInterval(() => activity.heartbeat(), 5000) : undefined;
+    const outgoing: OutgoingEmail = {
+      to: job.recipient.email, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId, priority: job.priority,
+      threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain), thread: { index: threadIndexFor(s.tenantId, s.documentId), topic: `${s.documentType} ${s.documentId}` },
+    };
     try {
+      if (holdMs <= 0) return await transmit(() => mailer.send(outgoing));
+      // Built before the instant (dated at it), so that at the instant only the SMTP transaction is left.
+      const prepared = await mailer.prepare({ ...outgoing, date: new Date(job.notBefore!) });
       // A cancellation while waiting is thrown as it is (not as an SMTP failure): the workflow withdraws the row.
-      if (holdMs > 0 && !(await hold(job.ledgerKey, holdMs, activity))) {
+      if (!(await hold(job.ledgerKey, holdMs, activity))) {
         emailsTotal.inc({ outcome: 'withdrawn', kind: job.kind });
         return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'skipped', messageId, detail: 'withdrawn before its time: the document changed', linked: false };
       }
-      return await transmit();
+      return await burst.send(() => transmit(() => mailer.sendPrepared(prepared)));
     } finally {
       clearInterval(beat);
     }
 
-    async function transmit(): Promise<SendResult> {
+    async function transmit(send: () => Promise<SentInfo>): Promise<SendResult> {
       try {
         const stopTimer = smtpSendSeconds.startTimer();
-        const sent = await mailer.send({ to: job.recipient.email, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId, threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain), thread: { index: threadIndexFor(s.tenantId, s.documentId), topic: `${s.documentType} ${s.documentId}` }, priority: job.priority });
+        const sent = await send();
         stopTimer();
         emailsTotal.inc({ outcome: 'sent', kind: job.kind });
         await notifications.finish(job.ledgerKey, 'sent', { smtpResponse: sent.response });

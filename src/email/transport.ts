@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
-import nodemailer, { type Transporter } from 'nodemailer';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { Config } from '../config';
 
 /** Network-level error codes that mean "try again later" (nodemailer's `err.code`, Node's socket codes). */
@@ -62,6 +62,15 @@ export interface OutgoingEmail {
   /** Outlook: Thread-Index and Thread-Topic. */
   thread: { index: string; topic: string };
   priority: 'low' | 'medium' | 'high';
+  /** The Date header; @default the moment of sending */
+  date?: Date;
+}
+
+/** A message built ahead of its sending (the MIME work done), to go out later with `sendPrepared`. */
+export interface PreparedEmail {
+  to: string;
+  messageId: string;
+  raw: Buffer;
 }
 
 export interface SentInfo {
@@ -72,6 +81,7 @@ export interface SentInfo {
 /** A pooled SMTP transport, one per worker process. */
 export class Mailer {
   private readonly transporter: Transporter;
+  private readonly builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
 
   constructor(private readonly config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'SMTP_POOL_SIZE' | 'SMTP_RATE_PER_SECOND' | 'DKIM_DOMAIN' | 'DKIM_SELECTOR' | 'DKIM_PRIVATE_KEY'> & { SMTP_URL: string }) {
     const url = new URL(config.SMTP_URL);
@@ -101,13 +111,32 @@ export class Mailer {
 
   /** Sends one email. Throws nodemailer's error (classify it with classifySmtpError). */
   async send(email: OutgoingEmail): Promise<SentInfo> {
-    const info = await this.transporter.sendMail({
+    const info = await this.transporter.sendMail(this.options(email));
+    return { response: String(info.response ?? ''), messageId: email.messageId };
+  }
+
+  /** Builds the message now, so that sending it at its instant is only the SMTP transaction. */
+  async prepare(email: OutgoingEmail): Promise<PreparedEmail> {
+    // nodemailer's own stream transport builds the message exactly as the SMTP one would (headers, priority, MIME).
+    const built = await this.builder.sendMail(this.options(email));
+    return { to: email.to, messageId: email.messageId, raw: built.message as Buffer };
+  }
+
+  /** Sends a prepared message (DKIM, when configured, signs it here as any other). */
+  async sendPrepared(email: PreparedEmail): Promise<SentInfo> {
+    const info = await this.transporter.sendMail({ from: this.config.MAIL_FROM, to: email.to, raw: email.raw });
+    return { response: String(info.response ?? ''), messageId: email.messageId };
+  }
+
+  private options(email: OutgoingEmail): SendMailOptions {
+    return {
       from: this.config.MAIL_FROM,
       to: email.to,
       subject: email.subject,
       html: email.html,
       text: email.text,
       messageId: email.messageId,
+      date: email.date,
       inReplyTo: email.threadRoot,
       references: [email.threadRoot],
       priority: email.priority === 'medium' ? 'normal' : email.priority,
@@ -117,8 +146,7 @@ export class Mailer {
         'Thread-Index': email.thread.index,
         'Thread-Topic': email.thread.topic,
       },
-    });
-    return { response: String(info.response ?? ''), messageId: email.messageId };
+    };
   }
 
   close(): void {

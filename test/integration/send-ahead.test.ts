@@ -6,7 +6,7 @@
 import type { Stores } from '../../src/store';
 import { openStores } from '../../src/store';
 import { eventually, sleep, testConfig } from '../helpers/env';
-import { messagesTo, waitForMail } from '../helpers/mailpit';
+import { headers, messagesTo, waitForMail } from '../helpers/mailpit';
 import { address, Scenario } from '../helpers/scenario';
 import { startTestWorker } from '../helpers/worker';
 
@@ -50,6 +50,13 @@ test('an email prepared ahead waits as "scheduled" and reaches SMTP at its insta
   console.log(`send ahead: ${Date.parse(mail.Created) - (since + DELAY_MS)} ms after the instant at Mailpit`);
   const view = await s.state(documentId);
   expect(view.emails.map((e) => e.status)).toEqual(['sent']);
+  // Built ahead of its instant, it is the same message an immediate send builds, dated at the instant.
+  const h = await headers(mail.ID);
+  expect(h['Message-Id']?.[0]).toBe(rows[0].messageId);
+  expect(h['Auto-Submitted']).toEqual(['auto-generated']);
+  expect(h['Thread-Index']?.[0]).toMatch(/^[A-Za-z0-9+/=]+$/);
+  expect(h['In-Reply-To']).toHaveLength(1);
+  expect(Math.abs(Date.parse(h.Date![0]) - (since + DELAY_MS))).toBeLessThan(1_500);
 });
 
 test('a status change before the instant withdraws the waiting email: nothing is sent, the ledger row is gone', async () => {
