@@ -3,6 +3,7 @@
  *
  *   npm run bench [-- --quick] [--open N] [--rounds R] [--emails N] [--storm N] [--days D] [--settle S] [--no-write]
  *                 [--only throughput,open,storm,long-life]   (those parts only: their figures as JSON, no table)
+ *   BENCH_CPU_PROFILE=<dir>: the floor and docnotify workers write V8 CPU profiles (every thread) to <dir>/floor, <dir>/worker
  *
  * Parts (each prints progress; the table at the end):
  *   1. first email: docnotify vs the floor (bench/floor: signal-with-start, one activity on a second task queue
@@ -88,8 +89,8 @@ async function main(): Promise<void> {
   // docnotify's worker and web server run as production does: the compiled build with its prebuilt workflow bundle.
   say('building docnotify (npm run build), then starting the floor worker, `docnotify worker` and `docnotify serve`');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  const floorWorker = await startProc('floor worker', ['--import', 'tsx', 'bench/floor/worker.ts'], { ...serviceEnv, TASK_QUEUE: floorTaskQueue }, 'floor worker started');
-  const worker = await startProc('docnotify worker', [`--max-old-space-size=${WORKER_SETTINGS.heapMb}`, 'dist/cli/main.js', 'worker'], {
+  const floorWorker = await startProc('floor worker', [...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}/floor`] : []), '--import', 'tsx', 'bench/floor/worker.ts'], { ...serviceEnv, TASK_QUEUE: floorTaskQueue }, 'floor worker started');
+  const worker = await startProc('docnotify worker', [`--max-old-space-size=${WORKER_SETTINGS.heapMb}`, ...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}/worker`] : []), 'dist/cli/main.js', 'worker'], {
     ...serviceEnv, METRICS_PORT: String(metricsPort), WORKER_MAX_CACHED_WORKFLOWS: String(WORKER_SETTINGS.cachedWorkflows),
   }, 'worker started');
   const web = await startProc('docnotify serve', ['dist/cli/main.js', 'serve'], { ...serviceEnv, PORT: String(webPort) }, 'HTTP server listening');

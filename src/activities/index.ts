@@ -76,6 +76,18 @@ export interface PrepareResult {
   reassignTo?: string;
 }
 
+interface TenantRules {
+  version: number;
+  /** Calendars are compiled for the years around this one. */
+  year: number;
+  all: Rule[];
+  calendar?: BusinessCalendar;
+  calendars: Record<string, BusinessCalendar>;
+}
+
+/** Tenants whose rules a worker keeps (least recently read ones leave first). */
+const TENANT_RULES_CACHED = 1000;
+
 /** How long action links stay valid. */
 const LINK_TTL_MS = 14 * 86_400_000;
 const EMAIL_RE = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -85,6 +97,7 @@ export function createActivities(deps: ActivityDeps) {
   const { config, rules, directory, templates, tenants, notifications, mailer, log } = deps;
   const layout = loadLayout();
   const burst = new Burst();
+  const tenantRulesCache = new Map<string, TenantRules>();
   const retryForMs = (() => {
     const d = parseDuration(config.SMTP_RETRY_FOR);
     return d.kind === 'elapsed' ? d.ms : 72 * 3_600_000;
@@ -215,6 +228,39 @@ export function createActivities(deps: ActivityDeps) {
     return notifications.release(key);
   }
 
+  /**
+   * A tenant's rules (inactive ones too: the planner skips them) and compiled calendars as of a rules version.
+   * Every change of rules or tenant settings bumps the version (the stores do it in the same transaction), so
+   * what was read at a version stays right while it is current: a wake-up then costs one query, not three
+   * plus the calendars' holidays.
+   */
+  async function tenantRules(tenantId: string, version: number): Promise<TenantRules> {
+    const year = new Date().getUTCFullYear();
+    const known = tenantRulesCache.get(tenantId);
+    if (known && known.version === version && known.year === year) return known;
+    const all = await rules.list(tenantId);
+    const tenant = await tenants.get(tenantId);
+    const toCal = (c: unknown): BusinessCalendar | undefined => {
+      if (!c) return undefined;
+      try {
+        return toBusinessCalendar(parseCalendarConfig(c), year - 1, year + 2);
+      } catch (e) {
+        log.error({ err: e, tenantId }, 'stored calendar is invalid; ignored');
+        return undefined;
+      }
+    };
+    const calendars: Record<string, BusinessCalendar> = {};
+    for (const [name, c] of Object.entries(tenant.calendars)) {
+      const cal = toCal(c);
+      if (cal) calendars[name] = cal;
+    }
+    const read: TenantRules = { version, year, all, calendar: toCal(tenant.calendar), calendars };
+    tenantRulesCache.delete(tenantId);
+    tenantRulesCache.set(tenantId, read);
+    if (tenantRulesCache.size > TENANT_RULES_CACHED) tenantRulesCache.delete(tenantRulesCache.keys().next().value!);
+    return read;
+  }
+
   /** Tells the tenant's administrators once per failing recipient (not once per email). */
   async function alertAdmins(job: EmailJob, detail: string): Promise<void> {
     const tenantId = job.snapshot.tenantId;
@@ -238,27 +284,11 @@ export function createActivities(deps: ActivityDeps) {
       // The version first: a change committed between the two reads gives newer rules under the older version, and
       // the fan-out's notice of the newer one makes the run read again (never the reverse, which would be missed).
       const rulesVersion = await deps.rulesVersions.current(input.tenantId);
-      const all = await rules.list(input.tenantId); // inactive ones too: the planner skips them
-      const tenant = await tenants.get(input.tenantId);
-      const year = new Date().getUTCFullYear();
-      const toCal = (c: unknown): BusinessCalendar | undefined => {
-        if (!c) return undefined;
-        try {
-          return toBusinessCalendar(parseCalendarConfig(c), year - 1, year + 2);
-        } catch (e) {
-          log.error({ err: e, tenantId: input.tenantId }, 'stored calendar is invalid; ignored');
-          return undefined;
-        }
-      };
-      const calendars: Record<string, BusinessCalendar> = {};
-      for (const [name, c] of Object.entries(tenant.calendars)) {
-        const cal = toCal(c);
-        if (cal) calendars[name] = cal;
-      }
+      const { all, calendar, calendars } = await tenantRules(input.tenantId, rulesVersion);
       const assignee = input.assignee ? (await directory.resolve(input.tenantId, input.assignee))[0] : undefined;
       return {
         rules: all.filter((r) => !r.documentType || r.documentType === input.documentType),
-        calendar: toCal(tenant.calendar),
+        calendar,
         calendars,
         timeZone: assignee?.timeZone,
         rulesVersion,
