@@ -24,6 +24,9 @@ function elapsedMs(v: string): number | undefined {
   }
 }
 
+/** The webhook destination policy of this deployment. */
+export const webhookPolicy = (config: Pick<Config, 'WEBHOOK_ALLOW_HTTP' | 'WEBHOOK_ALLOWED_HOSTS'>) => ({ allowHttp: config.WEBHOOK_ALLOW_HTTP, allowedHosts: config.WEBHOOK_ALLOWED_HOSTS });
+
 /** SEND_AHEAD in ms. */
 export const sendAheadMs = (config: Pick<Config, 'SEND_AHEAD'>): number => (config.SEND_AHEAD === '0' ? 0 : elapsedMs(config.SEND_AHEAD) ?? 0);
 
@@ -83,6 +86,22 @@ export const configSchema = z.object({
   SEND_AHEAD: z.string().trim().refine((v) => v === '0' || elapsedMs(v) !== undefined, 'must be 0 or an elapsed duration of at most 15 minutes, e.g. 60s or PT1M').default('60s'),
   /** Emails a worker holds waiting for their instant (activity slots of `<TASK_QUEUE>-email-scheduled`). @default 2000 */
   SEND_AHEAD_MAX_HELD: positiveInt(2000),
+  /** Allow tenant webhooks over plain http:// (https only otherwise). @default false */
+  WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+  /**
+   * Comma-separated hosts (`pipeline.example.com`, `*.example.com`) tenant webhooks may point at; empty = any host
+   * that resolves to public addresses only. Listed hosts may be internal (the operator vouches for them).
+   */
+  WEBHOOK_ALLOWED_HOSTS: z.string().default('').transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .refine((hosts) => hosts.every((h) => /^(\*\.)?[a-z0-9.:_-]+$/.test(h)), 'must be host names or *.domain patterns separated by commas'),
+  /** How long a decision webhook the pipeline does not accept is retried before it is given up (logged as an error). @default 24h */
+  WEBHOOK_RETRY_FOR: z.string().trim().refine((v) => {
+    try {
+      return parseDuration(v).kind === 'elapsed';
+    } catch {
+      return false;
+    }
+  }, 'must be an elapsed duration, e.g. 24h or P1D').default('24h'),
   /** Port of the worker's own /metrics endpoint (Prometheus); unset = none (the web server has /metrics). */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535, 'must be a port number (1-65535)').optional(),
   /** Default locale of tenants. @default en */

@@ -2,7 +2,9 @@ import { createHmac } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { parseCalendarConfig, toBusinessCalendar } from '../calendar/schema';
-import { sendAheadMs, type Config } from '../config';
+import { sendAheadMs, webhookPolicy, type Config } from '../config';
+import { postWebhook, WebhookDestinationError } from '../webhooks/destination';
+import { Webhook } from 'standardwebhooks';
 import { parseDuration } from '../domain/duration';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { PlanContext, PlannedNotification } from '../domain/plan';
@@ -35,8 +37,6 @@ export interface ActivityDeps {
   /** Signs action links; without it emails carry no action links. */
   keyring?: Keyring;
   log: Logger;
-  /** For webhooks; injectable for tests. @default globalThis.fetch */
-  fetch?: typeof fetch;
 }
 
 /** One email to one recipient, planned by the workflow. */
@@ -98,6 +98,10 @@ export function createActivities(deps: ActivityDeps) {
   const layout = loadLayout();
   const burst = new Burst();
   const tenantRulesCache = new Map<string, TenantRules>();
+  const webhookRetryForMs = (() => {
+    const d = parseDuration(config.WEBHOOK_RETRY_FOR);
+    return d.kind === 'elapsed' ? d.ms : 86_400_000;
+  })();
   const retryForMs = (() => {
     const d = parseDuration(config.SMTP_RETRY_FOR);
     return d.kind === 'elapsed' ? d.ms : 72 * 3_600_000;
@@ -339,31 +343,61 @@ export function createActivities(deps: ActivityDeps) {
         return await deliver(job);
       } catch (e) {
         if (e instanceof TemplateError) throw ApplicationFailure.nonRetryable(e.message, 'TemplateError');
+        if (isDataError(e)) {
+          // A value PostgreSQL refuses (a NUL byte, say) fails the same way on every retry: a failed email, not a wedge.
+          log.error({ key: job.ledgerKey, err: e }, 'email not sent: the database refused its data');
+          emailsTotal.inc({ outcome: 'failed', kind: job.kind });
+          return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'failed', detail: `not sent: the database refused its data (${(e as Error).message})`, linked: false };
+        }
         throw e;
       }
     },
 
-    /** Tells the pipeline about a decision through the tenant's signed webhook; throws until it is accepted. */
-    async deliverDecision(input: { snapshot: DocumentSnapshot; key: string }): Promise<{ delivered: boolean }> {
-      const tenant = await tenants.get(input.snapshot.tenantId);
+    /**
+     * Tells the pipeline about a decision through the tenant's signed webhook (Standard Webhooks headers, and the
+     * older `x-docnotify-signature` for one more release). Throws (to be retried) until it is accepted, for at most
+     * WEBHOOK_RETRY_FOR; a destination the webhook policy refuses is never called nor retried.
+     */
+    async deliverDecision(input: { snapshot: DocumentSnapshot; key: string }): Promise<{ delivered: boolean; reason?: string }> {
+      const s = input.snapshot;
+      const tenant = await tenants.get(s.tenantId);
       if (!tenant.webhookUrl) return { delivered: false };
       if (!tenant.webhookSecret) {
-        log.error({ tenantId: input.snapshot.tenantId }, 'webhook URL set without a secret: decision not delivered (set webhookSecret)');
-        return { delivered: false };
+        log.error({ tenantId: s.tenantId }, 'webhook URL set without a secret: decision not delivered (set webhookSecret)');
+        return { delivered: false, reason: 'no webhook secret' };
       }
-      const s = input.snapshot;
-      const body = JSON.stringify({ type: 'task_resolved', deliveryId: `${s.tenantId}/${s.documentId}/${input.key}`, tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, taskId: s.task?.id, decision: s.decision });
-      const timestamp = Math.floor(Date.now() / 1000);
-      const signature = createHmac('sha256', tenant.webhookSecret).update(`${timestamp}.${body}`).digest('hex');
-      const res = await (deps.fetch ?? fetch)(tenant.webhookUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-docnotify-delivery': `${s.tenantId}/${s.documentId}/${input.key}`, 'x-docnotify-signature': `t=${timestamp},v1=${signature}` },
-        body,
-        signal: AbortSignal.timeout(15_000),
-        redirect: 'error', // a redirect would turn the POST into a GET
-      });
-      if (!res.ok) throw ApplicationFailure.retryable(`webhook answered ${res.status}`, 'WebhookRejected');
-      return { delivered: true };
+      const deliveryId = `${s.tenantId}/${s.documentId}/${input.key}`;
+      const body = JSON.stringify({ type: 'task_resolved', deliveryId, tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, taskId: s.task?.id, decision: s.decision });
+      const now = new Date();
+      const timestamp = Math.floor(now.getTime() / 1000);
+      const legacy = createHmac('sha256', tenant.webhookSecret).update(`${timestamp}.${body}`).digest('hex');
+      const messageId = `msg_${createHmac('sha256', 'docnotify-delivery').update(deliveryId).digest('hex').slice(0, 32)}`;
+      const headers = {
+        'content-type': 'application/json',
+        'webhook-id': messageId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': new Webhook(tenant.webhookSecret, { format: 'raw' }).sign(messageId, now, body),
+        'x-docnotify-delivery': deliveryId,
+        'x-docnotify-signature': `t=${timestamp},v1=${legacy}`,
+      };
+      let failure: string;
+      try {
+        const status = await postWebhook(tenant.webhookUrl, body, headers, webhookPolicy(config));
+        if (status >= 200 && status < 300) return { delivered: true };
+        failure = `webhook answered ${status}`;
+      } catch (e) {
+        if (e instanceof WebhookDestinationError) {
+          log.error({ tenantId: s.tenantId, deliveryId, reason: e.message }, 'decision webhook refused by the webhook policy: not delivered');
+          return { delivered: false, reason: e.message };
+        }
+        failure = `webhook failed: ${(e as Error).message}`;
+      }
+      const info = safeInfo();
+      if (info && Date.now() - info.scheduledTimestampMs >= webhookRetryForMs) {
+        log.error({ tenantId: s.tenantId, deliveryId, reason: failure }, `decision webhook given up after ${config.WEBHOOK_RETRY_FOR} of retries`);
+        return { delivered: false, reason: `${failure}; given up after ${config.WEBHOOK_RETRY_FOR}` };
+      }
+      throw ApplicationFailure.retryable(failure, 'WebhookRejected');
     },
 
     /** "Send test": renders a template with sample values and sends it (logged like any email). */
@@ -375,6 +409,12 @@ export function createActivities(deps: ActivityDeps) {
       });
     },
   };
+}
+
+/** PostgreSQL's class 22, data exception (invalid byte sequence 22021, untranslatable character 22P05, ...): retrying never helps. */
+function isDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }
 
 function safeInfo(): { attempt: number; scheduledTimestampMs: number } | undefined {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { DocnotifyClient, type EventInput } from '../client';
-import { ConfigError, loadConfig, required, type Config } from '../config';
+import { ConfigError, loadConfig, required, webhookPolicy, type Config } from '../config';
+import { assertWebhookAllowed } from '../webhooks/destination';
 import { STATUSES } from '../domain/status';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { loadEnvFiles } from './env';
@@ -203,6 +204,7 @@ export function buildProgram(): Command {
   tenant.command('set').description('replace the settings from a JSON file (validated first: nothing is saved on error)').requiredOption('-f, --file <file>', 'settings JSON file (- for stdin)').option('--tenant <tenantId>', 'tenant', 'default')
     .action(async (o: { file: string; tenant: string }) => withStores(async (s) => {
       const settings = lazy.tenants().parseTenantSettings(o.tenant, readJsonFile(o.file));
+      await assertWebhookAllowed(settings.webhookUrl, webhookPolicy(config()));
       await s.tenants.put(settings);
       await notifyRules(o.tenant);
       process.stdout.write(`tenant ${o.tenant} updated\n`);

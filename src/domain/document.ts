@@ -1,4 +1,4 @@
-import { documentEventSchema, describeIssues, type DocumentEvent, type FieldValue } from './events';
+import { documentEventSchema, describeIssues, eventLimitIssues, fieldsOverflow, type DocumentEvent, type FieldValue } from './events';
 import { isIntervention, isTerminal, type DocumentStatus } from './status';
 
 /** Bounds that keep a long-lived document's state (and so its history payloads) small. */
@@ -109,13 +109,29 @@ export type ApplyResult = 'applied' | 'duplicate' | 'stale' | 'rejected' | 'othe
  * Applies one raw `documentEvent` payload. Bad data is recorded and ignored (never throws);
  * a repeated eventId is ignored; an event older than the last applied one of its aspect is recorded, not applied.
  */
-export function applyEvent(state: DocState, raw: unknown, now: number): ApplyResult {
+export interface ApplyOptions {
+  /** Refuse events over EVENT_LIMITS (control characters, instants out of range, too many or too large fields). Runs started before these limits pass false. @default true */
+  bounded?: boolean;
+}
+
+export function applyEvent(state: DocState, raw: unknown, now: number, options: ApplyOptions = {}): ApplyResult {
   const parsed = documentEventSchema.safeParse(raw);
   if (!parsed.success) {
     record(state, { at: now, kind: 'rejected', text: `bad event ignored: ${describeIssues(parsed.error)}`.slice(0, 500) });
     return 'rejected';
   }
   const e = parsed.data;
+  if (options.bounded ?? true) {
+    // What passed the schema but would wedge the workflow (payloads over Temporal's limits, a search attribute it
+    // refuses, a byte PostgreSQL refuses) is recorded and dropped: the document's other events and emails go on.
+    const issues = eventLimitIssues(raw);
+    const overflow = issues.length === 0 && e.type === 'fields_updated' ? fieldsOverflow(state.fields, e.fields) : undefined;
+    if (issues.length > 0 || overflow) {
+      const why = overflow ?? issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+      record(state, { at: now, kind: 'rejected', text: `${e.type} ignored: ${why}`.slice(0, 500) });
+      return 'rejected';
+    }
+  }
   if (e.documentId !== state.documentId || e.tenantId !== state.tenantId) {
     record(state, { at: now, kind: 'rejected', eventId: e.eventId, text: `event for ${e.tenantId}/${e.documentId} ignored` });
     return 'other_document';

@@ -60,10 +60,98 @@ export class ValidationError extends Error {
   }
 }
 
+/**
+ * Bounds on what one event may carry, beyond its shape (issue 12): whatever passes them fits in a workflow's
+ * payloads and search attributes. Checked at every edge and again inside the workflow.
+ */
+export const EVENT_LIMITS = {
+  /** Fields one `fields_updated` may set. */
+  fieldsPerEvent: 200,
+  /** The whole event as JSON, in characters. */
+  eventChars: 65_536,
+  /** Fields a document may hold in all. */
+  documentFields: 500,
+  /** A document's fields together as JSON, in characters. */
+  documentFieldsChars: 262_144,
+  /** Instants (`occurredAt`, `dueAt`) must fall in [minYear, maxYear]. */
+  minYear: 1970,
+  maxYear: 2199,
+} as const;
+
+/** YYYY-MM-DDThh:mm[:ss[.fff]] with Z or ±hh:mm: no expanded years, no bare dates, nothing after. */
+const ANCHORED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+/** C0 controls and DEL, except tab, CR and LF. */
+// eslint-disable-next-line no-control-regex -- finding them is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+/** Every string in `value` (keys included) holding a control character, by path. */
+export function controlCharacterIssues(value: unknown, path = ''): Issue[] {
+  const issues: Issue[] = [];
+  const visit = (v: unknown, at: string, depth: number): void => {
+    if (typeof v === 'string') {
+      if (CONTROL.test(v)) issues.push({ path: at || '(input)', message: 'must not contain control characters (only tab, CR and LF are allowed)' });
+    } else if (v && typeof v === 'object' && depth < 32) {
+      for (const [k, inner] of Object.entries(v)) {
+        const next = at ? `${at}.${k}` : k;
+        if (CONTROL.test(k)) issues.push({ path: next, message: 'names must not contain control characters' });
+        visit(inner, next, depth + 1);
+      }
+    }
+  };
+  visit(value, path, 0);
+  return issues;
+}
+
+/**
+ * What makes a well-shaped event unfit to keep (pure; `raw` is the input as sent, already valid for the schema):
+ * control characters in any string, instants that are not anchored ISO-8601 or fall outside the years of
+ * EVENT_LIMITS, too many fields, too large as a whole.
+ */
+export function eventLimitIssues(raw: unknown): Issue[] {
+  const event = raw as Record<string, unknown>;
+  const issues = controlCharacterIssues(event);
+  for (const key of ['occurredAt', 'dueAt'] as const) {
+    const v = event[key];
+    if (typeof v !== 'string') continue;
+    const year = new Date(v).getUTCFullYear();
+    if (!ANCHORED_INSTANT.test(v.trim())) issues.push({ path: key, message: 'must be an ISO-8601 timestamp such as 2026-11-29T10:00:00Z (four-digit year, time, and Z or an offset)' });
+    else if (!(year >= EVENT_LIMITS.minYear && year <= EVENT_LIMITS.maxYear)) issues.push({ path: key, message: `must fall between the years ${EVENT_LIMITS.minYear} and ${EVENT_LIMITS.maxYear}` });
+  }
+  const fields = event.fields;
+  if (fields && typeof fields === 'object' && Object.keys(fields).length > EVENT_LIMITS.fieldsPerEvent) {
+    issues.push({ path: 'fields', message: `at most ${EVENT_LIMITS.fieldsPerEvent} fields per event` });
+  }
+  if (issues.length === 0 && JSON.stringify(raw).length > EVENT_LIMITS.eventChars) {
+    issues.push({ path: '(input)', message: `the event is too large (at most ${EVENT_LIMITS.eventChars} characters as JSON)` });
+  }
+  return issues;
+}
+
+/** Would merging `update` into a document's `fields` exceed its limits? Then the reason, else undefined. */
+export function fieldsOverflow(fields: Record<string, FieldValue>, update: Record<string, FieldValue>): string | undefined {
+  const merged = { ...fields, ...update };
+  if (Object.keys(merged).length > EVENT_LIMITS.documentFields) return `a document holds at most ${EVENT_LIMITS.documentFields} fields`;
+  if (JSON.stringify(merged).length > EVENT_LIMITS.documentFieldsChars) return `a document's fields hold at most ${EVENT_LIMITS.documentFieldsChars} characters as JSON`;
+  return undefined;
+}
+
+/** Is this instant (epoch ms) one a search attribute and a timer can carry? */
+export function isSaneInstant(ms: number): boolean {
+  const year = new Date(ms).getUTCFullYear();
+  return Number.isFinite(ms) && year >= EVENT_LIMITS.minYear && year <= EVENT_LIMITS.maxYear;
+}
+
 /** Validates at the edge; throws ValidationError naming each bad field. */
 export function parseEvent(input: unknown): DocumentEvent {
   const r = documentEventSchema.safeParse(input);
   if (!r.success) throw ValidationError.fromZod(r.error, 'invalid event');
+  const issues = eventLimitIssues(input);
+  if (issues.length > 0) throw new ValidationError(`invalid event: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   return r.data;
 }
 

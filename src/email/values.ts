@@ -2,6 +2,7 @@ import type { DocumentStatus } from '../domain/status';
 import { LAYOUT_FOOTER, statusLabel } from './defaults';
 import type { DocumentSnapshot } from '../workflows/types';
 import type { Recipient } from '../store/directory';
+import { ACTIONS } from '../links/token';
 
 export interface ActionLink {
   action: string;
@@ -16,6 +17,19 @@ const ACTION_LABELS: Record<string, Record<string, string>> = {
 };
 
 export const actionLabel = (action: string, locale: string): string => (ACTION_LABELS[locale] ?? ACTION_LABELS.en)[action] ?? action;
+
+/** Built-in link names (`approve_url`, ...): never taken from document fields, offered or not. */
+const LINK_VALUES = new Set(ACTIONS.map((a) => `${a}_url`));
+
+/** A document's own `document_url`, if it is an http(s) URL (never `javascript:` and the like). */
+function httpUrl(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  try {
+    return ['http:', 'https:'].includes(new URL(v).protocol) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The values a template is rendered with: document fields first, built-ins over them. */
 export function templateValues(input: {
@@ -32,15 +46,16 @@ export function templateValues(input: {
   const { snapshot: s, recipient, links } = input;
   const byAction = Object.fromEntries(links.map((l) => [`${l.action}_url`, l.url]));
   const due = s.dueAt ? new Date(s.dueAt) : undefined;
+  const fields = Object.fromEntries(Object.entries(s.fields).filter(([k]) => !LINK_VALUES.has(k)));
   return {
-    ...s.fields,
+    ...fields,
     document_id: s.documentId,
     document_type: s.documentType,
     tenant_id: s.tenantId,
     status: s.status ?? '',
     status_label: s.status ? statusLabel(s.status as DocumentStatus, input.locale) : '',
     previous_status: s.previousStatus ?? '',
-    document_url: typeof s.fields.document_url === 'string' ? s.fields.document_url : input.documentUrl,
+    document_url: httpUrl(s.fields.document_url) ?? input.documentUrl,
     actions: links,
     ...byAction,
     reminder_number: input.kind === 'reminder' ? input.seq : '',

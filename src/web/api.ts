@@ -5,6 +5,8 @@ import { parseEvent } from '../domain/events';
 import type { EventInput } from '../client';
 import { NOTIFICATION_STATUSES } from '../store/notifications';
 import { parseTenantSettings } from '../store/tenants';
+import { webhookPolicy } from '../config';
+import { assertWebhookAllowed } from '../webhooks/destination';
 import { eventsTotal } from '../metrics';
 import type { WebDeps } from './server';
 
@@ -153,6 +155,7 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
   });
   api.put<{ Params: { id: string } }>('/tenants/:id', async (req) => {
     const settings = parseTenantSettings(req.params.id, req.body);
+    await assertWebhookAllowed(settings.webhookUrl, webhookPolicy(deps.config));
     await stores.tenants.put(settings);
     await rulesChanged(req.params.id);
     return { ...settings, webhookSecret: settings.webhookSecret ? '(set)' : undefined };

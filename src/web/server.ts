@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { DocnotifyClient } from '../client';
 import type { Config } from '../config';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { controlCharacterIssues } from '../domain/events';
 import type { Stores } from '../store';
 import { registerActions } from './actions';
 import { registerAdmin } from './admin';
@@ -52,6 +53,20 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   ensureDefaultMetrics();
 
   app.setErrorHandler((err, _req, reply) => sendError(reply, err));
+  // No control character (a NUL byte, say) gets past the door: in the URL or anywhere in a body.
+  app.addHook('onRequest', async (req, reply) => {
+    let url: string;
+    try {
+      url = decodeURIComponent(req.url);
+    } catch {
+      return reply.code(400).send({ error: 'url: malformed percent-encoding' });
+    }
+    if (controlCharacterIssues(url).length > 0) return reply.code(400).send({ error: 'url: must not contain control characters' });
+  });
+  app.addHook('preValidation', async (req, reply) => {
+    const issues = controlCharacterIssues(req.body);
+    if (issues.length > 0) return reply.code(400).send({ error: `body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues });
+  });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route for ${req.method} ${req.url.split('?')[0]}` }));
 
   // Readiness: the database and Temporal answer within 2 s each; 503 names what does not.

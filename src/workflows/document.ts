@@ -7,7 +7,7 @@ import { applyEvent, awaitingAction, decide, initialState, markFired, record, re
 import { plan, stillDue, type PlanContext, type PlannedNotification, type PlanOptions } from '../domain/plan';
 import { isTerminal } from '../domain/status';
 import { emailTaskQueue, scheduledEmailTaskQueue } from '../domain/queues';
-import { WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './messages';
+import { BOUNDED_SINCE, LEAN_SINCE, WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './messages';
 import { searchAttributeChanges, searchAttributesFor, snapshotOf, viewOf } from './view';
 import type { DocumentWorkflowInput, ResolveTaskInput, SnoozeInput } from './types';
 
@@ -53,7 +53,9 @@ const DEFAULT_MAX_HISTORY_EVENTS = { lean: 1000, earlier: 5000 };
 export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ status?: string; emails: number }> {
   const state: DocState = input.state ?? initialState(input.tenantId, input.documentId, input.documentType);
   state.decisions ??= []; // states carried from before `decisions` existed
-  const lean = (input.version ?? 0) >= WORKFLOW_VERSION;
+  const lean = (input.version ?? 0) >= LEAN_SINCE;
+  /** Events over EVENT_LIMITS are dropped; earlier runs from the first event they receive after this build on. */
+  const bounded = () => (input.version ?? 0) >= BOUNDED_SINCE || patched('bounded-events');
   /** Runs started before ties were ordered by kind keep ordering them by key (their histories say so). */
   const planOptions = { tiesByKind: lean || patched('plan-ties-by-kind') };
   /** Runs started before local activities existed keep calling the regular ones (their histories say so). */
@@ -66,7 +68,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
   let changed = false;
 
   setHandler(documentEventSignal, (raw) => {
-    const result = applyEvent(state, raw, Date.now());
+    const result = applyEvent(state, raw, Date.now(), { bounded: bounded() });
     if (result === 'applied') {
       contextStale = true;
       changed = true;

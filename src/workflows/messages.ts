@@ -18,11 +18,15 @@ export const documentStateQuery = defineQuery<DocumentView>('documentState');
 export const rulesEditedSignal = defineSignal('rulesEdited');
 
 /**
- * The behaviour version of runs started by this build (`DocumentWorkflowInput.version`): search attributes upserted
- * only when they change, no second rule read after an email, rules versions on `rulesChanged`, shorter runs. It
+ * The behaviour version of runs started by this build (`DocumentWorkflowInput.version`). Version 5 (LEAN_SINCE):
+ * search attributes upserted only when they change, no second rule read after an email, rules versions on
+ * `rulesChanged`, shorter runs, emails sent ahead. Version 6 (BOUNDED_SINCE): events over EVENT_LIMITS are recorded
+ * and dropped (earlier runs ask `patched('bounded-events')` for the events they receive from now on). It
  * rides in the run's input rather than in a `patched()` marker: a marker costs every document two history events
  * (the marker and a TemporalChangeVersion upsert), the input costs none, and a running workflow can never switch —
  * its input is in its history. Runs started without it (before this build) keep their behaviour and ask for each
  * older patch as before; they take the version when they continue as new.
  */
-export const WORKFLOW_VERSION = 5;
+export const WORKFLOW_VERSION = 6;
+export const LEAN_SINCE = 5;
+export const BOUNDED_SINCE = 6;

@@ -1,5 +1,6 @@
 import { defineSearchAttributeKey, type SearchAttributeUpdatePair, type TypedSearchAttributes } from '@temporalio/common';
 import { awaitingAction, type DocState } from '../domain/document';
+import { isSaneInstant } from '../domain/events';
 import type { PlannedNotification } from '../domain/plan';
 import type { DocumentSnapshot, DocumentView } from './types';
 
@@ -19,6 +20,9 @@ export const SA = {
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 /** Search attribute values for the current state; `null` clears an attribute. */
+/** A Datetime attribute's value: an instant Temporal refuses (say, the year 10000 of a bad OCR) is left unset, never sent. */
+const searchableDate = (ms: number | undefined): Date | null => (ms !== undefined && isSaneInstant(ms) ? new Date(ms) : null);
+
 export function searchAttributesFor(state: DocState, nextAt: number | undefined): SearchAttributeUpdatePair[] {
   return [
     { key: SA.DocumentId, value: state.documentId },
@@ -28,8 +32,8 @@ export function searchAttributesFor(state: DocState, nextAt: number | undefined)
     { key: SA.Assignee, value: state.assignee ?? null },
     { key: SA.AwaitingAction, value: awaitingAction(state) },
     { key: SA.EscalationLevel, value: state.escalationLevel },
-    { key: SA.NextNotificationAt, value: nextAt === undefined ? null : new Date(nextAt) },
-    { key: SA.DueAt, value: state.dueAt === undefined ? null : new Date(state.dueAt) },
+    { key: SA.NextNotificationAt, value: searchableDate(nextAt) },
+    { key: SA.DueAt, value: searchableDate(state.dueAt) },
   ];
 }
 

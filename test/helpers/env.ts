@@ -30,6 +30,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     PUBLIC_BASE_URL: 'http://127.0.0.1:3999',
     LOG_LEVEL: 'warn',
     SMTP_RETRY_FOR: '10m',
+    // The tests' webhook endpoint listens on loopback over http (test/integration/ssrf.test.ts runs the strict policy).
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     ...overrides,
   });
 }

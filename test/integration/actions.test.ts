@@ -14,6 +14,7 @@ import type { DocumentView } from '../../src/workflows/types';
 import { linksIn } from '../helpers/browser';
 import { eventually, sleep, testConfig, uid } from '../helpers/env';
 import { message, messagesTo, waitForMail } from '../helpers/mailpit';
+import { Webhook } from 'standardwebhooks';
 import { startWebhookServer, verifyWebhookSignature, type WebhookServer } from '../helpers/webhook-server';
 import { startTestWorker } from '../helpers/worker';
 
@@ -508,6 +509,11 @@ describe('the pipeline webhook', () => {
     expect(verifyWebhookSignature(call.headers['x-docnotify-signature'], call.body, t.webhookSecret)).toBe(true);
     expect(verifyWebhookSignature(call.headers['x-docnotify-signature'], call.body, 'another-secret')).toBe(false);
     expect(verifyWebhookSignature(call.headers['x-docnotify-signature'], call.body.replace('approve', 'reject'), t.webhookSecret)).toBe(false);
+    // The Standard Webhooks signature verifies with the standard library, keyed with the same secret; one id per delivery.
+    const standard = { 'webhook-id': String(call.headers['webhook-id']), 'webhook-timestamp': String(call.headers['webhook-timestamp']), 'webhook-signature': String(call.headers['webhook-signature']) };
+    expect(() => new Webhook(t.webhookSecret, { format: 'raw' }).verify(call.body, standard)).not.toThrow();
+    expect(() => new Webhook('another-secret', { format: 'raw' }).verify(call.body, standard)).toThrow();
+    expect(new Set(calls.map((c) => c.headers['webhook-id'])).size).toBe(1);
     expect(JSON.parse(call.body)).toMatchObject({
       type: 'task_resolved', deliveryId, tenantId: t.tenant, documentId: t.doc, documentType: 'invoice', taskId: t.claims.taskId,
       decision: { action: 'approve', actor: t.to, at: expect.any(String) },

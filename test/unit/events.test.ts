@@ -1,4 +1,5 @@
-import { describeIssues, documentEventSchema, parseEvent, ValidationError, workflowIdFor } from '../../src/domain/events';
+import { controlCharacterIssues, describeIssues, documentEventSchema, EVENT_LIMITS, fieldsOverflow, isSaneInstant, parseEvent, ValidationError, workflowIdFor } from '../../src/domain/events';
+import { applyEvent, initialState } from '../../src/domain/document';
 
 const common = { eventId: 'evt-1', occurredAt: '2026-11-29T10:00:00+01:00', documentId: 'INV-2026-0001' };
 const good = { ...common, type: 'status_changed', status: 'pending_approval' };
@@ -77,5 +78,57 @@ describe('helpers', () => {
 
   it('workflowIdFor is document/<tenant>/<document>', () => {
     expect(workflowIdFor('acme', 'INV-1')).toBe('document/acme/INV-1');
+  });
+});
+
+describe('EVENT_LIMITS (issue 12): what would wedge a workflow is refused at the edge and dropped inside', () => {
+  const base = { eventId: 'e1', occurredAt: '2026-12-01T10:00:00Z', documentId: 'INV-1' };
+  const refused = (event: Record<string, unknown>) => () => parseEvent({ ...base, ...event });
+
+  test.each(['+010000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z', '2026-12-01', '2026-12-01T10:00:00Z trailing', '2300-01-01T00:00:00Z', '1969-12-31T23:59:59Z'])(
+    'dueAt %s is refused, naming dueAt', (dueAt) => {
+      expect(refused({ type: 'due_date_set', dueAt })).toThrow(/dueAt: must/);
+    });
+
+  test.each(['2026-12-01T10:00Z', '2026-12-01T10:00:00.123456+02:00', '2199-12-31T23:59:59Z'])('dueAt %s is accepted', (dueAt) => {
+    expect(parseEvent({ ...base, type: 'due_date_set', dueAt }).type).toBe('due_date_set');
+  });
+
+  test('control characters are refused in every string, named by path; tab, CR and LF are not', () => {
+    expect(refused({ type: 'fields_updated', fields: { supplier_name: 'AC\u0000ME' } })).toThrow(/fields\.supplier_name: must not contain control characters/);
+    expect(refused({ type: 'comment_added', author: 'ana', text: 'bell\u0007' })).toThrow(/text: must not contain control characters/);
+    expect(refused({ type: 'deleted', eventId: 'e\u001b1' })).toThrow(/eventId/);
+    expect(parseEvent({ ...base, type: 'comment_added', author: 'ana', text: 'two\tcolumns\r\nand lines' }).type).toBe('comment_added');
+    expect(controlCharacterIssues({ a: [{ b: 'x\u007f' }] })).toEqual([{ path: 'a.0.b', message: expect.stringMatching(/control characters/) }]);
+  });
+
+  test('more than 200 fields, or an event over 65,536 characters, is refused', () => {
+    expect(refused({ type: 'fields_updated', fields: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`f${i}`, i])) })).toThrow(/fields: at most 200 fields/);
+    expect(refused({ type: 'fields_updated', fields: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}`, 'x'.repeat(9_000)])) })).toThrow(/too large/);
+  });
+
+  test('a document whose fields would pass 500 or 262,144 characters refuses the update, and says why', () => {
+    const state = initialState('default', 'INV-1');
+    for (let i = 0; i < 30; i++) {
+      const fields = Object.fromEntries(Array.from({ length: 6 }, (_, k) => [`f${i}_${k}`, 'x'.repeat(9_000)]));
+      applyEvent(state, { ...base, eventId: `e${i}`, type: 'fields_updated', fields }, 0);
+    }
+    expect(JSON.stringify(state.fields).length).toBeLessThanOrEqual(EVENT_LIMITS.documentFieldsChars);
+    expect(state.history.some((h) => h.kind === 'rejected' && /fields hold at most 262144 characters/.test(h.text))).toBe(true);
+    expect(fieldsOverflow({}, Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`f${i}`, 1])))).toMatch(/at most 500 fields/);
+  });
+
+  test('runs started before the limits (bounded: false) keep applying what the schema accepts', () => {
+    const state = initialState('default', 'INV-1');
+    expect(applyEvent(state, { ...base, type: 'fields_updated', fields: { s: 'AC\u0000ME' } }, 0, { bounded: false })).toBe('applied');
+    const strict = initialState('default', 'INV-1');
+    expect(applyEvent(strict, { ...base, type: 'fields_updated', fields: { s: 'AC\u0000ME' } }, 0)).toBe('rejected');
+    expect(strict.fields).toEqual({});
+  });
+
+  test('isSaneInstant: only instants of the years 1970–2199', () => {
+    expect(isSaneInstant(Date.parse('2026-12-01T00:00:00Z'))).toBe(true);
+    expect(isSaneInstant(Date.parse('+010000-01-01T00:00:00Z'))).toBe(false);
+    expect(isSaneInstant(Number.NaN)).toBe(false);
   });
 });
