@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, Connection, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import { parseEvent, workflowIdFor, type DocumentEvent, type DocumentEventInput } from './domain/events';
-import { NotFoundError, ValidationError } from './errors';
+import { NotFoundError, UnavailableError, ValidationError } from './errors';
 import { quoteVisibility } from './domain/visibility';
+import { describeConnection, type TemporalConnection } from './temporal';
 import { WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesEditedSignal, snoozeUpdate } from './workflows/messages';
 import type { DocumentView, ResolveTaskInput, ResolveTaskResult, SnoozeInput, SnoozeResult } from './workflows/types';
 import { applyEvent, initialState } from './domain/document';
@@ -14,6 +15,12 @@ export interface ClientOptions {
   address?: string;
   /** @default default */
   namespace?: string;
+  /** TLS (true, or a CA / client certificate / server name), as `config.temporal` resolves it from TEMPORAL_TLS_*. */
+  tls?: TemporalConnection['tls'];
+  /** Temporal Cloud API key (TLS is then on unless `tls: false`). */
+  apiKey?: string;
+  /** gRPC metadata sent with every call. */
+  metadata?: Record<string, string>;
   /** Task queue the docnotify workers poll. @default docnotify */
   taskQueue?: string;
 }
@@ -56,7 +63,11 @@ export class DocnotifyClient {
   constructor(readonly temporal: Client, readonly taskQueue = 'docnotify') {}
 
   static async connect(opts: ClientOptions = {}): Promise<DocnotifyClient> {
-    const connection = await Connection.connect({ address: opts.address ?? 'localhost:7233' });
+    const address = opts.address ?? 'localhost:7233';
+    const tls = opts.tls ?? (opts.apiKey ? true : undefined);
+    const connection = await Connection.connect({ address, tls, apiKey: opts.apiKey, metadata: opts.metadata }).catch((e: Error) => {
+      throw new Error(`could not connect to ${describeConnection({ address, namespace: opts.namespace ?? 'default', tls, apiKey: opts.apiKey })}: ${e.message}`);
+    });
     return new DocnotifyClient(new Client({ connection, namespace: opts.namespace ?? 'default' }), opts.taskQueue ?? 'docnotify');
   }
 
@@ -89,6 +100,7 @@ export class DocnotifyClient {
       return { ...view, finished: desc.status.name !== 'RUNNING' };
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) throw new NotFoundError(`document ${tenantId}/${documentId} not found`);
+      if (e instanceof ServiceError) throw new UnavailableError(`document ${tenantId}/${documentId}: its workflow did not answer (is a docnotify worker polling task queue ${this.taskQueue}?): ${e.message}`);
       throw e;
     }
   }

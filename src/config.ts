@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './domain/duration';
+import { resolveTemporalConnection, TemporalSettingError, type TemporalConnection } from './temporal';
 
 /**
  * Every environment variable docnotify reads, parsed once (product.md, "Configuration").
@@ -112,7 +113,10 @@ export const configSchema = z.object({
   TEMPORAL_UI_URL: url(['http', 'https'], 'http://localhost:8233').default('http://localhost:8233'),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.infer<typeof configSchema> & {
+  /** How to reach Temporal: TEMPORAL_* variables and the TEMPORAL_PROFILE of temporal.toml, as the Temporal CLI reads them. */
+  temporal: TemporalConnection;
+};
 
 /** Thrown for invalid configuration; its message names every bad variable. */
 export class ConfigError extends Error {
@@ -127,7 +131,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return r.data;
+  try {
+    const temporal = resolveTemporalConnection(cleaned);
+    // The profile may name the address and namespace: the variables read the same as the connection.
+    return { ...r.data, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, temporal };
+  } catch (e) {
+    if (e instanceof TemporalSettingError) throw new ConfigError(`invalid configuration:\n  ${e.message}`);
+    throw e;
+  }
 }
 
 /** Requires a variable that is optional in general but needed by this command. */

@@ -9,3 +9,8 @@ export class NotFoundError extends Error {
 export class ConflictError extends Error {
   override name = 'ConflictError';
 }
+
+/** A service docnotify needs did not answer in time, e.g. no worker answers a document's query (HTTP 503). */
+export class UnavailableError extends Error {
+  override name = 'UnavailableError';
+}

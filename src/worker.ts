@@ -9,6 +9,7 @@ import { Keyring } from './links/token';
 import { createLogger } from './log';
 import { openStores, type Stores } from './store';
 import { workflowBundlePath } from './workflow-bundle';
+import { describeConnection } from './temporal';
 
 export interface RunningWorker {
   /** Resolves when both workers stopped. */
@@ -38,7 +39,10 @@ export async function startWorker(config: Config, opts: { stores?: Stores; log?:
   const deps: ActivityDeps = { config, ...stores, mailer, keyring: config.ACTION_LINK_SECRET ? Keyring.fromString(config.ACTION_LINK_SECRET) : undefined, log };
   const activities = createActivities(deps);
   const fanOut = createFanOutActivities({ rulesVersions: stores.rulesVersions, ratePerSecond: config.RULES_FANOUT_RATE, log });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const { address, tls, apiKey, metadata } = config.temporal;
+  const connection = await NativeConnection.connect({ address, tls, apiKey, metadata }).catch((e: Error) => {
+    throw new Error(`could not connect to ${describeConnection(config.temporal)}: ${e.message}`);
+  });
   const workflowBundle = opts.workflowBundle ?? (await workflowBundlePath());
   const workflows = await Worker.create({
     connection,

@@ -32,7 +32,7 @@ function config(): Config {
 
 async function withClient<T>(fn: (c: DocnotifyClient) => Promise<T>): Promise<T> {
   const cfg = config();
-  const client = await DocnotifyClient.connect({ address: cfg.TEMPORAL_ADDRESS, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TASK_QUEUE });
+  const client = await DocnotifyClient.connect({ ...cfg.temporal, taskQueue: cfg.TASK_QUEUE });
   try {
     return await fn(client);
   } finally {

@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import type { Logger } from 'pino';
 import type { DocnotifyClient } from '../client';
 import type { Config } from '../config';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors';
 import { controlCharacterIssues } from '../domain/events';
 import type { Stores } from '../store';
 import { registerActions } from './actions';
@@ -32,6 +32,7 @@ export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof ValidationError) return reply.code(400).send({ error: err.message, issues: err.issues });
   if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
   if (err instanceof ConflictError) return reply.code(409).send({ error: err.message });
+  if (err instanceof UnavailableError) return reply.code(503).send({ error: err.message });
   const e = err as { statusCode?: number; message?: string; code?: string };
   if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e.statusCode === 400 && /JSON/i.test(e.message ?? ''))) {
     return reply.code(400).send({ error: `body: malformed JSON (${e.message})` });

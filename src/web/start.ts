@@ -17,7 +17,7 @@ export interface RunningWeb {
 export async function startWeb(config: Config, opts: { stores?: Stores; host?: string } = {}): Promise<RunningWeb> {
   const log = createLogger(config.LOG_LEVEL, 'web');
   const stores = opts.stores ?? (await openStores(required(config, 'DATABASE_URL', 'by the web server'), config));
-  const client = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TASK_QUEUE });
+  const client = await DocnotifyClient.connect({ ...config.temporal, taskQueue: config.TASK_QUEUE });
   const mailer = config.SMTP_URL ? new Mailer({ ...config, SMTP_URL: config.SMTP_URL }) : undefined;
   const app = await buildServer({
     config, client, stores, log,
