@@ -20,15 +20,26 @@ export const eventsTotal = once('docnotify_events_total', () => new Counter({ na
 
 export { register };
 
-/** Serves /metrics on its own port (for worker processes, which have no web server). */
-export function serveMetrics(port: number): Server {
+/**
+ * The worker's own port (it has no web server): `/metrics` — docnotify's metrics, then the SDK's (`sdkMetricsUrl`) —
+ * and `/healthz` (200 when every check is `ok`, else 503 naming what is not).
+ */
+export function serveMetrics(port: number, worker?: { health(): Promise<{ ok: boolean; checks: Record<string, string> }>; sdkMetricsUrl?: string }): Server {
   ensureDefaultMetrics();
   const server = createServer((req, res) => {
+    const fail = () => res.writeHead(500).end();
+    if (req.url === '/healthz' && worker) {
+      worker.health().then(({ ok, checks }) => res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok, checks })), fail);
+      return;
+    }
     if (req.url !== '/metrics') {
       res.writeHead(404).end();
       return;
     }
-    register.metrics().then((body) => res.writeHead(200, { 'content-type': register.contentType }).end(body), () => res.writeHead(500).end());
+    const sdk = worker?.sdkMetricsUrl
+      ? fetch(worker.sdkMetricsUrl, { signal: AbortSignal.timeout(2000) }).then((r) => r.text(), () => '# the SDK metrics did not answer\n')
+      : Promise.resolve('');
+    Promise.all([register.metrics(), sdk]).then(([own, core]) => res.writeHead(200, { 'content-type': register.contentType }).end(`${own}\n${core}`), fail);
   });
   server.listen(port);
   return server;

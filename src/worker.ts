@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from './activities';
@@ -14,6 +15,10 @@ import { describeConnection } from './temporal';
 export interface RunningWorker {
   /** Resolves when both workers stopped. */
   done: Promise<void>;
+  /** Temporal connected, every worker polling, PostgreSQL and SMTP answering: `ok` or the problem, per check. */
+  health(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** The SDK's own Prometheus metrics (core: polls, task latencies, slots, cache), when the runtime exports them. */
+  sdkMetricsUrl?: string;
   /** Graceful shutdown: finishes in-flight activities, then closes the SMTP pool and the database. */
   shutdown(): Promise<void>;
 }
@@ -26,10 +31,17 @@ let runtimeInstalled = false;
  */
 export async function startWorker(config: Config, opts: { stores?: Stores; log?: Logger; workflowBundle?: WorkerOptions['workflowBundle'] } = {}): Promise<RunningWorker> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL, 'worker');
+  let sdkMetricsUrl: string | undefined;
   if (!runtimeInstalled) {
     runtimeInstalled = true;
+    // With METRICS_PORT the SDK exports its metrics on a loopback port of its own; the worker's /metrics adds them.
+    const sdkPort = config.METRICS_PORT ? await freeLoopbackPort() : undefined;
     try {
-      Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
+      Runtime.install({
+        logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN'),
+        ...(sdkPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkPort}`, countersTotalSuffix: true } } } } : {}),
+      });
+      if (sdkPort) sdkMetricsUrl = `http://127.0.0.1:${sdkPort}/metrics`;
     } catch {
       // A runtime exists already in this process (a test environment, the benchmark): the worker uses it.
     }
@@ -78,9 +90,44 @@ export async function startWorker(config: Config, opts: { stores?: Stores; log?:
   });
   return {
     done,
+    sdkMetricsUrl,
+    async health() {
+      const [temporal, database, smtp] = await Promise.all([
+        probe(() => connection.healthService.check({})),
+        probe(() => stores.db.query('SELECT 1')),
+        probe(() => mailer.verify()),
+      ]);
+      const stopped = workers.filter((w) => w.getState() !== 'RUNNING').map((w) => `${w.options.taskQueue}: ${w.getState()}`);
+      const checks = { temporal, polling: stopped.length === 0 ? 'ok' : stopped.join(', '), database, smtp };
+      return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
+    },
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };
+}
+
+/** `ok`, or the first line of the error (no answer within 2 s counts as one). */
+async function probe(run: () => Promise<unknown>): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([run(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000)))]);
+    return 'ok';
+  } catch (e) {
+    return (e as Error).message.split('\n')[0].slice(0, 200);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -89,7 +89,7 @@ export function buildProgram(): Command {
   program.command('worker').description('run a worker (document workflows and email activities)').action(async () => {
     const cfg = config();
     const w = await lazy.worker().startWorker(cfg);
-    const metrics = cfg.METRICS_PORT ? (require('../metrics') as typeof import('../metrics')).serveMetrics(cfg.METRICS_PORT) : undefined; // eslint-disable-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports
+    const metrics = cfg.METRICS_PORT ? (require('../metrics') as typeof import('../metrics')).serveMetrics(cfg.METRICS_PORT, w) : undefined; // eslint-disable-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports
     const stop = () => {
       metrics?.close();
       void w.shutdown();

@@ -149,6 +149,11 @@ export class Mailer {
     };
   }
 
+  /** Connects and greets the SMTP server (and authenticates when configured), for health checks. */
+  async verify(): Promise<void> {
+    await this.transporter.verify();
+  }
+
   close(): void {
     this.transporter.close();
   }
