@@ -91,6 +91,8 @@ const TENANT_RULES_CACHED = 1000;
 /** How long action links stay valid. */
 const LINK_TTL_MS = 14 * 86_400_000;
 const EMAIL_RE = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+/** A field that names a recipient: an address of at most 320 characters (checked first: the pattern backtracks on long values). */
+export const looksLikeEmail = (v: string): boolean => v.length <= 320 && EMAIL_RE.test(v);
 
 /** Activities do I/O and nothing else; the decisions are made in the workflow's pure core. */
 export function createActivities(deps: ActivityDeps) {
@@ -124,7 +126,7 @@ export function createActivities(deps: ActivityDeps) {
     for (const role of r.roles) out.push(...(await directory.withRole(tenantId, role)));
     for (const f of r.fields) {
       const v = s.fields[f];
-      if (typeof v === 'string' && EMAIL_RE.test(v.trim())) out.push(...(await directory.resolve(tenantId, v.trim())));
+      if (typeof v === 'string' && looksLikeEmail(v.trim())) out.push(...(await directory.resolve(tenantId, v.trim())));
     }
     return { recipients: out };
   }

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Logger } from 'pino';
@@ -21,10 +21,13 @@ export interface WebDeps {
   sendTest: (input: { tenantId: string; template: string; documentType: string; to: string; locale?: string; fields: Record<string, string> }) => Promise<{ status: string; messageId?: string; detail?: string }>;
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** Per-process key: secrets are compared as HMACs of equal length, so the time taken tells nothing, not even the length. */
+const COMPARE_KEY = randomBytes(32);
+
+/** Constant-time comparison of two secrets of any lengths. */
+export function sameSecret(a: string, b: string): boolean {
+  const mac = (v: string) => createHmac('sha256', COMPARE_KEY).update(v).digest();
+  return timingSafeEqual(mac(a), mac(b));
 }
 
 /** Maps domain errors to HTTP answers: 400 names the field, never a stack trace. */
