@@ -15,21 +15,23 @@ const url = (protocols: string[], example: string) =>
     }
   }, `must be a URL with scheme ${protocols.join(' or ')}, e.g. ${example}`);
 
-/** An elapsed duration ("60s", "PT1M") of at most 15 minutes, in ms; undefined when it is not one. */
-function elapsedMs(v: string): number | undefined {
+/** The ms of an elapsed duration ("60s", "PT1M", "24h"); undefined when the value is not one. */
+export function elapsedMs(v: string): number | undefined {
   try {
     const d = parseDuration(v);
-    return d.kind === 'elapsed' && d.ms > 0 && d.ms <= 15 * 60_000 ? d.ms : undefined;
+    return d.kind === 'elapsed' ? d.ms : undefined;
   } catch {
     return undefined;
   }
 }
 
+const SEND_AHEAD_MAX_MS = 15 * 60_000;
+
 /** The webhook destination policy of this deployment. */
 export const webhookPolicy = (config: Pick<Config, 'WEBHOOK_ALLOW_HTTP' | 'WEBHOOK_ALLOWED_HOSTS'>) => ({ allowHttp: config.WEBHOOK_ALLOW_HTTP, allowedHosts: config.WEBHOOK_ALLOWED_HOSTS });
 
 /** SEND_AHEAD in ms. */
-export const sendAheadMs = (config: Pick<Config, 'SEND_AHEAD'>): number => (config.SEND_AHEAD === '0' ? 0 : elapsedMs(config.SEND_AHEAD) ?? 0);
+export const sendAheadMs = (config: Pick<Config, 'SEND_AHEAD'>): number => elapsedMs(config.SEND_AHEAD) ?? 0;
 
 const positiveInt = (def: number) => z.coerce.number().int('must be a whole number').positive('must be positive').default(def);
 
@@ -63,7 +65,7 @@ export const configSchema = z.object({
   /** SMTP pool connections. @default 5 (nodemailer's default) */
   SMTP_POOL_SIZE: positiveInt(5),
   /** How long temporary SMTP failures are retried before the email is marked failed. @default 72h */
-  SMTP_RETRY_FOR: z.string().default('72h'),
+  SMTP_RETRY_FOR: z.string().trim().refine((v) => elapsedMs(v) !== undefined, 'must be an elapsed duration, e.g. 72h or P3D').default('72h'),
   /** Optional DKIM signing: domain, selector and the PEM private key (inline or a file path). */
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
@@ -84,7 +86,10 @@ export const configSchema = z.object({
    * time the server takes to wake their workflows. 0 = wake at the instant. A change to the document before the
    * instant withdraws the email. @default 60s
    */
-  SEND_AHEAD: z.string().trim().refine((v) => v === '0' || elapsedMs(v) !== undefined, 'must be 0 or an elapsed duration of at most 15 minutes, e.g. 60s or PT1M').default('60s'),
+  SEND_AHEAD: z.string().trim().refine((v) => {
+    const ms = v === '0' ? 0 : elapsedMs(v);
+    return ms !== undefined && ms <= SEND_AHEAD_MAX_MS;
+  }, 'must be 0 or an elapsed duration of at most 15 minutes, e.g. 60s or PT1M').default('60s'),
   /** Emails a worker holds waiting for their instant (activity slots of `<TASK_QUEUE>-email-scheduled`). @default 2000 */
   SEND_AHEAD_MAX_HELD: positiveInt(2000),
   /** Allow tenant webhooks over plain http:// (https only otherwise). @default false */
@@ -96,13 +101,7 @@ export const configSchema = z.object({
   WEBHOOK_ALLOWED_HOSTS: z.string().default('').transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
     .refine((hosts) => hosts.every((h) => /^(\*\.)?[a-z0-9.:_-]+$/.test(h)), 'must be host names or *.domain patterns separated by commas'),
   /** How long a decision webhook the pipeline does not accept is retried before it is given up (logged as an error). @default 24h */
-  WEBHOOK_RETRY_FOR: z.string().trim().refine((v) => {
-    try {
-      return parseDuration(v).kind === 'elapsed';
-    } catch {
-      return false;
-    }
-  }, 'must be an elapsed duration, e.g. 24h or P1D').default('24h'),
+  WEBHOOK_RETRY_FOR: z.string().trim().refine((v) => elapsedMs(v) !== undefined, 'must be an elapsed duration, e.g. 24h or P1D').default('24h'),
   /** Port of the worker's own /metrics endpoint (Prometheus); unset = none (the web server has /metrics). */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535, 'must be a port number (1-65535)').optional(),
   /** Default locale of tenants. @default en */

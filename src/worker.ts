@@ -11,6 +11,7 @@ import { createLogger } from './log';
 import { openStores, type Stores } from './store';
 import { workflowBundlePath } from './workflow-bundle';
 import { describeConnection } from './temporal';
+import { probe } from './health';
 
 export interface RunningWorker {
   /** Resolves when both workers stopped. */
@@ -106,19 +107,6 @@ export async function startWorker(config: Config, opts: { stores?: Stores; log?:
       await done;
     },
   };
-}
-
-/** `ok`, or the first line of the error (no answer within 2 s counts as one). */
-async function probe(run: () => Promise<unknown>): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([run(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000)))]);
-    return 'ok';
-  } catch (e) {
-    return (e as Error).message.split('\n')[0].slice(0, 200);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function freeLoopbackPort(): Promise<number> {

@@ -2,10 +2,9 @@ import { createHmac } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { parseCalendarConfig, toBusinessCalendar } from '../calendar/schema';
-import { sendAheadMs, webhookPolicy, type Config } from '../config';
+import { elapsedMs, sendAheadMs, webhookPolicy, type Config } from '../config';
 import { postWebhook, WebhookDestinationError } from '../webhooks/destination';
 import { Webhook } from 'standardwebhooks';
-import { parseDuration } from '../domain/duration';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { PlanContext, PlannedNotification } from '../domain/plan';
 import type { Rule } from '../domain/rules';
@@ -100,14 +99,8 @@ export function createActivities(deps: ActivityDeps) {
   const layout = loadLayout();
   const burst = new Burst();
   const tenantRulesCache = new Map<string, TenantRules>();
-  const webhookRetryForMs = (() => {
-    const d = parseDuration(config.WEBHOOK_RETRY_FOR);
-    return d.kind === 'elapsed' ? d.ms : 86_400_000;
-  })();
-  const retryForMs = (() => {
-    const d = parseDuration(config.SMTP_RETRY_FOR);
-    return d.kind === 'elapsed' ? d.ms : 72 * 3_600_000;
-  })();
+  const webhookRetryForMs = elapsedMs(config.WEBHOOK_RETRY_FOR) ?? 86_400_000;
+  const retryForMs = elapsedMs(config.SMTP_RETRY_FOR) ?? 72 * 3_600_000;
 
   async function resolveRecipients(tenantId: string, rule: Rule, p: PlannedNotification, s: DocumentSnapshot): Promise<{ recipients: Recipient[]; reassignTo?: string; skipped?: string }> {
     const out: Recipient[] = [];

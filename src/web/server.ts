@@ -6,6 +6,7 @@ import type { DocnotifyClient } from '../client';
 import type { Config } from '../config';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors';
 import { controlCharacterIssues } from '../domain/events';
+import { probe } from '../health';
 import type { Stores } from '../store';
 import { registerActions } from './actions';
 import { registerAdmin } from './admin';
@@ -75,17 +76,6 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
 
   // Readiness: the database and Temporal answer within 2 s each; 503 names what does not.
   app.get('/healthz', async (_req, reply) => {
-    const probe = async (run: () => Promise<unknown>): Promise<string> => {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([run(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000)))]);
-        return 'ok';
-      } catch (e) {
-        return (e as Error).message.split('\n')[0].slice(0, 200);
-      } finally {
-        clearTimeout(timer);
-      }
-    };
     const [database, temporal] = await Promise.all([
       probe(() => deps.stores.db.query('SELECT 1')),
       probe(() => deps.client.temporal.workflowService.getSystemInfo({})),
