@@ -30,7 +30,16 @@ let runtimeInstalled = false;
  * Starts the docnotify worker: the document workflows with their bookkeeping activities on TASK_QUEUE,
  * and the email-sending activities on `<TASK_QUEUE>-email` with their own concurrency and rate.
  */
-export async function startWorker(config: Config, opts: { stores?: Stores; log?: Logger; workflowBundle?: WorkerOptions['workflowBundle'] } = {}): Promise<RunningWorker> {
+export async function startWorker(
+  config: Config,
+  opts: {
+    stores?: Stores;
+    log?: Logger;
+    workflowBundle?: WorkerOptions['workflowBundle'];
+    /** An open connection to use (the pipeline's, through the plugin): then neither created nor closed here. */
+    connection?: NativeConnection;
+  } = {},
+): Promise<RunningWorker> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL, 'worker');
   let sdkMetricsUrl: string | undefined;
   if (!runtimeInstalled) {
@@ -53,9 +62,11 @@ export async function startWorker(config: Config, opts: { stores?: Stores; log?:
   const activities = createActivities(deps);
   const fanOut = createFanOutActivities({ rulesVersions: stores.rulesVersions, ratePerSecond: config.RULES_FANOUT_RATE, log });
   const { address, tls, apiKey, metadata } = config.temporal;
-  const connection = await NativeConnection.connect({ address, tls, apiKey, metadata }).catch((e: Error) => {
-    throw new Error(`could not connect to ${describeConnection(config.temporal)}: ${e.message}`);
-  });
+  const connection =
+    opts.connection ??
+    (await NativeConnection.connect({ address, tls, apiKey, metadata }).catch((e: Error) => {
+      throw new Error(`could not connect to ${describeConnection(config.temporal)}: ${e.message}`);
+    }));
   const workflowBundle = opts.workflowBundle ?? (await workflowBundlePath());
   const workflows = await Worker.create({
     connection,
@@ -86,7 +97,7 @@ export async function startWorker(config: Config, opts: { stores?: Stores; log?:
   log.info({ taskQueue: config.TASK_QUEUE, emailTaskQueue: emailTaskQueue(config.TASK_QUEUE) }, 'worker started');
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     mailer.close();
-    await connection.close();
+    if (!opts.connection) await connection.close();
     if (!opts.stores) await stores.db.end();
   });
   return {
