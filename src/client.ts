@@ -9,6 +9,7 @@ import { WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskU
 import type { DocumentView, ResolveTaskInput, ResolveTaskResult, SnoozeInput, SnoozeResult } from './workflows/types';
 import { applyEvent, initialState } from './domain/document';
 import { SA, searchAttributesFor } from './workflows/view';
+import { clientInterceptors, tracingActive } from './tracing';
 
 export interface ClientOptions {
   /** @default localhost:7233 */
@@ -23,6 +24,11 @@ export interface ClientOptions {
   metadata?: Record<string, string>;
   /** Task queue the docnotify workers poll. @default docnotify */
   taskQueue?: string;
+  /**
+   * Trace workflow calls with the OpenTelemetry client interceptor (the context travels in the workflow's headers);
+   * `true` also serves an OpenTelemetry SDK of your own. @default true when this process started tracing (src/tracing.ts)
+   */
+  tracing?: boolean;
 }
 
 /** An event as the pipeline sends it: eventId and occurredAt are filled in when absent. */
@@ -68,7 +74,8 @@ export class DocnotifyClient {
     const connection = await Connection.connect({ address, tls, apiKey: opts.apiKey, metadata: opts.metadata }).catch((e: Error) => {
       throw new Error(`could not connect to ${describeConnection({ address, namespace: opts.namespace ?? 'default', tls, apiKey: opts.apiKey })}: ${e.message}`);
     });
-    return new DocnotifyClient(new Client({ connection, namespace: opts.namespace ?? 'default' }), opts.taskQueue ?? 'docnotify');
+    const interceptors = (opts.tracing ?? tracingActive()) ? clientInterceptors() : undefined;
+    return new DocnotifyClient(new Client({ connection, namespace: opts.namespace ?? 'default', interceptors }), opts.taskQueue ?? 'docnotify');
   }
 
   /**

@@ -110,6 +110,17 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Temporal Web UI base URL, for links from the admin page. @default http://localhost:8233 */
   TEMPORAL_UI_URL: url(['http', 'https'], 'http://localhost:8233').default('http://localhost:8233'),
+  /**
+   * OTLP/HTTP collector base URL: set = OpenTelemetry tracing on (spans to `<url>/v1/traces`); unset = off, no
+   * overhead (docs/tracing.md). The exporter reads the other OTEL_EXPORTER_OTLP_* variables itself.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https'], 'http://localhost:4318').optional(),
+  /** The full traces URL, used as given (instead of `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`); also turns tracing on. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http', 'https'], 'http://localhost:4318/v1/traces').optional(),
+  /** service.name of the spans. @default docnotify-worker / docnotify-web */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
+  /** true = tracing off even with an endpoint set (OpenTelemetry's standard switch). @default false */
+  OTEL_SDK_DISABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof configSchema> & {

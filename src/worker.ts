@@ -12,6 +12,7 @@ import { openStores, type Stores } from './store';
 import { workflowBundlePath } from './workflow-bundle';
 import { describeConnection } from './temporal';
 import { probe } from './health';
+import { startTracing, workerTracing } from './tracing';
 
 export interface RunningWorker {
   /** Resolves when both workers stopped. */
@@ -67,7 +68,8 @@ export async function startWorker(
     (await NativeConnection.connect({ address, tls, apiKey, metadata }).catch((e: Error) => {
       throw new Error(`could not connect to ${describeConnection(config.temporal)}: ${e.message}`);
     }));
-  const workflowBundle = opts.workflowBundle ?? (await workflowBundlePath());
+  const tracing = startTracing(config, 'docnotify-worker'); // undefined (and nothing loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set
+  const workflowBundle = opts.workflowBundle ?? (await workflowBundlePath({ traced: tracing !== undefined }));
   const workflows = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -75,6 +77,7 @@ export async function startWorker(
     workflowBundle,
     activities: { loadContext: activities.loadContext, prepareNotification: activities.prepareNotification, withdrawEmails: activities.withdrawEmails, deliverDecision: activities.deliverDecision, ...fanOut },
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    ...workerTracing(),
   });
   const email = await Worker.create({
     connection,
@@ -82,6 +85,7 @@ export async function startWorker(
     taskQueue: emailTaskQueue(config.TASK_QUEUE),
     activities: { sendEmail: activities.sendEmail },
     maxConcurrentActivityTaskExecutions: config.SMTP_POOL_SIZE * 4,
+    ...workerTracing(),
     ...(config.SMTP_RATE_PER_SECOND > 0 ? { maxTaskQueueActivitiesPerSecond: config.SMTP_RATE_PER_SECOND } : {}),
   });
   // Emails prepared ahead (SEND_AHEAD) wait here for their instant: waiting costs a slot but no SMTP connection.
@@ -91,6 +95,7 @@ export async function startWorker(
     taskQueue: scheduledEmailTaskQueue(config.TASK_QUEUE),
     activities: { sendEmail: activities.sendEmail },
     maxConcurrentActivityTaskExecutions: config.SEND_AHEAD_MAX_HELD,
+    ...workerTracing(),
     ...(config.SMTP_RATE_PER_SECOND > 0 ? { maxTaskQueueActivitiesPerSecond: config.SMTP_RATE_PER_SECOND } : {}),
   });
   const workers = [workflows, email, scheduled];
@@ -99,6 +104,7 @@ export async function startWorker(
     mailer.close();
     if (!opts.connection) await connection.close();
     if (!opts.stores) await stores.db.end();
+    await tracing?.shutdown();
   });
   return {
     done,

@@ -6,7 +6,11 @@
  * `npm run build` writes `dist/workflows.bundle.js` (used when present); otherwise (development, through tsx) a
  * short-lived child process bundles into a temporary file.
  *
- *   node --import tsx src/workflow-bundle.ts OUT.js    # what the child runs; `npm run build` runs the compiled one
+ * With tracing on (src/tracing.ts) the worker runs a second bundle, the same code plus the OpenTelemetry workflow
+ * interceptors (`dist/workflows-traced.bundle.js`): they create spans at every signal, update, query and activity,
+ * which the untraced bundle must not pay for.
+ *
+ *   node --import tsx src/workflow-bundle.ts OUT.js [--traced]   # what the child runs; `npm run build` runs the compiled one
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,32 +24,39 @@ export const workflowBundleOptions = {
   preloadModules: [require.resolve('./workflows/preload')],
 };
 
-/** The prebuilt bundle of `npm run build`, beside the compiled worker. */
-const PREBUILT = path.join(__dirname, 'workflows.bundle.js');
+/** The traced bundle's options: the OpenTelemetry workflow interceptors added (evaluated per workflow, never preloaded). */
+export const tracedWorkflowBundleOptions = {
+  ...workflowBundleOptions,
+  workflowInterceptorModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
+};
 
-/** The bundle for a worker: the prebuilt one, or one made now in a child process. */
-export async function workflowBundlePath(): Promise<{ codePath: string }> {
-  if (fs.existsSync(PREBUILT)) return { codePath: PREBUILT };
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-workflows-')), 'workflows.bundle.js');
-  const args = [...process.execArgv.filter((a) => !a.startsWith('--max-old-space-size')), __filename, out];
+/** The prebuilt bundles of `npm run build`, beside the compiled worker. */
+const PREBUILT = { plain: path.join(__dirname, 'workflows.bundle.js'), traced: path.join(__dirname, 'workflows-traced.bundle.js') };
+
+/** The bundle for a worker (`traced`: with the tracing interceptors): the prebuilt one, or one made now in a child process. */
+export async function workflowBundlePath(opts: { traced?: boolean } = {}): Promise<{ codePath: string }> {
+  const prebuilt = opts.traced ? PREBUILT.traced : PREBUILT.plain;
+  if (fs.existsSync(prebuilt)) return { codePath: prebuilt };
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-workflows-')), path.basename(prebuilt));
+  const args = [...process.execArgv.filter((a) => !a.startsWith('--max-old-space-size')), __filename, out, ...(opts.traced ? ['--traced'] : [])];
   await promisify(execFile)(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
   return { codePath: out };
 }
 
-async function writeBundle(out: string): Promise<void> {
+async function writeBundle(out: string, traced: boolean): Promise<void> {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
-  const bundle = await bundleWorkflowCode({ ...workflowBundleOptions, logger: quiet as never });
+  const bundle = await bundleWorkflowCode({ ...(traced ? tracedWorkflowBundleOptions : workflowBundleOptions), logger: quiet as never });
   fs.writeFileSync(out, bundle.code);
 }
 
 if (require.main === module) {
-  const out = process.argv[2];
-  if (!out) {
-    process.stderr.write('usage: workflow-bundle OUT.js\n');
+  const [out, flag] = process.argv.slice(2);
+  if (!out || (flag !== undefined && flag !== '--traced')) {
+    process.stderr.write('usage: workflow-bundle OUT.js [--traced]\n');
     process.exit(2);
   }
-  writeBundle(out).catch((e: unknown) => {
+  writeBundle(out, flag === '--traced').catch((e: unknown) => {
     process.stderr.write(`bundling the workflow code failed: ${(e as Error).stack ?? String(e)}\n`);
     process.exit(1);
   });

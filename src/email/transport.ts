@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { Config } from '../config';
+import { traceSmtp } from '../tracing';
 
 /** Network-level error codes that mean "try again later" (nodemailer's `err.code`, Node's socket codes). */
 const TEMPORARY_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAUTH', 'ETLS', 'EPROTOCOL', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ESTREAM']);
@@ -81,15 +82,18 @@ export interface SentInfo {
 /** A pooled SMTP transport, one per worker process. */
 export class Mailer {
   private readonly transporter: Transporter;
+  /** The relay's host and port (span attributes of each SMTP transaction). */
+  private readonly server: { host: string; port: number };
   private readonly builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
 
   constructor(private readonly config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'SMTP_POOL_SIZE' | 'SMTP_RATE_PER_SECOND' | 'DKIM_DOMAIN' | 'DKIM_SELECTOR' | 'DKIM_PRIVATE_KEY'> & { SMTP_URL: string }) {
     const url = new URL(config.SMTP_URL);
+    this.server = { host: url.hostname, port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587) };
     const dkimKey = config.DKIM_PRIVATE_KEY && existsSync(config.DKIM_PRIVATE_KEY) ? readFileSync(config.DKIM_PRIVATE_KEY, 'utf8') : config.DKIM_PRIVATE_KEY;
     this.transporter = nodemailer.createTransport({
       pool: true,
-      host: url.hostname,
-      port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587),
+      host: this.server.host,
+      port: this.server.port,
       secure: url.protocol === 'smtps:',
       auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
       tls: { rejectUnauthorized: url.searchParams.get('tls') !== 'insecure' },
@@ -111,7 +115,7 @@ export class Mailer {
 
   /** Sends one email. Throws nodemailer's error (classify it with classifySmtpError). */
   async send(email: OutgoingEmail): Promise<SentInfo> {
-    const info = await this.transporter.sendMail(this.options(email));
+    const info = await traceSmtp(this.server, email.messageId, () => this.transporter.sendMail(this.options(email)));
     return { response: String(info.response ?? ''), messageId: email.messageId };
   }
 
@@ -124,7 +128,7 @@ export class Mailer {
 
   /** Sends a prepared message (DKIM, when configured, signs it here as any other). */
   async sendPrepared(email: PreparedEmail): Promise<SentInfo> {
-    const info = await this.transporter.sendMail({ from: this.config.MAIL_FROM, to: email.to, raw: email.raw });
+    const info = await traceSmtp(this.server, email.messageId, () => this.transporter.sendMail({ from: this.config.MAIL_FROM, to: email.to, raw: email.raw }));
     return { response: String(info.response ?? ''), messageId: email.messageId };
   }
 

@@ -12,6 +12,7 @@ import { registerActions } from './actions';
 import { registerAdmin } from './admin';
 import { registerApi } from './api';
 import { ensureDefaultMetrics, register } from '../metrics';
+import { traceRequests } from '../tracing';
 
 export interface WebDeps {
   config: Config;
@@ -56,6 +57,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   await app.register(formbody);
   ensureDefaultMetrics();
+  traceRequests(app); // a span per request when tracing is on (first, so that refused requests have theirs too)
 
   app.setErrorHandler((err, _req, reply) => sendError(reply, err));
   // No control character (a NUL byte, say) gets past the door: in the URL or anywhere in a body.

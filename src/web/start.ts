@@ -5,6 +5,7 @@ import { sendTestEmail } from '../email/test-send';
 import { Mailer } from '../email/transport';
 import { createLogger } from '../log';
 import { openStores, type Stores } from '../store';
+import { startTracing } from '../tracing';
 import { buildServer } from './server';
 
 export interface RunningWeb {
@@ -17,6 +18,7 @@ export interface RunningWeb {
 export async function startWeb(config: Config, opts: { stores?: Stores; host?: string } = {}): Promise<RunningWeb> {
   const log = createLogger(config.LOG_LEVEL, 'web');
   const stores = opts.stores ?? (await openStores(required(config, 'DATABASE_URL', 'by the web server'), config));
+  const tracing = startTracing(config, 'docnotify-web'); // before the client: it then traces workflow calls
   const client = await DocnotifyClient.connect({ ...config.temporal, taskQueue: config.TASK_QUEUE });
   const mailer = config.SMTP_URL ? new Mailer({ ...config, SMTP_URL: config.SMTP_URL }) : undefined;
   const app = await buildServer({
@@ -36,6 +38,7 @@ export async function startWeb(config: Config, opts: { stores?: Stores; host?: s
       mailer?.close();
       await client.close();
       if (!opts.stores) await stores.db.end();
+      await tracing?.shutdown();
     },
   };
 }
