@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { parseCalendarConfig, toBusinessCalendar } from '../calendar/schema';
 import { elapsedMs, sendAheadMs, webhookPolicy, type Config } from '../config';
@@ -21,6 +22,8 @@ import type { RulesVersionStore } from '../store/rules-versions';
 import type { TemplateStore } from '../store/templates';
 import type { TenantStore } from '../store/tenants';
 import type { DocumentSnapshot } from '../workflows/types';
+import { documentDecisionSignal, type DocumentDecision } from '../workflows/pipeline';
+import type { SubscriberStore } from '../store/subscribers';
 import { emailsTotal, smtpSendSeconds } from '../metrics';
 import { Burst } from './burst';
 
@@ -32,6 +35,8 @@ export interface ActivityDeps {
   templates: TemplateStore;
   tenants: TenantStore;
   notifications: NotificationStore;
+  /** Pipeline workflows following a document (plugin): they get its decisions as a signal. */
+  subscribers?: SubscriberStore;
   mailer: Mailer;
   /** Signs action links; without it emails carry no action links. */
   keyring?: Keyring;
@@ -277,6 +282,22 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
+  /** Signals `documentDecision` to the workflows following the document; one that no longer runs is left out. */
+  async function signalSubscribers(decision: DocumentDecision): Promise<number> {
+    const workflowIds = (await deps.subscribers?.list(decision.tenantId, decision.documentId)) ?? [];
+    let signalled = 0;
+    for (const workflowId of workflowIds) {
+      try {
+        await Context.current().client.workflow.getHandle(workflowId).signal(documentDecisionSignal, decision);
+        signalled += 1;
+      } catch (e) {
+        if (!(e instanceof WorkflowNotFoundError)) throw e;
+        log.info({ workflowId, deliveryId: decision.deliveryId }, 'decision not signalled: the following workflow is closed');
+      }
+    }
+    return signalled;
+  }
+
   return {
     /** Rules, calendars and the assignee's time zone: what the planner needs. */
     async loadContext(input: { tenantId: string; documentType: string; assignee?: string }): Promise<PlanContext> {
@@ -353,16 +374,20 @@ export function createActivities(deps: ActivityDeps) {
      * older `x-docnotify-signature` for one more release). Throws (to be retried) until it is accepted, for at most
      * WEBHOOK_RETRY_FOR; a destination the webhook policy refuses is never called nor retried.
      */
-    async deliverDecision(input: { snapshot: DocumentSnapshot; key: string }): Promise<{ delivered: boolean; reason?: string }> {
+    async deliverDecision(input: { snapshot: DocumentSnapshot; key: string }): Promise<{ delivered: boolean; reason?: string; signalled?: number }> {
       const s = input.snapshot;
+      const deliveryId = `${s.tenantId}/${s.documentId}/${input.key}`;
+      const decision: DocumentDecision = { type: 'task_resolved', deliveryId, tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, taskId: s.task?.id, decision: s.decision };
+      // Pipeline workflows that reported the document's events (plugin) get the decision as a signal; a retry of the
+      // webhook below signals them again with the same deliveryId, which `nextDecision` skips.
+      const signalled = await signalSubscribers(decision);
       const tenant = await tenants.get(s.tenantId);
-      if (!tenant.webhookUrl) return { delivered: false };
+      if (!tenant.webhookUrl) return { delivered: signalled > 0, signalled };
       if (!tenant.webhookSecret) {
         log.error({ tenantId: s.tenantId }, 'webhook URL set without a secret: decision not delivered (set webhookSecret)');
-        return { delivered: false, reason: 'no webhook secret' };
+        return { delivered: signalled > 0, reason: 'no webhook secret', signalled };
       }
-      const deliveryId = `${s.tenantId}/${s.documentId}/${input.key}`;
-      const body = JSON.stringify({ type: 'task_resolved', deliveryId, tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, taskId: s.task?.id, decision: s.decision });
+      const body = JSON.stringify(decision);
       const now = new Date();
       const timestamp = Math.floor(now.getTime() / 1000);
       const legacy = createHmac('sha256', tenant.webhookSecret).update(`${timestamp}.${body}`).digest('hex');

@@ -5,6 +5,7 @@ import { NotificationStore } from './notifications';
 import { RuleStore } from './rules';
 import { RulesVersionStore } from './rules-versions';
 import { seedTenant } from './seed';
+import { SubscriberStore } from './subscribers';
 import { TemplateStore } from './templates';
 import { TenantStore } from './tenants';
 
@@ -17,6 +18,7 @@ export interface Stores {
   templates: TemplateStore;
   tenants: TenantStore;
   notifications: NotificationStore;
+  subscribers: SubscriberStore;
 }
 
 /** Opens the database, applies migrations, loads shipped templates and seeds tenant `default` on first start. */
@@ -30,6 +32,7 @@ export async function openStores(databaseUrl: string, config: Pick<Config, 'DEFA
     templates: new TemplateStore(db),
     tenants: new TenantStore(db, config.DEFAULT_LOCALE),
     notifications: new NotificationStore(db),
+    subscribers: new SubscriberStore(db),
   };
   await stores.templates.seedDefaults();
   await seedTenant('default', stores, config.DEFAULT_LOCALE);

@@ -3,6 +3,7 @@ import { Umzug, type UmzugStorage } from 'umzug';
 import { initial } from './migrations/001_initial';
 import { rulesVersions } from './migrations/002_rules_versions';
 import { scheduledEmails } from './migrations/003_scheduled_emails';
+import { documentSubscribers } from './migrations/004_document_subscribers';
 
 export interface Migration {
   name: string;
@@ -11,7 +12,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add new ones at the end; never edit an applied one. */
-export const MIGRATIONS: Migration[] = [initial, rulesVersions, scheduledEmails];
+export const MIGRATIONS: Migration[] = [initial, rulesVersions, scheduledEmails, documentSubscribers];
 
 /** umzug storage in a table of the same database. */
 function pgStorage(pool: Pool): UmzugStorage {
