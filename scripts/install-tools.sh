@@ -4,6 +4,8 @@
 #
 #   $CACHE/bin/temporal                          Temporal CLI (dev server with Web UI), go install
 #   $CACHE/bin/mailpit                           SMTP catcher with REST API, go install
+#   $CACHE/bin/docker-compose                    Docker Compose v2 (`docker compose config` test), go build;
+#                                                also $CACHE/docker/cli-plugins/docker-compose (DOCKER_CONFIG=$CACHE/docker)
 #   $CACHE/test-server/lib/*.jar                 Java time-skipping test server, from Maven Central
 #   $CACHE/test-server/temporal-test-server      wrapper that execs the Java test server
 #   /usr/bin/chromium                            only with DOCNOTIFY_WITH_BROWSER=1 (Debian package)
@@ -125,6 +127,46 @@ install_mailpit() {
   install_go_tool mailpit github.com/axllent/mailpit "$version"
 }
 
+# Docker Compose v2, for `docker compose config` in test/integration/compose.test.ts (needs no Docker engine).
+# Its go.mod has `exclude` directives, so `go install module@version` refuses it: fetch the module source from the
+# proxy and `go build` it as the main module, version embedded as its Makefile does (`docker-compose version` is
+# honest). Linked as a Docker CLI plugin too: `DOCKER_CONFIG=$CACHE/docker docker compose ...` where the docker CLI is.
+COMPOSE_VERSION=v2.40.3   # the last v2 module on the proxy (Compose continues as github.com/docker/compose/v5)
+install_compose() {
+  local name=docker-compose version=$COMPOSE_VERSION bin="$BIN/docker-compose" plugins="$CACHE/docker/cli-plugins"
+  local mod=github.com/docker/compose/v2
+  mkdir -p "$plugins"
+  ln -sfn "$bin" "$plugins/docker-compose"
+  if [[ -x "$bin" ]] && stamp_is "$name" "$version"; then
+    say "$name: already installed ($version)"
+    return
+  fi
+  if [[ -x "$bin" ]] && [[ "$("$bin" version --short 2>/dev/null)" == "${version#v}" ]]; then
+    echo "$version" >"$STAMPS/$name"
+    say "$name: adopted existing binary ($version, $(size_mb "$bin") MB)"
+    return
+  fi
+  local go t0=$SECONDS log="$LOGS/$name-build.log" src work
+  go="$(find_go)"
+  say "$name: building $mod@$version with $("$go" env GOVERSION) (minutes on a cold Go cache; log: $log)"
+  rm -f "$STAMPS/$name"
+  : >"$log"
+  src="$("$go" mod download -json "$mod@$version" 2>>"$log" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -n "$src" ]] || { tail -n 30 "$log" >&2; die "$name: go mod download $mod@$version failed (full log: $log)"; }
+  # Build in a writable copy, into a scratch file moved into place: an interrupted build leaves no half binary.
+  work="$(mktemp -d "$CACHE/.build-$name.XXXXXX")"
+  if ! { cp -r "$src/." "$work/" && chmod -R u+w "$work" && (cd "$work" &&
+      CGO_ENABLED=0 "$go" build -trimpath -ldflags "-s -w -X $mod/internal.Version=$version" -o "$work/$name.bin" ./cmd); } >>"$log" 2>&1; then
+    rm -rf "$work"
+    tail -n 30 "$log" >&2
+    die "$name: go build of $mod@$version failed (full log: $log)"
+  fi
+  mv -f "$work/$name.bin" "$bin"
+  rm -rf "$work"
+  echo "$version" >"$STAMPS/$name"
+  say "$name: built in $((SECONDS - t0))s, $(size_mb "$bin") MB"
+}
+
 install_test_server() {
   local pom="$ROOT/scripts/test-server/pom.xml" dir="$CACHE/test-server"
   local lib="$dir/lib" wrapper="$dir/temporal-test-server"
@@ -212,6 +254,7 @@ install_node_modules() {
 
 install_go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
 install_mailpit
+install_compose
 install_test_server
 install_chromium
 install_node_modules
