@@ -1,3 +1,4 @@
+/* global process, console */
 // Checks that everything docnotify imports at run time is a production dependency, i.e. that the image's
 // `npm ci --omit=dev` gives the worker and web server all they load:
 //

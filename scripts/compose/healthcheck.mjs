@@ -1,3 +1,4 @@
+/* global process, console, fetch, AbortSignal */
 // Container healthcheck of the docnotify image (the slim Node image has no curl): GET a /healthz URL, exit 0 on a
 // 200, 1 otherwise, printing why (docker inspect shows it). Copied to /app/healthcheck.mjs by the Dockerfile.
 //
