@@ -33,6 +33,9 @@ export const webhookPolicy = (config: Pick<Config, 'WEBHOOK_ALLOW_HTTP' | 'WEBHO
 /** SEND_AHEAD in ms. */
 export const sendAheadMs = (config: Pick<Config, 'SEND_AHEAD'>): number => elapsedMs(config.SEND_AHEAD) ?? 0;
 
+/** SNOOZE_MAX_TOTAL in ms. */
+export const snoozeMaxTotalMs = (config: Pick<Config, 'SNOOZE_MAX_TOTAL'>): number => elapsedMs(config.SNOOZE_MAX_TOTAL) ?? 7 * 86_400_000;
+
 const positiveInt = (def: number) => z.coerce.number().int('must be a whole number').positive('must be positive').default(def);
 
 export const configSchema = z.object({
@@ -102,6 +105,12 @@ export const configSchema = z.object({
     .refine((hosts) => hosts.every((h) => /^(\*\.)?[a-z0-9.:_-]+$/.test(h)), 'must be host names or *.domain patterns separated by commas'),
   /** How long a decision webhook the pipeline does not accept is retried before it is given up (logged as an error). @default 24h */
   WEBHOOK_RETRY_FOR: z.string().trim().refine((v) => elapsedMs(v) !== undefined, 'must be an elapsed duration, e.g. 24h or P1D').default('24h'),
+  /**
+   * The most a task's reminders (and escalations) can be postponed in total, per status visit, by snoozes; a snooze
+   * beyond it is shortened to what is left, and refused when nothing is left. Never past the due date either; each
+   * link snoozes once (docs/action-links.md). @default 7d
+   */
+  SNOOZE_MAX_TOTAL: z.string().trim().refine((v) => (elapsedMs(v) ?? 0) >= 60_000, 'must be an elapsed duration of at least 1 minute, e.g. 7d or P7D').default('7d'),
   /** Port of the worker's own /metrics endpoint (Prometheus); unset = none (the web server has /metrics). */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535, 'must be a port number (1-65535)').optional(),
   /** Default locale of tenants. @default en */

@@ -73,6 +73,10 @@ export interface DocState {
   fired: string[];
   /** Snooze shift (ms) of reminders and escalations in this status visit. */
   snoozeMs: number;
+  /** Ids of the links that snoozed in this status visit: each link snoozes once (snooze.ts). Absent before the first. */
+  snoozeLinks?: string[];
+  /** The total snooze cap (ms, SNOOZE_MAX_TOTAL) in force at this visit's last snooze; the plan bounds the shift by it. */
+  snoozeMaxTotalMs?: number;
   task?: OpenTask;
   /** Decisions whose confirmation and webhook may still be pending (kept after the task closes). */
   decisions: { taskId: string; decision: TaskDecision }[];
@@ -192,6 +196,8 @@ function changeStatus(state: DocState, status: DocumentStatus, eventId: string, 
   state.statusReason = reason;
   state.errorMessage = errorMessage;
   state.snoozeMs = 0;
+  delete state.snoozeLinks;
+  delete state.snoozeMaxTotalMs;
   state.escalationLevel = 0;
   state.task = isIntervention(status)
     ? { id: eventId, version: 1, status, openedAt: now, recipients: [] }

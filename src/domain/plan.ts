@@ -3,6 +3,7 @@ import { awaitingAction, type DocState } from './document';
 // Types only from rules.ts: its zod schemas stay out of the workflow bundle, where every cached workflow would build
 // its own copy of them (the sandbox evaluates modules per workflow).
 import type { Rule, RuleSpec } from './rules';
+import { snoozeShift } from './snooze';
 import { isTerminal } from './status';
 
 /** Template of a rule's first email. */
@@ -63,6 +64,12 @@ const KIND_ORDER: Record<NotificationKind, number> = { first: 0, reassignment: 1
 export interface PlanOptions {
   /** Order ties by kind (KIND_ORDER) rather than by key alone. Workflows started before this pass false. @default true */
   tiesByKind?: boolean;
+  /**
+   * Bound the snooze shift of reminders and escalations (snooze.ts, {@link snoozeShift}): at most the visit's cap,
+   * and never from before the due date to after it. Runs started before bounded snoozes pass false until they
+   * take `patched('bounded-snooze')`. @default true
+   */
+  boundedSnooze?: boolean;
 }
 
 export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {}): PlannedNotification[] {
@@ -70,6 +77,15 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
   const fired = new Set(state.fired);
   const add = (p: PlannedNotification) => {
     if (!fired.has(p.key)) out.push(p);
+  };
+  const bounded = options.boundedSnooze ?? true;
+  /** A reminder or escalation planned at `t` (before snoozes), snoozed, in working time. */
+  const snoozed = (t: number, working: (t: number) => number): number => {
+    if (!bounded) return working(t + state.snoozeMs);
+    const shift = snoozeShift(state, t);
+    const at = working(t + shift);
+    // Working time must not carry a snoozed email past the due date either: then it goes at the due date.
+    return shift > 0 && state.dueAt !== undefined && t <= state.dueAt && at > state.dueAt ? Math.max(working(t), state.dueAt) : at;
   };
   const rules = ctx.rules.filter((r) => r.active && r.tenantId === state.tenantId && appliesToType(r, state.documentType));
   const terminal = isTerminal(state.status);
@@ -113,7 +129,7 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
     if (rule.repeat) {
       for (let k = 1; k <= rule.repeat.maxCount + 1; k++) chain.push(working(addDuration(chain[k - 1], rule.repeat.interval, cal, ctx.timeZone)));
       for (let k = 1; k <= rule.repeat.maxCount; k++) {
-        add({ ...base, key: `${visit}:${rule.id}:reminder:${k}`, at: working(chain[k] + state.snoozeMs), kind: 'reminder', seq: k, transitionId: visit, template: rule.reminderTemplate, summary: `reminder ${k} of '${rule.name}'` });
+        add({ ...base, key: `${visit}:${rule.id}:reminder:${k}`, at: snoozed(chain[k], working), kind: 'reminder', seq: k, transitionId: visit, template: rule.reminderTemplate, summary: `reminder ${k} of '${rule.name}'` });
       }
     }
 
@@ -122,7 +138,7 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
       if (level.after) at = addDuration(since, level.after, cal, ctx.timeZone);
       else if (level.afterReminders !== undefined && rule.repeat && level.afterReminders <= rule.repeat.maxCount) at = chain[level.afterReminders + 1];
       if (at === undefined) return;
-      add({ ...base, key: `${visit}:${rule.id}:escalation:${i + 1}`, at: working(at + state.snoozeMs), kind: 'escalation', seq: i + 1, transitionId: visit, template: level.template, summary: `escalation level ${i + 1} of '${rule.name}' to ${[level.manager ? 'manager' : '', ...level.roles.map((r) => `role ${r}`), ...level.addresses].filter(Boolean).join(', ')}` });
+      add({ ...base, key: `${visit}:${rule.id}:escalation:${i + 1}`, at: snoozed(at, working), kind: 'escalation', seq: i + 1, transitionId: visit, template: level.template, summary: `escalation level ${i + 1} of '${rule.name}' to ${[level.manager ? 'manager' : '', ...level.roles.map((r) => `role ${r}`), ...level.addresses].filter(Boolean).join(', ')}` });
     });
 
     const due = rule.dueReminders;

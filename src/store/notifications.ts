@@ -1,3 +1,4 @@
+import { redactActionLinks } from '../links/redact';
 import type { Db } from './db';
 
 /** A ledger row's states: `scheduled` waits for its instant (SEND_AHEAD), `sending` has an SMTP attempt under way. */
@@ -59,6 +60,8 @@ export class NotificationStore {
   /**
    * Writes the ledger row before the SMTP transaction. `done` = the email was already sent (or finally failed/skipped):
    * never send again. `retry` = an earlier attempt started and did not record an outcome (crash, or the reply was lost).
+   * The bodies are stored with their action-link tokens replaced by fingerprints (links/redact.ts): the ledger and the
+   * admin log page never hold a live link; the email sent keeps them.
    */
   async claim(row: Omit<NotificationRow, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'sentAt'> & { html?: string; text?: string }, status: 'sending' | 'scheduled' = 'sending'): Promise<Claim> {
     // A row still open (scheduled, or sending without an outcome) is claimed again; a finished one never is.
@@ -75,7 +78,7 @@ export class NotificationStore {
          updated_at = now()
        RETURNING *, (xmax = 0) AS inserted`,
       [row.key, row.messageId, row.tenantId, row.documentId, row.documentType ?? null, row.ruleId ?? null, row.ruleName ?? null, row.kind, row.seq,
-        row.recipient, row.subject ?? null, row.html ?? null, row.text ?? null, status]);
+        row.recipient, row.subject ?? null, redactActionLinks(row.html) ?? null, redactActionLinks(row.text) ?? null, status]);
     const got = r.rows[0];
     if (got.status !== status) return { state: 'done', row: toNotification(got) };
     return { state: got.inserted ? 'new' : 'retry', attempts: got.attempts };
@@ -117,10 +120,11 @@ export class NotificationStore {
       [row.key, row.messageId, row.tenantId, row.documentId, row.documentType ?? null, row.ruleId ?? null, row.ruleName ?? null, row.kind, row.seq, row.recipient, row.subject ?? null, reason]);
   }
 
+  /** One row with its bodies; rows stored before bodies were redacted are redacted as they are read. */
   async get(key: string): Promise<(NotificationRow & { html?: string; text?: string }) | undefined> {
     const r = await this.db.query<Row & { html: string | null; text_body: string | null }>('SELECT * FROM notifications WHERE key = $1', [key]);
     const row = r.rows[0];
-    return row ? { ...toNotification(row), html: row.html ?? undefined, text: row.text_body ?? undefined } : undefined;
+    return row ? { ...toNotification(row), html: redactActionLinks(row.html ?? undefined), text: redactActionLinks(row.text_body ?? undefined) } : undefined;
   }
 
   /** The notification log, newest first. */

@@ -21,8 +21,10 @@ import { NotFoundError } from '../errors';
 import { statusLabel } from '../email/defaults';
 import { actionLabel } from '../email/values';
 import type { DocumentStatus } from '../domain/status';
+import { snoozeMaxTotalMs } from '../config';
+import { tokenFingerprint } from '../links/redact';
 import { Keyring, type LinkClaims, type VerifyFailure } from '../links/token';
-import type { DocumentView } from '../workflows/types';
+import type { DocumentView, SnoozeResult } from '../workflows/types';
 import { html, PAGE_HEADERS, renderPage, type Html } from './pages';
 import { addressKey, TokenBuckets, type BucketOptions } from './rate-limit';
 import type { WebDeps } from './server';
@@ -103,7 +105,8 @@ type Locale = (typeof PAGE_LOCALES)[number];
 type Decidable = 'approve' | 'reject' | 'validate';
 type Problem =
   | 'invalid' | 'forged' | 'expired' | 'retired' | 'notFound' | 'reassigned' | 'stale' | 'wrongRecipient'
-  | 'badRequest' | 'crossSite' | 'formExpired' | 'tooMany' | 'unavailable' | 'disabled' | 'nothingToSubmit';
+  | 'badRequest' | 'crossSite' | 'formExpired' | 'tooMany' | 'unavailable' | 'disabled' | 'nothingToSubmit'
+  | 'snoozeUsed' | 'snoozeLimit' | 'snoozeDue';
 
 interface Words {
   facts: { document: string; type: string; status: string; invoice: string; supplier: string; amount: string; due: string; assignee: string; recipient: string; reason: string };
@@ -119,6 +122,8 @@ interface Words {
   done: Record<Decidable | 'snooze', { title: string; text: string }>;
   confirmationMail: string;
   nextReminder: string;
+  /** A snooze shortened by the total cap or the due date ({asked}, {applied}, {max}). */
+  snoozeLimited: Record<'cap' | 'due_date', string>;
   alreadyTitle: string;
   already: string;
   decided: Record<string, string>;
@@ -153,6 +158,10 @@ const WORDS: Record<Locale, Words> = {
     },
     confirmationMail: 'A confirmation email is on its way. You can close this page.',
     nextReminder: 'Next reminder: {at}.',
+    snoozeLimited: {
+      cap: 'You asked for {asked}, but reminders can be postponed by at most {max} in total while this task is open: they are postponed by {applied}.',
+      due_date: 'You asked for {asked}, but reminders are not postponed past the due date: they are postponed by {applied}.',
+    },
     alreadyTitle: 'Already decided',
     already: 'Already {decision} by {actor} on {at}.',
     decided: { approve: 'approved', reject: 'rejected', validate: 'validated' },
@@ -174,6 +183,9 @@ const WORDS: Record<Locale, Words> = {
       unavailable: { title: 'Temporarily unavailable', text: 'docnotify could not reach the document right now. Nothing was changed; please try again in a few minutes.' },
       disabled: { title: 'Action links are not enabled', text: 'This docnotify server does not accept action links. Act in the document system instead.' },
       nothingToSubmit: { title: 'Nothing to submit', text: 'This link only shows the document.' },
+      snoozeUsed: { title: 'This link was already used', text: 'Each link postpones the reminders once, and this one already did. Use the link in a more recent email, or act in the document system.' },
+      snoozeLimit: { title: 'Reminders cannot be postponed further', text: 'They were already postponed by the most allowed while this task is open ({max} in total). Please decide, or act in the document system.' },
+      snoozeDue: { title: 'Reminders cannot be postponed', text: 'The document is due now or within a minute: reminders are not postponed past its due date.' },
     },
     footer: 'docnotify · this page was opened from a link sent to {recipient}',
   },
@@ -201,6 +213,10 @@ const WORDS: Record<Locale, Words> = {
     },
     confirmationMail: 'Recibirá un correo de confirmación. Puede cerrar esta página.',
     nextReminder: 'Próximo recordatorio: {at}.',
+    snoozeLimited: {
+      cap: 'Pidió {asked}, pero mientras esta tarea esté abierta los recordatorios se pueden posponer como mucho {max} en total: se posponen {applied}.',
+      due_date: 'Pidió {asked}, pero los recordatorios no se posponen más allá del vencimiento: se posponen {applied}.',
+    },
     alreadyTitle: 'Ya decidido',
     already: 'Ya {decision} por {actor} el {at}.',
     decided: { approve: 'aprobado', reject: 'rechazado', validate: 'validado' },
@@ -222,6 +238,9 @@ const WORDS: Record<Locale, Words> = {
       unavailable: { title: 'No disponible temporalmente', text: 'docnotify no pudo acceder al documento ahora. No se cambió nada; inténtelo de nuevo en unos minutos.' },
       disabled: { title: 'Los enlaces de acción no están activados', text: 'Este servidor de docnotify no acepta enlaces de acción. Actúe en el sistema de documentos.' },
       nothingToSubmit: { title: 'Nada que enviar', text: 'Este enlace solo muestra el documento.' },
+      snoozeUsed: { title: 'Este enlace ya se usó', text: 'Cada enlace pospone los recordatorios una sola vez, y este ya lo hizo. Use el enlace de un correo más reciente o actúe en el sistema de documentos.' },
+      snoozeLimit: { title: 'Los recordatorios no se pueden posponer más', text: 'Ya se pospusieron lo máximo permitido mientras la tarea esté abierta ({max} en total). Decida, o actúe en el sistema de documentos.' },
+      snoozeDue: { title: 'Los recordatorios no se pueden posponer', text: 'El documento vence ahora o en menos de un minuto: los recordatorios no se posponen más allá del vencimiento.' },
     },
     footer: 'docnotify · página abierta desde un enlace enviado a {recipient}',
   },
@@ -249,6 +268,10 @@ const WORDS: Record<Locale, Words> = {
     },
     confirmationMail: 'Eine Bestätigung per E-Mail ist unterwegs. Sie können diese Seite schließen.',
     nextReminder: 'Nächste Erinnerung: {at}.',
+    snoozeLimited: {
+      cap: 'Sie wollten {asked}, aber solange diese Aufgabe offen ist, lassen sich Erinnerungen insgesamt höchstens um {max} zurückstellen: sie sind um {applied} zurückgestellt.',
+      due_date: 'Sie wollten {asked}, aber Erinnerungen werden nicht über das Fälligkeitsdatum hinaus zurückgestellt: sie sind um {applied} zurückgestellt.',
+    },
     alreadyTitle: 'Bereits entschieden',
     already: 'Bereits {decision} von {actor} am {at}.',
     decided: { approve: 'genehmigt', reject: 'abgelehnt', validate: 'validiert' },
@@ -270,6 +293,9 @@ const WORDS: Record<Locale, Words> = {
       unavailable: { title: 'Vorübergehend nicht verfügbar', text: 'docnotify konnte das Dokument gerade nicht erreichen. Es wurde nichts geändert; bitte versuchen Sie es in einigen Minuten erneut.' },
       disabled: { title: 'Aktionslinks sind nicht aktiviert', text: 'Dieser docnotify-Server nimmt keine Aktionslinks an. Bitte handeln Sie im Dokumentensystem.' },
       nothingToSubmit: { title: 'Nichts zu senden', text: 'Dieser Link zeigt nur das Dokument.' },
+      snoozeUsed: { title: 'Dieser Link wurde schon verwendet', text: 'Jeder Link stellt die Erinnerungen einmal zurück, und dieser hat es schon getan. Verwenden Sie den Link aus einer neueren E-Mail oder handeln Sie im Dokumentensystem.' },
+      snoozeLimit: { title: 'Erinnerungen lassen sich nicht weiter zurückstellen', text: 'Sie wurden schon so weit zurückgestellt, wie es bei offener Aufgabe erlaubt ist ({max} insgesamt). Bitte entscheiden Sie oder handeln Sie im Dokumentensystem.' },
+      snoozeDue: { title: 'Erinnerungen lassen sich nicht zurückstellen', text: 'Das Dokument ist jetzt oder binnen einer Minute fällig: Erinnerungen werden nicht über das Fälligkeitsdatum hinaus zurückgestellt.' },
     },
     footer: 'docnotify · diese Seite wurde über einen Link an {recipient} geöffnet',
   },
@@ -283,6 +309,19 @@ function say(text: string, values: Record<string, string> = {}): Html {
 
 /** `text` with `{name}` placeholders filled, as plain text (titles, footers). */
 const fill = (text: string, values: Record<string, string> = {}): string => text.replace(/\{(\w+)\}/g, (_m, k: string) => values[k] ?? '');
+
+/** A span of time in words ("2 days, 3 hours"), days to minutes, at most two units, in the page's language. */
+function spellDuration(ms: number, lang: Locale): string {
+  const units: [Intl.NumberFormatOptions['unit'], number][] = [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000]];
+  const parts: string[] = [];
+  let rest = Math.max(0, Math.round(ms / 60_000) * 60_000);
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 && parts.length < 2) parts.push(new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'long' }).format(n));
+  }
+  return parts.length > 0 ? parts.join(', ') : new Intl.NumberFormat(lang, { style: 'unit', unit: 'minute', unitDisplay: 'long' }).format(0);
+}
 
 const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (PAGE_LOCALES as readonly string[]).includes(v);
 
@@ -491,6 +530,15 @@ ${fields}
 <p class="hint">${t.nothingYet}</p>`;
     }
 
+    /** What a granted snooze did: by how much, and why less than asked when the cap or the due date shortened it. */
+    function snoozeDone(t: Words, lang: Locale, documentId: string, asked: SnoozeChoice, r: SnoozeResult | undefined): Html {
+      const limited = r?.limitedBy;
+      const applied = limited ? spellDuration(r.snoozedMs, lang) : t.snoozeChoices[asked];
+      const text = html`<p class="notice ok">${say(t.done.snooze.text, { document: documentId, duration: applied })}</p>`;
+      if (!limited) return text;
+      return html`${text}<p class="notice">${say(t.snoozeLimited[limited], { asked: t.snoozeChoices[asked], applied, max: spellDuration(r.maxTotalMs ?? snoozeMaxTotalMs(config), lang) })}</p>`;
+    }
+
     function documentLink(t: Words, view: DocumentView | undefined): Html | '' {
       const url = view?.fields.document_url;
       return typeof url === 'string' && /^https?:\/\//i.test(url) ? html`<p><a href="${url}" rel="noopener noreferrer">${t.openInSystem}</a></p>` : '';
@@ -592,15 +640,18 @@ ${fields}
         });
       }
 
-      let outcome: { ok: true; at?: string; nextNotificationAt?: string } | { ok: false; reason: string; type?: string; details?: unknown };
+      let outcome: { ok: true; at?: string; nextNotificationAt?: string; snooze?: SnoozeResult } | { ok: false; reason: string; type?: string; details?: unknown };
       if (action === 'snooze') {
         // The snooze Update has no task version; refuse a reassigned link here (resolveTask's validator does it there).
         const view = await state(c);
         const task = view ? taskState(view, c) : ({ kind: 'stale' } as const);
         if (task.kind === 'reassigned') outcome = { ok: false, reason: 'reassigned', type: 'Reassigned' };
         else {
-          const r = await client.snooze(c.documentId, { taskId: c.taskId, taskVersion: c.taskVersion, duration: duration!, actor: c.recipient, expiresAt: c.expiresAt }, c.tenantId);
-          outcome = r.ok ? { ok: true, nextNotificationAt: r.result.nextNotificationAt } : r;
+          // The link's id (its token's fingerprint): each link snoozes once. The cap is this deployment's SNOOZE_MAX_TOTAL.
+          const r = await client.snooze(c.documentId, {
+            taskId: c.taskId, taskVersion: c.taskVersion, duration: duration!, actor: c.recipient, expiresAt: c.expiresAt, linkId: tokenFingerprint(token), maxTotalMs: snoozeMaxTotalMs(config),
+          }, c.tenantId);
+          outcome = r.ok ? { ok: true, nextNotificationAt: r.result.nextNotificationAt, snooze: r.result } : r;
         }
       } else {
         const r = await client.resolveTask(c.documentId, {
@@ -615,7 +666,7 @@ ${fields}
         log.info({ tenantId: c.tenantId, documentId: c.documentId, taskId: c.taskId, action, actor: c.recipient, via: 'link' }, 'action link used');
         const done = t.done[action];
         const text = action === 'snooze'
-          ? html`<p class="notice ok">${say(done.text, { document: c.documentId, duration: t.snoozeChoices[duration!] })}</p>${outcome.nextNotificationAt ? html`<p>${say(t.nextReminder, { at: when(outcome.nextNotificationAt, lang, zone) })}</p>` : ''}`
+          ? html`${snoozeDone(t, lang, c.documentId, duration!, outcome.snooze)}${outcome.nextNotificationAt ? html`<p>${say(t.nextReminder, { at: when(outcome.nextNotificationAt, lang, zone) })}</p>` : ''}`
           : html`<p class="notice ok">${say(done.text, { document: c.documentId, actor: c.recipient, at: when(outcome.at ?? Date.now(), lang, zone) })}</p>${action === 'reject' ? html`<p>${t.facts.reason}: ${reason}</p>` : ''}<p>${t.confirmationMail}</p>`;
         return send(reply, lang, { status: 200, recipient: c.recipient, title: done.title, body: html`<h1>${done.title}</h1>${text}${summary}` });
       }
@@ -638,6 +689,12 @@ ${fields}
         }
         case 'WrongRecipient':
           return send(reply, lang, { status: 403, recipient: c.recipient, ...problem(t, 'wrongRecipient', { recipient: c.recipient }) });
+        case 'SnoozeLinkUsed':
+          return send(reply, lang, { status: 409, recipient: c.recipient, ...problem(t, 'snoozeUsed', {}, summary) });
+        case 'SnoozeLimitReached':
+          return send(reply, lang, { status: 409, recipient: c.recipient, ...problem(t, 'snoozeLimit', { max: spellDuration(snoozeMaxTotalMs(config), lang) }, summary) });
+        case 'SnoozeDueDate':
+          return send(reply, lang, { status: 409, recipient: c.recipient, ...problem(t, 'snoozeDue', {}, summary) });
         default:
           return send(reply, lang, { status: outcome.type === 'BadRequest' ? 400 : 409, recipient: c.recipient, ...problem(t, 'badRequest', { reason: outcome.reason }, summary) });
       }

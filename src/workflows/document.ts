@@ -5,11 +5,12 @@ import type { Activities, EmailJob, PrepareResult, SendResult } from '../activit
 import { parseDuration } from '../domain/duration';
 import { applyEvent, awaitingAction, decide, initialState, markFired, record, recordEmail, unmarkFired, type DocState } from '../domain/document';
 import { plan, stillDue, type PlanContext, type PlannedNotification, type PlanOptions } from '../domain/plan';
+import { applySnooze, decideSnooze, describeMs, LINK_ID, type SnoozeDecision } from '../domain/snooze';
 import { isTerminal } from '../domain/status';
 import { emailTaskQueue, scheduledEmailTaskQueue } from '../domain/queues';
-import { BOUNDED_SINCE, LEAN_SINCE, WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './messages';
+import { BOUNDED_SINCE, LEAN_SINCE, SNOOZE_BOUNDED_SINCE, WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './messages';
 import { searchAttributeChanges, searchAttributesFor, snapshotOf, viewOf } from './view';
-import type { DocumentWorkflowInput, ResolveTaskInput, SnoozeInput } from './types';
+import type { DocumentWorkflowInput, ResolveTaskInput, SnoozeInput, SnoozeResult } from './types';
 
 const bookkeeping = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1s', maximumInterval: '1 minute', backoffCoefficient: 2 } } as const;
 const remote = proxyActivities<Activities>(bookkeeping);
@@ -57,7 +58,20 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
   /** Events over EVENT_LIMITS are dropped; earlier runs from the first event they receive after this build on. */
   const bounded = () => (input.version ?? 0) >= BOUNDED_SINCE || patched('bounded-events');
   /** Runs started before ties were ordered by kind keep ordering them by key (their histories say so). */
-  const planOptions = { tiesByKind: lean || patched('plan-ties-by-kind') };
+  /**
+   * Snoozes bounded (snooze.ts): by input version; earlier runs from their next snooze, or from their next plan when
+   * they carry a snooze (so a run snoozed without bounds gets its shift bounded). Queries and validators read the
+   * flag; only the handler and the loop ask patched().
+   */
+  let snoozeBounded = (input.version ?? 0) >= SNOOZE_BOUNDED_SINCE;
+  const boundSnoozes = (): boolean => {
+    if (!snoozeBounded && patched('bounded-snooze')) {
+      snoozeBounded = true;
+      planOptions.boundedSnooze = true;
+    }
+    return snoozeBounded;
+  };
+  const planOptions: PlanOptions = { tiesByKind: lean || patched('plan-ties-by-kind'), boundedSnooze: snoozeBounded };
   /** Runs started before local activities existed keep calling the regular ones (their histories say so). */
   const reads = () => (lean || patched('local-activity-reads') ? local : remote);
   const { sendEmail } = emailActivities(emailTaskQueue(workflowInfo().taskQueue));
@@ -91,23 +105,49 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     return { taskId: task.id, action: req.action, actor: req.actor, at: new Date(at).toISOString() };
   }, { validator: (req: ResolveTaskInput) => validateTask(state, req.taskId, req.taskVersion, req.actor, req.expiresAt, req.action === 'reject' && !req.reason?.trim() ? 'a reason is required to reject' : undefined) });
 
-  setHandler(snoozeUpdate, (req: SnoozeInput) => {
+  /** The snooze asked for, bounded (snooze.ts). */
+  const snoozeDecision = (req: SnoozeInput): SnoozeDecision => {
     const d = parseDuration(req.duration);
-    const ms = d.kind === 'elapsed' ? d.ms : 0;
-    state.snoozeMs += ms;
-    record(state, { at: Date.now(), kind: 'snooze', text: `snoozed ${ms / 1000}s by ${req.actor}` });
+    return decideSnooze(state, { requestedMs: d.kind === 'elapsed' ? d.ms : 0, linkId: req.linkId, maxTotalMs: req.maxTotalMs, now: Date.now() });
+  };
+  setHandler(snoozeUpdate, (req: SnoozeInput): SnoozeResult => {
+    if (!boundSnoozes()) {
+      // Runs started before bounded snoozes replay their recorded snoozes as they ran.
+      const d = parseDuration(req.duration);
+      const ms = d.kind === 'elapsed' ? d.ms : 0;
+      state.snoozeMs += ms;
+      record(state, { at: Date.now(), kind: 'snooze', text: `snoozed ${ms / 1000}s by ${req.actor}` });
+      changed = true;
+      const next = ctx ? safePlan(state, ctx, planOptions)[0] : undefined;
+      return { taskId: req.taskId, snoozedMs: ms, nextNotificationAt: next ? new Date(next.at).toISOString() : undefined };
+    }
+    const decision = snoozeDecision(req);
+    // The validator refused this already; asked again in case another snooze was granted in between.
+    if (!decision.ok) throw ApplicationFailure.nonRetryable(decision.reason, decision.type);
+    applySnooze(state, decision, req.linkId);
+    const limited = decision.limitedBy ? ` (asked ${describeMs(decision.requestedMs)}; limited by the ${decision.limitedBy === 'cap' ? `total of ${describeMs(decision.maxTotalMs)}` : 'due date'})` : '';
+    record(state, { at: Date.now(), kind: 'snooze', text: `snoozed ${decision.snoozedMs / 1000}s by ${req.actor}${limited}` });
     changed = true;
     const next = ctx ? safePlan(state, ctx, planOptions)[0] : undefined;
-    return { taskId: req.taskId, snoozedMs: ms, nextNotificationAt: next ? new Date(next.at).toISOString() : undefined };
+    return {
+      taskId: req.taskId, snoozedMs: decision.snoozedMs, requestedMs: decision.requestedMs, ...(decision.limitedBy ? { limitedBy: decision.limitedBy } : {}),
+      totalSnoozedMs: decision.totalMs, maxTotalMs: decision.maxTotalMs, nextNotificationAt: next ? new Date(next.at).toISOString() : undefined,
+    };
   }, {
     validator: (req: SnoozeInput) => {
       validateTask(state, req.taskId, req.taskVersion, req.actor, req.expiresAt);
       const d = parseDuration(req.duration);
       if (d.kind !== 'elapsed' || d.ms <= 0) throw new Error('duration: must be a positive elapsed duration such as "1d" or "PT4H"');
+      if (req.linkId !== undefined && (typeof req.linkId !== 'string' || !LINK_ID.test(req.linkId))) throw ApplicationFailure.nonRetryable('linkId: must be 8-64 characters of [A-Za-z0-9_-]', 'BadRequest');
+      if (req.maxTotalMs !== undefined && !(Number.isSafeInteger(req.maxTotalMs) && req.maxTotalMs > 0)) throw ApplicationFailure.nonRetryable('maxTotalMs: must be a positive whole number of milliseconds', 'BadRequest');
+      // Validators are not replayed (a refusal leaves no history): every run refuses what the bounds refuse.
+      const decision = snoozeDecision(req);
+      if (!decision.ok) throw ApplicationFailure.nonRetryable(decision.reason, decision.type);
     },
   });
 
   for (;;) {
+    if (state.snoozeMs > 0) boundSnoozes(); // a shift carried from before the bounds is bounded from now on
     if (contextStale) {
       contextStale = false;
       ctx = await reads().loadContext({ tenantId: state.tenantId, documentType: state.documentType, assignee: state.assignee });

@@ -44,6 +44,13 @@ export interface SnoozeInput {
   duration: string | number;
   actor: string;
   expiresAt?: number;
+  /**
+   * The link's id (the action page sends the fingerprint of the link's token): each link snoozes once. Absent for
+   * callers without a link (they are bounded by the total only).
+   */
+  linkId?: string;
+  /** The total snooze cap of a status visit, ms (the action page sends SNOOZE_MAX_TOTAL). @default 7 days */
+  maxTotalMs?: number;
 }
 
 /** The `rulesChanged` signal's argument: the tenant's rules version after an administrator's change. */
@@ -53,7 +60,15 @@ export interface RulesChangedNotice {
 
 export interface SnoozeResult {
   taskId: string;
+  /** By how much the reminders were actually postponed (less than asked when the cap or the due date limited it). */
   snoozedMs: number;
+  /** What was asked for (absent from runs started before bounded snoozes). */
+  requestedMs?: number;
+  /** Why `snoozedMs` is less than `requestedMs`: the visit's total cap or the due date. */
+  limitedBy?: 'cap' | 'due_date';
+  /** The status visit's total snooze after this one, and its cap (ms). */
+  totalSnoozedMs?: number;
+  maxTotalMs?: number;
   nextNotificationAt?: string;
 }
 
