@@ -9,12 +9,18 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { trace } from '@opentelemetry/api';
+import { Resource } from '@opentelemetry/resources';
+import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { startTracing, tracesUrl, tracingActive } from '../../src/tracing';
 import { startWeb } from '../../src/web/start';
-import { eventually, testConfig, uid } from '../helpers/env';
+import { tracedWorkflowBundleOptions } from '../../src/workflow-bundle';
+import { eventually, testConfig, uid, workflowBundle } from '../helpers/env';
 import { waitForMail } from '../helpers/mailpit';
 
 const BIN = path.resolve(__dirname, '../../bin/docnotify');
@@ -79,6 +85,8 @@ const collector = new Collector();
 const config = testConfig();
 const children: ChildProcess[] = [];
 let endpoint: string;
+/** The document of the traced run (its history has the trace headers). */
+let tracedDoc: string | undefined;
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -99,20 +107,25 @@ function run(command: string, env: Record<string, string>): () => string {
   return () => out.slice(-2000);
 }
 
-/** The header fields of the document's WorkflowExecutionStarted event. */
-async function startedHeader(documentId: string): Promise<Record<string, unknown> | undefined> {
+async function historyOf(documentId: string) {
   const temporal = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }) });
   try {
-    const history = await temporal.workflow.getHandle(`document/default/${documentId}`).fetchHistory();
-    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-    if (!started) throw new Error(`${documentId}: the first event of its history is not WorkflowExecutionStarted`);
-    return started.header?.fields ?? undefined;
+    return await temporal.workflow.getHandle(`document/default/${documentId}`).fetchHistory();
   } finally {
     await temporal.connection.close();
   }
 }
 
+/** The header fields of the document's WorkflowExecutionStarted event. */
+async function startedHeader(documentId: string): Promise<Record<string, unknown> | undefined> {
+  const history = await historyOf(documentId);
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  if (!started) throw new Error(`${documentId}: the first event of its history is not WorkflowExecutionStarted`);
+  return started.header?.fields ?? undefined;
+}
+
 beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN') }); // the replay workers' state changes are not news
   endpoint = await collector.start();
 });
 
@@ -201,6 +214,7 @@ test('one trace from the HTTP request through signal-with-start, the workflow an
   expect(collector.spans.filter((s) => s.attributes['url.path'] === '/healthz')).toEqual([]);
   // The context travelled in the workflow's start header (the untraced test below finds none).
   expect(Object.keys((await startedHeader(doc)) ?? {})).toEqual(['_tracer-data']);
+  tracedDoc = doc;
 }, 240_000);
 
 test('unset: no tracer provider is registered, the client has no interceptor, and a request exports nothing', async () => {
@@ -251,3 +265,22 @@ test('on: startTracing registers one provider for the process, shared by its use
   const probe = collector.spans.find((s) => s.name === 'probe' && s.service === 'docnotify-probe');
   expect(probe).toBeDefined();
 });
+
+test('tracing can be turned on and off for running documents: each bundle replays the other\'s histories', async () => {
+  expect(tracedDoc).toBeDefined(); // the traced run above
+  const dir = path.join(__dirname, '..', 'histories');
+  const recorded = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => ({ workflowId: f, history: JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }));
+  const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+  const traced = await bundleWorkflowCode({ ...tracedWorkflowBundleOptions, logger: quiet as never });
+  const errors = async (runs: AsyncIterable<{ workflowId: string; error?: Error }>) => {
+    const out: [string, string | undefined][] = [];
+    for await (const r of runs) out.push([r.workflowId, r.error?.message]);
+    return out;
+  };
+  // Histories recorded without tracing, replayed by a traced worker (the sink is there, as the worker injects it).
+  const sinks = { exporter: makeWorkflowExporter(new NoopSpanProcessor(), Resource.default()) };
+  expect(await errors(Worker.runReplayHistories({ workflowBundle: traced, sinks }, recorded))).toEqual(recorded.map((h) => [h.workflowId, undefined]));
+  // The traced run's history (trace headers on its start, signals and activities), replayed without tracing.
+  const history = await historyOf(tracedDoc!);
+  expect(await errors(Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, [{ workflowId: `document/default/${tracedDoc}`, history }]))).toEqual([[`document/default/${tracedDoc}`, undefined]]);
+}, 120_000);
