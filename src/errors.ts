@@ -14,3 +14,8 @@ export class ConflictError extends Error {
 export class UnavailableError extends Error {
   override name = 'UnavailableError';
 }
+
+/** The credentials are valid but do not reach this tenant or route (HTTP 403, CLI exit 2). */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}

@@ -6,6 +6,7 @@ import { RuleStore } from './rules';
 import { RulesVersionStore } from './rules-versions';
 import { seedTenant } from './seed';
 import { SubscriberStore } from './subscribers';
+import { AdminAccountStore, ApiKeyStore, AuditStore, SignInFailureStore } from './access';
 import { TemplateStore } from './templates';
 import { TenantStore } from './tenants';
 
@@ -19,6 +20,10 @@ export interface Stores {
   tenants: TenantStore;
   notifications: NotificationStore;
   subscribers: SubscriberStore;
+  apiKeys: ApiKeyStore;
+  admins: AdminAccountStore;
+  signInFailures: SignInFailureStore;
+  audit: AuditStore;
 }
 
 /** Opens the database, applies migrations, loads shipped templates and seeds tenant `default` on first start. */
@@ -33,6 +38,10 @@ export async function openStores(databaseUrl: string, config: Pick<Config, 'DEFA
     tenants: new TenantStore(db, config.DEFAULT_LOCALE),
     notifications: new NotificationStore(db),
     subscribers: new SubscriberStore(db),
+    apiKeys: new ApiKeyStore(db),
+    admins: new AdminAccountStore(db),
+    signInFailures: new SignInFailureStore(db),
+    audit: new AuditStore(db),
   };
   await stores.templates.seedDefaults();
   await seedTenant('default', stores, config.DEFAULT_LOCALE);

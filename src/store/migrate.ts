@@ -4,6 +4,7 @@ import { initial } from './migrations/001_initial';
 import { rulesVersions } from './migrations/002_rules_versions';
 import { scheduledEmails } from './migrations/003_scheduled_emails';
 import { documentSubscribers } from './migrations/004_document_subscribers';
+import { access } from './migrations/005_access';
 
 export interface Migration {
   name: string;
@@ -12,7 +13,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add new ones at the end; never edit an applied one. */
-export const MIGRATIONS: Migration[] = [initial, rulesVersions, scheduledEmails, documentSubscribers];
+export const MIGRATIONS: Migration[] = [initial, rulesVersions, scheduledEmails, documentSubscribers, access];
 
 /** umzug storage in a table of the same database. */
 function pgStorage(pool: Pool): UmzugStorage {

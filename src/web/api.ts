@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NotFoundError, ValidationError } from '../errors';
 import { parseEvent } from '../domain/events';
 import type { EventInput } from '../client';
@@ -9,11 +9,10 @@ import { webhookPolicy } from '../config';
 import { assertWebhookAllowed } from '../webhooks/destination';
 import { eventsTotal } from '../metrics';
 import type { WebDeps } from './server';
+import { actorOf, tenantFor } from './principal';
 
-const tenantOf = (q: unknown): string => {
-  const t = (q as { tenant?: unknown } | undefined)?.tenant;
-  return typeof t === 'string' && t.trim() ? t.trim() : 'default';
-};
+/** The tenant of a request: `?tenant=` as the caller may reach it (see principal.ts). */
+const tenantOf = (req: FastifyRequest): string => tenantFor(req, (req.query as { tenant?: unknown } | undefined)?.tenant);
 
 const logQuery = z.strictObject({
   tenant: z.string().optional(),
@@ -54,7 +53,8 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
       if (!e || typeof e !== 'object' || Array.isArray(e)) throw new ValidationError(`invalid event: ${Array.isArray(body) ? `[${i}]` : 'body'}: must be a JSON object`);
       const ev = e as Record<string, unknown>;
       if (ev.documentId !== undefined && ev.documentId !== documentId) throw new ValidationError(`invalid event: documentId: "${String(ev.documentId)}" does not match the URL's "${documentId}"`);
-      return { ...ev, documentId } as EventInput;
+      const tenantId = tenantFor(req, ev.tenantId ?? (req.query as { tenant?: unknown } | undefined)?.tenant, Array.isArray(body) ? `[${i}].tenantId` : 'tenantId');
+      return { ...ev, documentId, tenantId } as EventInput;
     });
     // Validate all before delivering any: a bad batch starts nothing.
     events.forEach((e, i) => {
@@ -72,99 +72,176 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
     return reply.code(202).send(Array.isArray(body) ? results : results[0]);
   });
 
-  api.get<{ Params: { documentId: string } }>('/documents/:documentId', async (req) => client.getState(req.params.documentId, tenantOf(req.query)));
+  api.get<{ Params: { documentId: string } }>('/documents/:documentId', async (req) => client.getState(req.params.documentId, tenantOf(req)));
 
   api.get('/documents', async (req) => {
     const q = parse(z.strictObject({ tenant: z.string().optional(), status: z.string().optional(), awaiting: z.enum(['true', 'false']).optional(), assignee: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }), req.query, 'query');
-    return client.list({ tenantId: q.tenant ?? 'default', status: q.status, assignee: q.assignee, awaiting: q.awaiting === undefined ? undefined : q.awaiting === 'true', limit: q.limit });
+    return client.list({ tenantId: tenantFor(req, q.tenant), status: q.status, assignee: q.assignee, awaiting: q.awaiting === undefined ? undefined : q.awaiting === 'true', limit: q.limit });
   });
 
   // --- rules -----------------------------------------------------------------------------------
   const rulesChanged = (tenantId: string) => client.notifyRulesChanged(tenantId).catch((e: unknown) => deps.log.warn({ err: e }, 'could not notify running workflows'));
+  /** Records an administrative change in the audit log (who, what, before and after). */
+  const audit = (req: FastifyRequest, tenantId: string, action: string, entity: string, entityId: string, before?: unknown, after?: unknown) =>
+    stores.audit.record({ tenantId, actor: actorOf(req), action, entity, entityId, before, after });
+  const ruleBefore = (tenantId: string, id: string) => stores.rules.get(tenantId, id).catch(() => undefined);
+
   api.get('/rules', async (req) => {
     const q = parse(z.strictObject({ tenant: z.string().optional(), documentType: z.string().optional(), status: z.string().optional(), active: z.enum(['true', 'false']).optional() }), req.query, 'query');
-    return stores.rules.list(q.tenant ?? 'default', { documentType: q.documentType, status: q.status, active: q.active === undefined ? undefined : q.active === 'true' });
+    return stores.rules.list(tenantFor(req, q.tenant), { documentType: q.documentType, status: q.status, active: q.active === undefined ? undefined : q.active === 'true' });
   });
-  api.get<{ Params: { id: string } }>('/rules/:id', async (req) => stores.rules.get(tenantOf(req.query), req.params.id));
+  api.get<{ Params: { id: string } }>('/rules/:id', async (req) => stores.rules.get(tenantOf(req), req.params.id));
   api.post('/rules', async (req, reply) => {
-    const rule = await stores.rules.create(req.body, tenantOf(req.query) === 'default' ? undefined : tenantOf(req.query));
+    const tenantId = tenantFor(req, (req.query as { tenant?: unknown }).tenant ?? (req.body as { tenantId?: unknown } | undefined)?.tenantId, 'tenantId');
+    const rule = await stores.rules.create(req.body, tenantId);
+    await audit(req, tenantId, 'rule.create', 'rule', rule.id, undefined, rule);
     await rulesChanged(rule.tenantId);
     return reply.code(201).send(rule);
   });
   api.put<{ Params: { id: string } }>('/rules/:id', async (req) => {
-    const rule = await stores.rules.update(tenantOf(req.query), req.params.id, req.body);
+    const tenantId = tenantOf(req);
+    const before = await ruleBefore(tenantId, req.params.id);
+    const rule = await stores.rules.update(tenantId, req.params.id, req.body);
+    await audit(req, tenantId, 'rule.update', 'rule', rule.id, before, rule);
     await rulesChanged(rule.tenantId);
     return rule;
   });
   api.post<{ Params: { id: string; op: string } }>('/rules/:id/:op', async (req) => {
     if (req.params.op !== 'activate' && req.params.op !== 'deactivate') throw new ValidationError(`invalid operation: "${req.params.op}" (use activate or deactivate)`);
-    const rule = await stores.rules.setActive(tenantOf(req.query), req.params.id, req.params.op === 'activate');
+    const tenantId = tenantOf(req);
+    const before = await ruleBefore(tenantId, req.params.id);
+    const rule = await stores.rules.setActive(tenantId, req.params.id, req.params.op === 'activate');
+    await audit(req, tenantId, `rule.${req.params.op}`, 'rule', rule.id, before, rule);
     await rulesChanged(rule.tenantId);
     return rule;
   });
   api.delete<{ Params: { id: string } }>('/rules/:id', async (req, reply) => {
-    await stores.rules.remove(tenantOf(req.query), req.params.id);
-    await rulesChanged(tenantOf(req.query));
+    const tenantId = tenantOf(req);
+    const before = await ruleBefore(tenantId, req.params.id);
+    await stores.rules.remove(tenantId, req.params.id);
+    await audit(req, tenantId, 'rule.delete', 'rule', req.params.id, before);
+    await rulesChanged(tenantId);
     return reply.code(204).send();
   });
 
   // --- directory -------------------------------------------------------------------------------
-  api.get('/directory/users', async (req) => stores.directory.listUsers(tenantOf(req.query)));
+  const putUser = async (req: FastifyRequest, input: unknown) => {
+    const tenantId = tenantOf(req);
+    const id = (input as { id?: unknown } | undefined)?.id;
+    const before = typeof id === 'string' ? await stores.directory.getUser(tenantId, id) : undefined;
+    const user = await stores.directory.putUser(tenantId, input);
+    await audit(req, tenantId, before ? 'user.update' : 'user.create', 'user', user.id, before, user);
+    return user;
+  };
+  const putGroup = async (req: FastifyRequest, input: unknown) => {
+    const tenantId = tenantOf(req);
+    const group = await stores.directory.putGroup(tenantId, input);
+    await audit(req, tenantId, 'group.put', 'group', group.id, undefined, group);
+    return group;
+  };
+  api.get('/directory/users', async (req) => stores.directory.listUsers(tenantOf(req)));
   api.get<{ Params: { id: string } }>('/directory/users/:id', async (req) => {
-    const u = await stores.directory.getUser(tenantOf(req.query), req.params.id);
+    const u = await stores.directory.getUser(tenantOf(req), req.params.id);
     if (!u) throw new NotFoundError(`user ${req.params.id} not found`);
     return u;
   });
-  api.put<{ Params: { id: string } }>('/directory/users/:id', async (req) => stores.directory.putUser(tenantOf(req.query), { ...(req.body as object), id: req.params.id }));
-  api.post('/directory/users', async (req, reply) => reply.code(201).send(await stores.directory.putUser(tenantOf(req.query), req.body)));
+  api.put<{ Params: { id: string } }>('/directory/users/:id', async (req) => putUser(req, { ...(req.body as object), id: req.params.id }));
+  api.post('/directory/users', async (req, reply) => reply.code(201).send(await putUser(req, req.body)));
   api.delete<{ Params: { id: string } }>('/directory/users/:id', async (req, reply) => {
-    await stores.directory.removeUser(tenantOf(req.query), req.params.id);
+    const tenantId = tenantOf(req);
+    const before = await stores.directory.getUser(tenantId, req.params.id);
+    await stores.directory.removeUser(tenantId, req.params.id);
+    await audit(req, tenantId, 'user.delete', 'user', req.params.id, before);
     return reply.code(204).send();
   });
-  api.get('/directory/groups', async (req) => stores.directory.listGroups(tenantOf(req.query)));
-  api.put<{ Params: { id: string } }>('/directory/groups/:id', async (req) => stores.directory.putGroup(tenantOf(req.query), { ...(req.body as object), id: req.params.id }));
-  api.post('/directory/groups', async (req, reply) => reply.code(201).send(await stores.directory.putGroup(tenantOf(req.query), req.body)));
+  api.get('/directory/groups', async (req) => stores.directory.listGroups(tenantOf(req)));
+  api.put<{ Params: { id: string } }>('/directory/groups/:id', async (req) => putGroup(req, { ...(req.body as object), id: req.params.id }));
+  api.post('/directory/groups', async (req, reply) => reply.code(201).send(await putGroup(req, req.body)));
   api.delete<{ Params: { id: string } }>('/directory/groups/:id', async (req, reply) => {
-    await stores.directory.removeGroup(tenantOf(req.query), req.params.id);
+    const tenantId = tenantOf(req);
+    await stores.directory.removeGroup(tenantId, req.params.id);
+    await audit(req, tenantId, 'group.delete', 'group', req.params.id);
     return reply.code(204).send();
   });
-  api.get('/directory', async (req) => ({ users: await stores.directory.listUsers(tenantOf(req.query)), groups: await stores.directory.listGroups(tenantOf(req.query)) }));
+  api.get('/directory', async (req) => ({ users: await stores.directory.listUsers(tenantOf(req)), groups: await stores.directory.listGroups(tenantOf(req)) }));
 
   // --- templates -------------------------------------------------------------------------------
   api.get('/templates', async (req) => {
     const q = parse(z.strictObject({ tenant: z.string().optional(), name: z.string().optional(), documentType: z.string().optional() }), req.query, 'query');
-    return stores.templates.list(q.tenant ?? 'default', { name: q.name, documentType: q.documentType });
+    return stores.templates.list(tenantFor(req, q.tenant), { name: q.name, documentType: q.documentType });
   });
   api.get<{ Params: { name: string; locale: string } }>('/templates/:name/:locale', async (req) =>
-    stores.templates.get(tenantOf(req.query), req.params.name, req.params.locale, (req.query as { documentType?: string }).documentType ?? ''));
-  api.put<{ Params: { name: string; locale: string } }>('/templates/:name/:locale', async (req) =>
-    stores.templates.put(tenantOf(req.query), { ...(req.body as object), name: req.params.name, locale: req.params.locale }));
+    stores.templates.get(tenantOf(req), req.params.name, req.params.locale, (req.query as { documentType?: string }).documentType ?? ''));
+  api.put<{ Params: { name: string; locale: string } }>('/templates/:name/:locale', async (req) => {
+    const tenantId = tenantOf(req);
+    const template = await stores.templates.put(tenantId, { ...(req.body as object), name: req.params.name, locale: req.params.locale });
+    await audit(req, tenantId, 'template.put', 'template', `${req.params.name}/${req.params.locale}`, undefined, template);
+    return template;
+  });
   api.delete<{ Params: { name: string; locale: string } }>('/templates/:name/:locale', async (req, reply) => {
-    await stores.templates.remove(tenantOf(req.query), req.params.name, req.params.locale, (req.query as { documentType?: string }).documentType ?? '');
+    const tenantId = tenantOf(req);
+    const documentType = (req.query as { documentType?: string }).documentType ?? '';
+    await stores.templates.remove(tenantId, req.params.name, req.params.locale, documentType);
+    await audit(req, tenantId, 'template.delete', 'template', `${req.params.name}/${req.params.locale}${documentType ? `/${documentType}` : ''}`);
     return reply.code(204).send();
   });
   api.post<{ Params: { name: string } }>('/templates/:name/test', async (req) => {
     const b = parse(testQuery, req.body, 'test request');
-    return deps.sendTest({ tenantId: tenantOf(req.query), template: req.params.name, documentType: b.documentType, to: b.to, locale: b.locale, fields: b.fields });
+    return deps.sendTest({ tenantId: tenantOf(req), template: req.params.name, documentType: b.documentType, to: b.to, locale: b.locale, fields: b.fields });
   });
 
   // --- tenant settings (locale, calendars, webhook, administrators) ------------------------------
-  api.get<{ Params: { id: string } }>('/tenants/:id', async (req) => {
-    const t = await stores.tenants.get(req.params.id);
-    return { ...t, webhookSecret: t.webhookSecret ? '(set)' : undefined };
-  });
+  const publicSettings = <T extends { webhookSecret?: string }>(t: T) => ({ ...t, webhookSecret: t.webhookSecret ? '(set)' : undefined });
+  api.get<{ Params: { id: string } }>('/tenants/:id', async (req) => publicSettings(await stores.tenants.get(tenantFor(req, req.params.id, 'id'))));
   api.put<{ Params: { id: string } }>('/tenants/:id', async (req) => {
-    const settings = parseTenantSettings(req.params.id, req.body);
+    const tenantId = tenantFor(req, req.params.id, 'id');
+    const settings = parseTenantSettings(tenantId, req.body);
     await assertWebhookAllowed(settings.webhookUrl, webhookPolicy(deps.config));
+    const before = await stores.tenants.get(tenantId);
     await stores.tenants.put(settings);
-    await rulesChanged(req.params.id);
-    return { ...settings, webhookSecret: settings.webhookSecret ? '(set)' : undefined };
+    await audit(req, tenantId, 'tenant.update', 'tenant', tenantId, publicSettings(before), publicSettings(settings));
+    await rulesChanged(tenantId);
+    return publicSettings(settings);
   });
 
+  // --- credentials: API keys and administrator accounts (shown once / never) -----------------------
+  api.get('/keys', async (req) => stores.apiKeys.list(tenantOf(req)));
+  api.post('/keys', async (req, reply) => {
+    const body = (req.body ?? {}) as { tenant?: unknown; scope?: unknown; name?: unknown };
+    const tenantId = tenantFor(req, body.tenant ?? (req.query as { tenant?: unknown }).tenant, 'tenant');
+    const created = await stores.apiKeys.create({ tenantId, scope: body.scope, name: body.name, createdBy: actorOf(req) });
+    const { key: _secret, ...recorded } = created;
+    await audit(req, tenantId, 'key.create', 'api_key', created.id, undefined, recorded);
+    return reply.code(201).send(created);
+  });
+  api.delete<{ Params: { id: string } }>('/keys/:id', async (req) => {
+    const tenantId = tenantOf(req);
+    const revoked = await stores.apiKeys.revoke(tenantId, req.params.id);
+    await audit(req, tenantId, 'key.revoke', 'api_key', revoked.id, undefined, revoked);
+    return revoked;
+  });
+  api.get('/admins', async (req) => stores.admins.list(tenantOf(req)));
+  api.put<{ Params: { username: string } }>('/admins/:username', async (req) => {
+    const tenantId = tenantOf(req);
+    const before = await stores.admins.get(req.params.username);
+    const account = await stores.admins.put({ tenantId, username: req.params.username, password: (req.body as { password?: unknown } | undefined)?.password });
+    await audit(req, tenantId, before ? 'admin.password' : 'admin.create', 'admin', account.username, before, account);
+    return account;
+  });
+  api.delete<{ Params: { username: string } }>('/admins/:username', async (req, reply) => {
+    const tenantId = tenantOf(req);
+    await stores.admins.remove(tenantId, req.params.username);
+    await audit(req, tenantId, 'admin.delete', 'admin', req.params.username.toLowerCase());
+    return reply.code(204).send();
+  });
+  api.get('/audit', async (req) => {
+    const q = parse(z.strictObject({ tenant: z.string().optional(), entity: z.string().max(50).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }), req.query, 'query');
+    return stores.audit.list(tenantFor(req, q.tenant), { entity: q.entity, limit: q.limit });
+  });
   // --- notification log ------------------------------------------------------------------------
-  api.get('/log/failing-recipients', async (req) => stores.notifications.failingRecipients(tenantOf(req.query)));
+  api.get('/log/failing-recipients', async (req) => stores.notifications.failingRecipients(tenantOf(req)));
   api.get('/log', async (req) => {
     const q = parse(logQuery, req.query, 'query');
-    return stores.notifications.list({ tenantId: q.tenant ?? 'default', documentId: q.document, ruleId: q.rule, recipient: q.recipient, status: q.status, kind: q.kind, since: q.since ? new Date(q.since) : undefined, until: q.until ? new Date(q.until) : undefined, limit: q.limit });
+    return stores.notifications.list({ tenantId: tenantFor(req, q.tenant), documentId: q.document, ruleId: q.rule, recipient: q.recipient, status: q.status, kind: q.kind, since: q.since ? new Date(q.since) : undefined, until: q.until ? new Date(q.until) : undefined, limit: q.limit });
   });
 }

@@ -1,16 +1,17 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Logger } from 'pino';
 import type { DocnotifyClient } from '../client';
 import type { Config } from '../config';
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../errors';
 import { controlCharacterIssues } from '../domain/events';
 import { probe } from '../health';
 import type { Stores } from '../store';
 import { registerActions } from './actions';
 import { registerAdmin } from './admin';
 import { registerApi } from './api';
+import { authenticateApi } from './principal';
 import { ensureDefaultMetrics, register } from '../metrics';
 import { traceRequests } from '../tracing';
 
@@ -35,6 +36,7 @@ export function sameSecret(a: string, b: string): boolean {
 /** Maps domain errors to HTTP answers: 400 names the field, never a stack trace. */
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof ValidationError) return reply.code(400).send({ error: err.message, issues: err.issues });
+  if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
   if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
   if (err instanceof ConflictError) return reply.code(409).send({ error: err.message });
   if (err instanceof UnavailableError) return reply.code(503).send({ error: err.message });
@@ -88,13 +90,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   app.get('/metrics', async (_req, reply) => reply.type(register.contentType).send(await register.metrics()));
 
   await app.register(async (api) => {
-    api.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-      const token = deps.config.API_TOKEN;
-      const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (!token) return reply.code(503).send({ error: 'API_TOKEN is not configured on this server' });
-      if (!given) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authorization: a bearer token is required' });
-      if (!sameSecret(given, token)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authorization: the bearer token is not valid' });
-    });
+    api.addHook('onRequest', authenticateApi(deps));
     registerApi(api, deps);
   }, { prefix: '/api/v1' });
 

@@ -16,6 +16,13 @@ import type { Config } from '../../config';
 /** A signed-in administrator. */
 export interface AdminSession {
   user: string;
+  /**
+   * A tenant administrator's tenant (a named account): the session reaches only it. Absent for the operator's
+   * ADMIN_CREDENTIALS, which works on any tenant.
+   */
+  tenant?: string;
+  /** The account's password change time when signed in: a later change (or deleting the account) ends the session. */
+  passwordChangedAt?: string;
   /** Random per sign-in; the CSRF token is bound to it. */
   sid: string;
   /** Epoch ms. */
@@ -28,7 +35,12 @@ export const COOKIES = {
   pre: 'docnotify_admin_pre',
   flash: 'docnotify_admin_flash',
   tenant: 'docnotify_admin_tenant',
+  /** Set on a successful sign-in; lets that account sign in from this browser while its account is throttled. */
+  device: 'docnotify_admin_device',
 } as const;
+
+/** Lifetime of the device cookie. @default 180 days */
+export const DEVICE_TTL_MS = 180 * 86_400_000;
 
 /** Absolute session lifetime. @default 8 hours */
 export const SESSION_TTL_MS = 8 * 3_600_000;
@@ -56,12 +68,13 @@ export class AdminAuth {
       this.user = creds.slice(0, i);
       this.password = creds.slice(i + 1);
     }
-    // Without credentials nothing can sign in; the key is still random so nothing verifies.
-    const ikm = creds ? `${creds}\n${config.ACTION_LINK_SECRET ?? ''}` : randomBytes(32);
+    // The key signs every process's sessions alike: from ADMIN_CREDENTIALS and the link secret (changing either signs
+    // everyone out). With neither, it is random: sessions then last as long as this process.
+    const ikm = creds || config.ACTION_LINK_SECRET ? `${creds ?? ''}\n${config.ACTION_LINK_SECRET ?? ''}` : randomBytes(32);
     this.key = Buffer.from(hkdfSync('sha256', ikm, 'docnotify-admin', 'admin-session-v1', 32));
   }
 
-  /** Is ADMIN_CREDENTIALS set? */
+  /** Is ADMIN_CREDENTIALS set? (Named accounts sign in without it.) */
   get configured(): boolean {
     return this.user !== undefined;
   }
@@ -78,27 +91,35 @@ export class AdminAuth {
     return u && p;
   }
 
-  /** A new session and its cookie value. */
-  issue(): { session: AdminSession; cookie: string } {
-    const session: AdminSession = { user: this.user ?? '', sid: randomBytes(18).toString('base64url'), expiresAt: this.now() + SESSION_TTL_MS };
-    const payload = b64(JSON.stringify({ u: session.user, s: session.sid, e: session.expiresAt }));
+  /** A new session and its cookie value: the operator's, or a tenant administrator's (`account`). */
+  issue(account?: { username: string; tenantId: string; passwordChangedAt: string }): { session: AdminSession; cookie: string } {
+    const sid = randomBytes(18).toString('base64url');
+    const expiresAt = this.now() + SESSION_TTL_MS;
+    const session: AdminSession = account
+      ? { user: account.username, tenant: account.tenantId, passwordChangedAt: account.passwordChangedAt, sid, expiresAt }
+      : { user: this.user ?? '', sid, expiresAt };
+    const payload = b64(JSON.stringify({ u: session.user, s: sid, e: expiresAt, ...(account ? { t: account.tenantId, pc: account.passwordChangedAt } : {}) }));
     return { session, cookie: `v1.${payload}.${b64(this.mac('session', payload))}` };
   }
 
   /** The session of a cookie value, or undefined when it is absent, forged, expired, signed out or of another user. */
   verify(cookie: string | undefined): AdminSession | undefined {
-    if (!cookie || cookie.length > 1000 || !this.configured) return undefined;
+    if (!cookie || cookie.length > 1000) return undefined;
     const [v, payload, sig] = cookie.split('.');
     if (v !== 'v1' || !payload || !sig) return undefined;
     if (!sameBytes(Buffer.from(sig, 'base64url'), this.mac('session', payload))) return undefined;
-    let claims: { u?: unknown; s?: unknown; e?: unknown };
+    let claims: { u?: unknown; s?: unknown; e?: unknown; t?: unknown; pc?: unknown };
     try {
       claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
     } catch {
       return undefined;
     }
     if (typeof claims.u !== 'string' || typeof claims.s !== 'string' || typeof claims.e !== 'number') return undefined;
-    if (claims.e <= this.now() || claims.u !== this.user || this.revoked.has(claims.s)) return undefined;
+    if (claims.e <= this.now() || this.revoked.has(claims.s)) return undefined;
+    if (typeof claims.t === 'string' && typeof claims.pc === 'string') {
+      return { user: claims.u, tenant: claims.t, passwordChangedAt: claims.pc, sid: claims.s, expiresAt: claims.e };
+    }
+    if (claims.u !== this.user) return undefined;
     return { user: claims.u, sid: claims.s, expiresAt: claims.e };
   }
 
@@ -143,30 +164,6 @@ export class AdminAuth {
     const [payload, sig] = sealed.split('.');
     if (!payload || !sig || !sameBytes(Buffer.from(sig, 'base64url'), this.mac('seal', payload))) return undefined;
     return Buffer.from(payload, 'base64url').toString('utf8');
-  }
-}
-
-/** Counts failed sign-ins per client address; too many in the window → refused for the rest of it. */
-export class SignInThrottle {
-  private readonly failures = new Map<string, { count: number; resetAt: number }>();
-
-  constructor(private readonly max = 10, private readonly windowMs = 15 * 60_000, private readonly now: () => number = Date.now) {}
-
-  blocked(ip: string): boolean {
-    const f = this.failures.get(ip);
-    return !!f && f.resetAt > this.now() && f.count >= this.max;
-  }
-
-  fail(ip: string): void {
-    const now = this.now();
-    if (this.failures.size > 10_000) for (const [k, f] of this.failures) if (f.resetAt <= now) this.failures.delete(k);
-    const f = this.failures.get(ip);
-    if (!f || f.resetAt <= now) this.failures.set(ip, { count: 1, resetAt: now + this.windowMs });
-    else f.count++;
-  }
-
-  succeed(ip: string): void {
-    this.failures.delete(ip);
   }
 }
 

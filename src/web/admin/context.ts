@@ -90,3 +90,8 @@ export function str(body: unknown, name: string): string {
 
 /** A query parameter as a string ('' when absent). */
 export const q = (req: FastifyRequest, name: string): string => str(req.query, name).trim();
+
+/** Records an administrative change made on the admin page in the audit log (the signed-in user, before and after). */
+export async function auditChange(c: AdminCtx, env: AdminEnv, change: { action: string; entity: string; entityId: string; before?: unknown; after?: unknown }): Promise<void> {
+  await env.deps.stores.audit.record({ tenantId: c.tenant, actor: `admin ${c.session.user}${c.session.tenant ? '' : ' (operator)'}`, ...change });
+}

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { DirectoryGroup, DirectoryUser } from '../../store/directory';
-import { ctx, redirect, sendHtml, type AdminCtx, type AdminEnv } from './context';
+import { auditChange, ctx, redirect, sendHtml, type AdminCtx, type AdminEnv } from './context';
 import { checkboxField, errorSummary, formValues, mapIssues, selectField, splitList, textareaField, textField, val, checked, type FieldErrors, type FormValues } from './form';
 import { html, type SafeHtml } from './html';
 import { badge, csrfField, emptyState, page, table } from './layout';
@@ -148,7 +148,8 @@ ${groups.length ? table('Groups', ['Id', 'Name', 'Members', 'Actions'], groupRow
     const id = existing?.id ?? val(values, 'id');
     if (!existing && id && (await stores.directory.getUser(c.tenant, id))) return { ok: false, errors: { id: [`a user “${id}” already exists`] }, values };
     try {
-      await stores.directory.putUser(c.tenant, userInput(values, id));
+      const saved = await stores.directory.putUser(c.tenant, userInput(values, id));
+      await auditChange(c, env, { action: existing ? 'user.update' : 'user.create', entity: 'user', entityId: saved.id, before: existing, after: saved });
       return { ok: true, id };
     } catch (e) {
       if (e instanceof ValidationError) return { ok: false, errors: issuesOf(e, USER_LABELS), values };
@@ -172,7 +173,9 @@ ${groups.length ? table('Groups', ['Id', 'Name', 'Members', 'Actions'], groupRow
   app.get<{ Params: { id: string } }>('/directory/users/:id/delete', async (req, reply) => sendHtml(reply, confirmPage(ctx(req), 'user', req.params.id)));
   app.post<{ Params: { id: string } }>('/directory/users/:id/delete', async (req, reply) => {
     const c = ctx(req);
+    const before = await stores.directory.getUser(c.tenant, req.params.id);
     await stores.directory.removeUser(c.tenant, req.params.id).catch(ignoreNotFound);
+    if (before) await auditChange(c, env, { action: 'user.delete', entity: 'user', entityId: req.params.id, before });
     return redirect(reply, env, '/admin/directory', { kind: 'ok', text: `User “${req.params.id}” deleted.` });
   });
 
@@ -189,7 +192,8 @@ ${groups.length ? table('Groups', ['Id', 'Name', 'Members', 'Actions'], groupRow
     const id = existing?.id ?? val(values, 'id');
     if (!existing && id && (await stores.directory.listGroups(c.tenant)).some((g) => g.id === id)) return { ok: false, errors: { id: [`a group “${id}” already exists`] }, values };
     try {
-      await stores.directory.putGroup(c.tenant, { id, name: val(values, 'name') || undefined, members: splitList(val(values, 'members')) });
+      const saved = await stores.directory.putGroup(c.tenant, { id, name: val(values, 'name') || undefined, members: splitList(val(values, 'members')) });
+      await auditChange(c, env, { action: 'group.put', entity: 'group', entityId: saved.id, after: saved });
       return { ok: true, id };
     } catch (e) {
       if (e instanceof ValidationError) return { ok: false, errors: issuesOf(e, GROUP_LABELS), values };
@@ -214,6 +218,7 @@ ${groups.length ? table('Groups', ['Id', 'Name', 'Members', 'Actions'], groupRow
   app.post<{ Params: { id: string } }>('/directory/groups/:id/delete', async (req, reply) => {
     const c = ctx(req);
     await stores.directory.removeGroup(c.tenant, req.params.id).catch(ignoreNotFound);
+    await auditChange(c, env, { action: 'group.delete', entity: 'group', entityId: req.params.id });
     return redirect(reply, env, '/admin/directory', { kind: 'ok', text: `Group “${req.params.id}” deleted.` });
   });
 }

@@ -11,9 +11,12 @@ import { NotFoundError, ValidationError } from '../../errors';
 import { loadLayout } from '../../email/defaults';
 import type { WebDeps } from '../server';
 import { ADMIN_CSS, ADMIN_JS } from './assets';
-import { AdminAuth, COOKIES, PRE_TTL_MS, safeNext, SESSION_TTL_MS, SignInThrottle } from './auth';
+import { throttleNetwork } from '../../access/credentials';
+import { tenantIdProblem } from '../../domain/tenant';
+import { AdminAuth, COOKIES, DEVICE_TTL_MS, PRE_TTL_MS, safeNext, SESSION_TTL_MS, type AdminSession } from './auth';
 import { ctx, readCookie, redirect, sendHtml, setAdminCookie, setCtx, str, takeFlash, type AdminEnv } from './context';
 import { registerDirectory } from './directory';
+import { registerAudit } from './audit';
 import { registerDocuments } from './documents';
 import { html } from './html';
 import { barePage, page } from './layout';
@@ -21,7 +24,6 @@ import { registerLog } from './log';
 import { registerRules } from './rules';
 import { registerTemplates } from './templates';
 
-const TENANT = /^[^\s/?#]{1,200}$/;
 
 /**
  * Content-Security-Policy of admin pages: only our own script and stylesheet. Inline styles are allowed
@@ -66,7 +68,15 @@ function errorPage(status: number, title: string, text: string): string {
 export async function registerAdmin(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const auth = new AdminAuth(deps.config);
   const env: AdminEnv = { deps, auth, emailLayout: loadLayout(), secureCookies: deps.config.PUBLIC_BASE_URL.startsWith('https:') };
-  const throttle = new SignInThrottle();
+  const { admins, signInFailures } = deps.stores;
+  /** Can anyone sign in? ADMIN_CREDENTIALS, or at least one named account. */
+  const signInPossible = async () => auth.configured || (await deps.stores.db.query('SELECT 1 FROM admin_accounts LIMIT 1')).rowCount! > 0;
+  /** A tenant administrator's session lasts while the account exists with the password it signed in with. */
+  const stillValid = async (session: AdminSession) => {
+    if (!session.tenant) return true;
+    const account = await admins.get(session.user);
+    return !!account && account.tenantId === session.tenant && account.passwordChangedAt === session.passwordChangedAt;
+  };
 
   await app.register(async (admin) => {
     admin.addHook('onRequest', async (_req, reply) => securityHeaders(reply));
@@ -84,41 +94,58 @@ export async function registerAdmin(app: FastifyInstance, deps: WebDeps): Promis
     admin.get('/assets/admin.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(ADMIN_CSS));
     admin.get('/assets/admin.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(ADMIN_JS));
 
-    const showSignIn = (reply: FastifyReply, o: { next: string; error?: string; user?: string }, status = 200) => {
+    const showSignIn = async (reply: FastifyReply, o: { next: string; error?: string; user?: string }, status = 200) => {
       const nonce = auth.preNonce();
       setAdminCookie(reply, env, COOKIES.pre, nonce, PRE_TTL_MS / 1000);
-      return sendHtml(reply, signInPage({ ...o, token: auth.preToken(nonce), configured: auth.configured }), status);
+      return sendHtml(reply, signInPage({ ...o, token: auth.preToken(nonce), configured: await signInPossible() }), status);
     };
 
     admin.get('/sign-in', async (req, reply) => {
       if (auth.verify(readCookie(req, COOKIES.session))) return redirect(reply, env, safeNext(str(req.query, 'next')));
-      return showSignIn(reply, { next: safeNext(str(req.query, 'next')) }, auth.configured ? 200 : 503);
+      return showSignIn(reply, { next: safeNext(str(req.query, 'next')) }, (await signInPossible()) ? 200 : 503);
     });
 
+    /**
+     * Sign-in, throttled across every web process (PostgreSQL): 10 failures in 15 minutes block the account and, on
+     * their own, the client's network (its /64 for IPv6). A browser that signed in to the account before (device
+     * cookie) is not blocked by the account's counter: guessing from elsewhere cannot lock its administrator out.
+     */
     admin.post('/sign-in', async (req, reply) => {
-      if (!auth.configured) return sendHtml(reply, signInPage({ next: '/admin', configured: false }), 503);
+      if (!(await signInPossible())) return sendHtml(reply, signInPage({ next: '/admin', configured: false }), 503);
       if (!auth.checkPreToken(readCookie(req, COOKIES.pre), str(req.body, '_csrf'))) {
         return sendHtml(reply, errorPage(403, 'Sign-in form expired', 'Reload the sign-in page and try again.'), 403);
       }
       const next = safeNext(str(req.body, 'next'));
-      const user = str(req.body, 'user');
-      if (throttle.blocked(req.ip)) return showSignIn(reply, { next, user, error: 'Too many failed sign-ins. Wait 15 minutes and try again.' }, 429);
-      if (!auth.checkCredentials(user, str(req.body, 'password'))) {
-        throttle.fail(req.ip);
+      const user = str(req.body, 'user').slice(0, 320);
+      const password = str(req.body, 'password').slice(0, 200);
+      const accountKey = `account:${user.trim().toLowerCase()}`;
+      const networkKey = `network:${throttleNetwork(req.ip)}`;
+      const knownDevice = auth.unseal(readCookie(req, COOKIES.device)) === accountKey;
+      const blocked = await signInFailures.blocked([accountKey, networkKey]);
+      if (blocked.has(networkKey) || (blocked.has(accountKey) && !knownDevice)) {
+        req.log.warn({ ip: req.ip, blocked: [...blocked] }, 'admin sign-in throttled');
+        return showSignIn(reply, { next, user, error: 'Too many failed sign-ins. Wait 15 minutes and try again.' }, 429);
+      }
+      const operator = auth.checkCredentials(user, password);
+      const account = operator ? undefined : await admins.verify(user, password);
+      if (!operator && !account) {
+        await signInFailures.fail([accountKey, networkKey]);
         req.log.warn({ ip: req.ip }, 'admin sign-in failed');
         return showSignIn(reply, { next, user, error: 'The user or password is not correct.' }, 401);
       }
-      throttle.succeed(req.ip);
-      const { cookie: value } = auth.issue();
+      await signInFailures.clear([accountKey]);
+      const { cookie: value } = auth.issue(account);
       setAdminCookie(reply, env, COOKIES.pre, '', 0);
       setAdminCookie(reply, env, COOKIES.session, value, SESSION_TTL_MS / 1000);
+      setAdminCookie(reply, env, COOKIES.device, auth.seal(accountKey), DEVICE_TTL_MS / 1000);
       return redirect(reply, env, next);
     });
 
     // --- signed in ------------------------------------------------------------------------------
     await admin.register(async (app2) => {
       app2.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-        const session = auth.verify(readCookie(req, COOKIES.session));
+        const verified = auth.verify(readCookie(req, COOKIES.session));
+        const session = verified && (await stillValid(verified)) ? verified : undefined;
         if (!session) {
           if (req.method === 'GET' || req.method === 'HEAD') {
             return reply.code(303).header('location', `/admin/sign-in?next=${encodeURIComponent(safeNext(req.url))}`).send();
@@ -127,7 +154,9 @@ export async function registerAdmin(app: FastifyInstance, deps: WebDeps): Promis
         }
         const tenantCookie = readCookie(req, COOKIES.tenant);
         setCtx(req, {
-          session, csrf: auth.csrfToken(session), tenant: tenantCookie && TENANT.test(tenantCookie) ? tenantCookie : 'default', url: req.url,
+          session, csrf: auth.csrfToken(session), url: req.url,
+          // A tenant administrator works on their tenant only; the operator on the one they chose.
+          tenant: session.tenant ?? (tenantCookie && !tenantIdProblem(tenantCookie) ? tenantCookie : 'default'),
           flash: req.method === 'GET' ? takeFlash(req, reply, env) : undefined,
         });
       });
@@ -152,7 +181,9 @@ export async function registerAdmin(app: FastifyInstance, deps: WebDeps): Promis
       app2.post('/tenant', async (req, reply) => {
         const tenant = str(req.body, 'tenant').trim();
         const back = safeNext(str(req.body, 'return'));
-        if (!TENANT.test(tenant)) return redirect(reply, env, back, { kind: 'error', text: 'A tenant id has no spaces, "/", "?" or "#".' });
+        if (ctx(req).session.tenant) return redirect(reply, env, back, { kind: 'error', text: `Your account administers tenant “${ctx(req).session.tenant}” only.` });
+        const problem = tenantIdProblem(tenant);
+        if (problem) return redirect(reply, env, back, { kind: 'error', text: `A tenant id is letters, digits, “.”, “_” and “-”, starting with a letter or digit.` });
         setAdminCookie(reply, env, COOKIES.tenant, tenant, 365 * 86_400);
         // Pages of a single item (a rule of the old tenant) make no sense in the new one: go to the section's list.
         const section = /^\/admin\/(rules|templates|directory|log|documents)/.exec(back)?.[1] ?? 'rules';
@@ -164,6 +195,7 @@ export async function registerAdmin(app: FastifyInstance, deps: WebDeps): Promis
       registerDirectory(app2, env);
       registerLog(app2, env);
       registerDocuments(app2, env);
+      registerAudit(app2, env);
 
       app2.setNotFoundHandler((req, reply) => sendHtml(reply, page(ctx(req), {
         title: 'Page not found', body: html`<p>There is no admin page at <code>${req.url.split('?')[0]}</code>.</p><p><a href="/admin/rules">Go to the rules</a></p>`,

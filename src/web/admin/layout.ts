@@ -1,7 +1,7 @@
 import type { AdminCtx, Flash } from './context';
 import { attrs, html, type SafeHtml, type Slot } from './html';
 
-export type Section = 'rules' | 'templates' | 'directory' | 'log' | 'documents';
+export type Section = 'rules' | 'templates' | 'directory' | 'log' | 'documents' | 'audit';
 
 const NAV: { id: Section; href: string; label: string }[] = [
   { id: 'rules', href: '/admin/rules', label: 'Rules' },
@@ -9,6 +9,7 @@ const NAV: { id: Section; href: string; label: string }[] = [
   { id: 'directory', href: '/admin/directory', label: 'Directory' },
   { id: 'log', href: '/admin/log', label: 'Notification log' },
   { id: 'documents', href: '/admin/documents', label: 'Documents' },
+  { id: 'audit', href: '/admin/audit', label: 'Audit' },
 ];
 
 /** The hidden CSRF field every form carries. */
@@ -60,13 +61,15 @@ export function page(c: AdminCtx, o: PageOptions): SafeHtml {
     <a class="brand" href="/admin/rules"><span class="brand-mark" aria-hidden="true">dn</span> docnotify <span class="brand-sub">admin</span></a>
     <nav class="mainnav" aria-label="Main"><ul>${nav}</ul></nav>
     <div class="session">
-      <form method="post" action="/admin/tenant" class="tenant-form">
+      ${c.session.tenant
+        ? html`<span class="tenant-form"><span class="muted-inv">Tenant</span> <strong id="tenant-name">${c.tenant}</strong></span>`
+        : html`<form method="post" action="/admin/tenant" class="tenant-form">
         ${csrfField(c)}
         <input type="hidden" name="return" value="${c.url}">
         <label for="tenant-switch">Tenant</label>
         <input id="tenant-switch" name="tenant" value="${c.tenant}" size="10" autocomplete="off" spellcheck="false">
         <button class="btn btn-small btn-ghost" type="submit">Switch</button>
-      </form>
+      </form>`}
       <form method="post" action="/admin/sign-out">
         ${csrfField(c)}
         <button class="btn btn-small btn-ghost" type="submit">Sign out <span class="muted-inv">(${c.session.user})</span></button>

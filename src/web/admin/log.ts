@@ -99,7 +99,8 @@ export function registerLog(app: FastifyInstance, env: AdminEnv): void {
   app.get('/log/email', async (req, reply) => {
     const c = ctx(req);
     const row = await stores.notifications.get(q(req, 'key'));
-    if (!row) throw new NotFoundError('That email is not in the notification log.');
+    // Another tenant's email is "not found" here: its existence is not disclosed either.
+    if (!row || row.tenantId !== c.tenant) throw new NotFoundError('That email is not in the notification log.');
     const meta: [string, Slot][] = [
       ['Document', docLink(c, row)], ['Recipient', row.recipient], ['Kind', kindLabel(row.kind, row.seq)],
       ['Rule', row.ruleId ? html`<a href="/admin/rules/${encodeURIComponent(row.ruleId)}/log">${row.ruleName ?? row.ruleId}</a>` : '—'],

@@ -4,7 +4,7 @@ import { formatDuration } from '../../domain/duration';
 import { EVENT_TRIGGERS, type Rule } from '../../domain/rules';
 import { STATUS_LABELS, STATUSES, type DocumentStatus } from '../../domain/status';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
-import { ctx, q, redirect, sendHtml, str, type AdminCtx, type AdminEnv } from './context';
+import { auditChange, ctx, q, redirect, sendHtml, str, type AdminCtx, type AdminEnv } from './context';
 import { formValues, type FieldErrors, type FormValues } from './form';
 import { attrs, html, type SafeHtml, type Slot } from './html';
 import { badge, csrfField, emptyState, page, table } from './layout';
@@ -109,6 +109,7 @@ export function registerRules(app: FastifyInstance, env: AdminEnv): void {
     if (!v.ok) return { page: await formPage(c, { rule, values, errors: v.errors }), status: 400 };
     try {
       const saved = rule ? await stores.rules.update(c.tenant, rule.id, v.input) : await stores.rules.create(v.input);
+      await auditChange(c, env, { action: rule ? 'rule.update' : 'rule.create', entity: 'rule', entityId: saved.id, before: rule, after: saved });
       await rulesChanged(c.tenant);
       return { saved };
     } catch (e) {
@@ -180,6 +181,7 @@ export function registerRules(app: FastifyInstance, env: AdminEnv): void {
     const c = ctx(req);
     const active = str(req.body, 'active') === 'true';
     const rule = await stores.rules.setActive(c.tenant, req.params.id, active);
+    await auditChange(c, env, { action: active ? 'rule.activate' : 'rule.deactivate', entity: 'rule', entityId: rule.id, after: rule });
     await rulesChanged(c.tenant);
     const back = str(req.body, 'return');
     return redirect(reply, env, /^\/admin\/rules(\?|$)/.test(back) ? back : '/admin/rules', { kind: 'ok', text: `Rule “${rule.name}” ${active ? 'activated' : 'deactivated'}.` });
@@ -211,6 +213,7 @@ export function registerRules(app: FastifyInstance, env: AdminEnv): void {
     });
     if (!rule) return redirect(reply, env, '/admin/rules', { kind: 'info', text: 'That rule was already deleted.' });
     await stores.rules.remove(c.tenant, rule.id);
+    await auditChange(c, env, { action: 'rule.delete', entity: 'rule', entityId: rule.id, before: rule });
     await rulesChanged(c.tenant);
     return redirect(reply, env, '/admin/rules', { kind: 'ok', text: `Rule “${rule.name}” deleted.` });
   });

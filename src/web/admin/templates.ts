@@ -9,7 +9,7 @@ import { BUILTIN_PLACEHOLDERS, DOCUMENT_FIELD_PLACEHOLDERS, renderEmail, sampleV
 import { STATUSES, type DocumentStatus } from '../../domain/status';
 import { knownPlaceholders, parseTemplate, SHIPPED, type StoredTemplate } from '../../store/templates';
 import { NotFoundError, ValidationError } from '../../errors';
-import { ctx, q, redirect, sendHtml, str, type AdminCtx, type AdminEnv } from './context';
+import { auditChange, ctx, q, redirect, sendHtml, str, type AdminCtx, type AdminEnv } from './context';
 import { errorSummary, formValues, textareaField, textField, val, type FieldErrors, type FormValues } from './form';
 import { attrs, html, query, type SafeHtml } from './html';
 import { badge, emptyState, page, table, time } from './layout';
@@ -297,7 +297,8 @@ ${rows.length ? table(`Templates of tenant ${c.tenant}`, ['Template', 'Document 
     if (!changed.length) return redirect(reply, env, `/admin/templates/${encodeURIComponent(name)}${query({ type: type || undefined })}`, { kind: 'info', text: 'Nothing changed.' });
     for (const ch of changed) {
       try {
-        await stores.templates.put(c.tenant, ch.input);
+        const saved = await stores.templates.put(c.tenant, ch.input);
+        await auditChange(c, env, { action: 'template.put', entity: 'template', entityId: `${name}/${ch.locale}${type ? `/${type}` : ''}`, after: saved });
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         for (const i of e.issues) (errors[`${ch.locale}.${['subject', 'html', 'text'].includes(i.path) ? i.path : 'html'}`] ??= []).push(i.message);
