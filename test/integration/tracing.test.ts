@@ -4,7 +4,7 @@
  * sendEmail activity to the SMTP transaction, to an OTLP/HTTP collector (a loopback HTTP server in this process that
  * decodes what the exporter POSTs to /v1/traces). Unset, nothing is registered and nothing is exported.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -244,6 +244,13 @@ test('unset: no tracer provider is registered, the client has no interceptor, an
   } finally {
     await web.close();
   }
+}, 60_000);
+
+test('unset: the worker, web server and client modules load only the OpenTelemetry API, not the SDK nor the interceptors', () => {
+  const script = "require('./src/worker'); require('./src/web/start'); require('./src/client'); console.log(JSON.stringify(Object.keys(require.cache)))";
+  const loaded = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' })) as string[];
+  const otel = loaded.filter((f) => /@opentelemetry|interceptors-opentelemetry/.test(f)).map((f) => f.replace(/.*node_modules\//, '').split('/build/')[0]);
+  expect([...new Set(otel)]).toEqual(['@opentelemetry/api']);
 }, 60_000);
 
 test('on: startTracing registers one provider for the process, shared by its users, unregistered by the last', async () => {
