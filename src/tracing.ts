@@ -67,7 +67,8 @@ export const tracingActive = (): boolean => active !== undefined;
  * provider; the service name is the first caller's unless OTEL_SERVICE_NAME names one.
  *
  * The exporter reads its other settings from the environment as OpenTelemetry defines them
- * (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION, _CERTIFICATE, ...), the batch processor its OTEL_BSP_*.
+ * (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION and their _TRACES_ forms), the batch processor its OTEL_BSP_*,
+ * the provider OTEL_TRACES_SAMPLER(_ARG) and OTEL_RESOURCE_ATTRIBUTES.
  */
 export function startTracing(config: TracingSettings, defaultServiceName: string): Tracing | undefined {
   const url = tracesUrl(config);
