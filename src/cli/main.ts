@@ -5,7 +5,7 @@ import { DocnotifyClient, type EventInput } from '../client';
 import { ConfigError, loadConfig, required, webhookPolicy, type Config } from '../config';
 import { assertWebhookAllowed } from '../webhooks/destination';
 import { STATUSES } from '../domain/status';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { loadEnvFiles } from './env';
 import { parseEvent } from '../domain/events';
 import type { Stores } from '../store';
@@ -228,6 +228,48 @@ export function buildProgram(): Command {
       if (r.status !== 'sent') process.exitCode = EXIT.failure;
     }));
 
+  const keys = program.command('keys').description('API keys of a tenant (scope ingest: document events and state; admin: everything of the tenant)');
+  keys.command('create').requiredOption('--tenant <tenantId>', 'the tenant the key is bound to').requiredOption('--scope <scope>', 'ingest or admin').requiredOption('--name <name>', 'what the key is for')
+    .action(async (o: { tenant: string; scope: string; name: string }) => withStores(async (s) => {
+      const created = await s.apiKeys.create({ tenantId: o.tenant, scope: o.scope, name: o.name, createdBy: 'cli' });
+      const { key, ...recorded } = created;
+      await s.audit.record({ tenantId: o.tenant, actor: 'cli', action: 'key.create', entity: 'api_key', entityId: created.id, after: recorded });
+      process.stderr.write(`API key ${created.id} created for tenant ${o.tenant} (scope ${o.scope}). It is shown once, now:\n`);
+      process.stdout.write(`${key}\n`);
+    }));
+  keys.command('list').requiredOption('--tenant <tenantId>').option('--json').action(async (o: { tenant: string; json?: boolean }) => withStores(async (s) => {
+    const rows = await s.apiKeys.list(o.tenant);
+    return o.json ? print(rows) : table(rows as unknown as Record<string, unknown>[], ['id', 'scope', 'name', 'createdBy', 'createdAt', 'revokedAt']);
+  }));
+  keys.command('revoke').argument('<id>').requiredOption('--tenant <tenantId>').action(async (id: string, o: { tenant: string }) => withStores(async (s) => {
+    const revoked = await s.apiKeys.revoke(o.tenant, id);
+    await s.audit.record({ tenantId: o.tenant, actor: 'cli', action: 'key.revoke', entity: 'api_key', entityId: id, after: revoked });
+    process.stdout.write(`API key ${id} revoked\n`);
+  }));
+
+  const admins = program.command('admins').description("a tenant's administrator accounts (they sign in to /admin and see only their tenant)");
+  admins.command('set').description('create the account or set its password (read from stdin, one line)').argument('<username>').requiredOption('--tenant <tenantId>')
+    .action(async (username: string, o: { tenant: string }) => withStores(async (s) => {
+      const password = readFileSync(0, 'utf8').split('\n')[0].replace(/\r$/, '');
+      const before = await s.admins.get(username);
+      const account = await s.admins.put({ tenantId: o.tenant, username, password });
+      await s.audit.record({ tenantId: o.tenant, actor: 'cli', action: before ? 'admin.password' : 'admin.create', entity: 'admin', entityId: account.username, before, after: account });
+      process.stdout.write(`administrator ${account.username} of tenant ${o.tenant} ${before ? 'has a new password' : 'created'}\n`);
+    }));
+  admins.command('list').requiredOption('--tenant <tenantId>').option('--json').action(async (o: { tenant: string; json?: boolean }) => withStores(async (s) => {
+    const rows = await s.admins.list(o.tenant);
+    return o.json ? print(rows) : table(rows as unknown as Record<string, unknown>[], ['username', 'createdAt', 'passwordChangedAt']);
+  }));
+  admins.command('remove').argument('<username>').requiredOption('--tenant <tenantId>').action(async (username: string, o: { tenant: string }) => withStores(async (s) => {
+    await s.admins.remove(o.tenant, username);
+    await s.audit.record({ tenantId: o.tenant, actor: 'cli', action: 'admin.delete', entity: 'admin', entityId: username.toLowerCase() });
+  }));
+  program.command('audit').description('the audit log of a tenant, newest first').option('--tenant <tenantId>', 'tenant', 'default').option('--limit <n>', 'rows', '50').option('--json')
+    .action(async (o: { tenant: string; limit: string; json?: boolean }) => withStores(async (s) => {
+      const rows = await s.audit.list(o.tenant, { limit: Number(o.limit) });
+      return o.json ? print(rows) : table(rows as unknown as Record<string, unknown>[], ['at', 'actor', 'action', 'entity', 'entityId']);
+    }));
+
   program.command('log').description('the notification log, newest first')
     .option('--tenant <tenantId>', 'tenant', 'default').option('--document <id>').option('--rule <id>').option('--recipient <email>')
     .option('--status <status>', NOTIFICATION_STATUSES.join(', ')).option('--failing', 'list the addresses marked as failing permanently instead').option('--since <iso>').option('--until <iso>').option('--limit <n>', 'rows', '50').option('--json')
@@ -253,7 +295,7 @@ async function notifyRules(tenantId: string): Promise<void> {
 /** Prints an error the way a person can act on, and sets the exit code. */
 export function reportError(e: unknown): number {
   const err = e as Error;
-  const code = e instanceof ValidationError || e instanceof ConfigError ? EXIT.usage : e instanceof NotFoundError ? EXIT.notFound : e instanceof ConflictError ? EXIT.conflict : EXIT.failure;
+  const code = e instanceof ValidationError || e instanceof ConfigError || e instanceof ForbiddenError ? EXIT.usage : e instanceof NotFoundError ? EXIT.notFound : e instanceof ConflictError ? EXIT.conflict : EXIT.failure;
   process.stderr.write(`docnotify: ${err.message ?? String(e)}\n`);
   return code;
 }
