@@ -66,7 +66,7 @@ export interface PlanOptions {
   tiesByKind?: boolean;
   /**
    * Bound the snooze shift of reminders and escalations (snooze.ts, {@link snoozeShift}): at most the visit's cap,
-   * and never from before the due date to after it. Runs started before bounded snoozes pass false until they
+   * and never past the due date. Runs started before bounded snoozes pass false until they
    * take `patched('bounded-snooze')`. @default true
    */
   boundedSnooze?: boolean;
@@ -85,7 +85,7 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
     const shift = snoozeShift(state, t);
     const at = working(t + shift);
     // Working time must not carry a snoozed email past the due date either: then it goes at the due date.
-    return shift > 0 && state.dueAt !== undefined && t <= state.dueAt && at > state.dueAt ? Math.max(working(t), state.dueAt) : at;
+    return shift > 0 && state.dueAt !== undefined && at > state.dueAt ? Math.max(working(t), state.dueAt) : at;
   };
   const rules = ctx.rules.filter((r) => r.active && r.tenantId === state.tenantId && appliesToType(r, state.documentType));
   const terminal = isTerminal(state.status);

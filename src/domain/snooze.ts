@@ -9,11 +9,13 @@ import type { DocState } from './document';
  * - **a total per status visit**, `SNOOZE_MAX_TOTAL` (default 7 days): a snooze that would take the visit's total
  *   beyond it is **clamped** to what is left; when less than {@link MIN_SNOOZE_MS} is left it is refused
  *   (`SnoozeLimitReached`);
- * - **never past the due date**: a snooze ends at the latest at the document's due date. A longer one is clamped
- *   to the time left until then, and refused (`SnoozeDueDate`) when less than {@link MIN_SNOOZE_MS} is left.
+ * - **never past the due date**: the visit's total postponement never reaches past the document's due date — a
+ *   reminder due now, shifted by the total, still falls by the due date (a snooze at `now` adds at most
+ *   `dueAt − now − already postponed`). A longer one is clamped to that, and refused (`SnoozeDueDate`) when less
+ *   than {@link MIN_SNOOZE_MS} is left.
  *
  * The plan applies the same bounds to the shift ({@link snoozeShift}): no reminder or escalation is moved by more
- * than the cap, nor from before the due date to after it (also for a shift recorded before these bounds existed).
+ * than the cap, nor past the due date (also for a shift recorded before these bounds existed).
  * Pure: no clock, no I/O; the workflow passes `now`.
  */
 
@@ -85,9 +87,11 @@ export function decideSnooze(state: DocState, req: SnoozeRequest): SnoozeDecisio
   if (capLeft < MIN_SNOOZE_MS) {
     return { ok: false, type: 'SnoozeLimitReached', reason: `the reminders were already postponed by ${describeMs(used)}, the most allowed (${describeMs(maxTotalMs)} in total)` };
   }
-  const dueLeft = state.dueAt === undefined ? Infinity : state.dueAt - req.now;
+  // A reminder due now, shifted by the visit's total, must still fall by the due date.
+  const dueLeft = state.dueAt === undefined ? Infinity : state.dueAt - req.now - used;
   if (dueLeft < MIN_SNOOZE_MS) {
-    return { ok: false, type: 'SnoozeDueDate', reason: `the document is due ${dueLeft <= 0 ? 'now' : `in ${describeMs(dueLeft)}`}: reminders are not postponed past the due date` };
+    const why = state.dueAt! <= req.now ? 'the document is due now' : `the reminders are already postponed up to the due date (${new Date(state.dueAt!).toISOString()})`;
+    return { ok: false, type: 'SnoozeDueDate', reason: `${why}: reminders are not postponed past the due date` };
   }
   const snoozedMs = Math.min(req.requestedMs, capLeft, dueLeft);
   const limitedBy = snoozedMs >= req.requestedMs ? undefined : dueLeft < capLeft ? 'due_date' : 'cap';
@@ -106,10 +110,11 @@ export function applySnooze(state: DocState, decision: Extract<SnoozeDecision, {
 
 /**
  * The bounded shift of a reminder or escalation planned (unsnoozed) at `at`: the visit's snooze, at most the cap,
- * and never moving it from before the due date to after it.
+ * and never moving it past the due date (one planned before it waits until the due date at most; one planned after
+ * it is not moved at all).
  */
 export function snoozeShift(state: Pick<DocState, 'snoozeMs' | 'snoozeMaxTotalMs' | 'dueAt'>, at: number): number {
   let shift = Math.min(Math.max(0, state.snoozeMs), snoozeCap(state));
-  if (state.dueAt !== undefined && at <= state.dueAt) shift = Math.min(shift, state.dueAt - at);
+  if (state.dueAt !== undefined) shift = Math.min(shift, Math.max(0, state.dueAt - at));
   return shift;
 }

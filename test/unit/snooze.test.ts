@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
+import { loadConfig, snoozeMaxTotalMs } from '../../src/config';
 import { applyEvent, initialState, type DocState } from '../../src/domain/document';
 import { plan, type PlanContext } from '../../src/domain/plan';
 import { ruleInputSchema, type Rule } from '../../src/domain/rules';
@@ -119,19 +122,40 @@ describe('decideSnooze: never past the due date', () => {
     const due = T0 + 2 * DAY;
     const s = pending(due);
     expect(snooze(s, 3 * DAY, 'link-aaaaaaaa', T0)).toEqual({ ok: true, snoozedMs: 2 * DAY, requestedMs: 3 * DAY, limitedBy: 'due_date', totalMs: 2 * DAY, maxTotalMs: 7 * DAY });
-    expect(snooze(s, HOUR, 'link-bbbbbbbb', due - 30_000)).toEqual({ ok: false, type: 'SnoozeDueDate', reason: 'the document is due in 30s: reminders are not postponed past the due date' });
+    // Another link, at once or later: the total already reaches the due date.
+    for (const now of [T0, T0 + DAY, due - 30_000]) {
+      expect(snooze(s, HOUR, `link-${now}`, now)).toEqual({ ok: false, type: 'SnoozeDueDate', reason: `the reminders are already postponed up to the due date (${iso(due)}): reminders are not postponed past the due date` });
+    }
     expect(snooze(s, HOUR, 'link-cccccccc', due + HOUR)).toEqual({ ok: false, type: 'SnoozeDueDate', reason: 'the document is due now: reminders are not postponed past the due date' });
+    expect(s.snoozeMs).toBe(2 * DAY);
   });
 
   it('the tighter of cap and due date wins, and the answer names it', () => {
-    const s = pending(T0 + 10 * DAY);
+    const s = pending(T0 + 20 * DAY);
     expect(snooze(s, 3 * DAY, 'link-aaaaaaaa', T0)).toMatchObject({ ok: true, snoozedMs: 3 * DAY });
     expect(snooze(s, 3 * DAY, 'link-bbbbbbbb', T0 + 5 * DAY)).toMatchObject({ ok: true, snoozedMs: 3 * DAY });
-    // 1d left of the cap, 2d left until the due date
+    // 1d left of the cap, 20 - 8 - 6 = 6d left before the due date
     expect(snooze(s, 3 * DAY, 'link-cccccccc', T0 + 8 * DAY)).toMatchObject({ ok: true, snoozedMs: DAY, limitedBy: 'cap' });
-    const t = pending(T0 + DAY);
-    // 7d of cap, 1d until the due date
-    expect(snooze(t, 3 * DAY, 'link-aaaaaaaa', T0)).toMatchObject({ ok: true, snoozedMs: DAY, limitedBy: 'due_date' });
+    const t = pending(T0 + 10 * DAY);
+    expect(snooze(t, 3 * DAY, 'link-aaaaaaaa', T0)).toMatchObject({ ok: true, snoozedMs: 3 * DAY });
+    // 4d left of the cap, 10 - 5 - 3 = 2d left before the due date
+    expect(snooze(t, 3 * DAY, 'link-bbbbbbbb', T0 + 5 * DAY)).toMatchObject({ ok: true, snoozedMs: 2 * DAY, limitedBy: 'due_date', totalMs: 5 * DAY });
+  });
+
+  it('never lets a reminder due now be postponed past the due date, whatever the sequence of snoozes', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: -DAY, max: 12 * DAY }),
+      fc.array(fc.record({ ms: fc.integer({ min: 1, max: 5 * DAY }), after: fc.integer({ min: 0, max: 2 * DAY }) }), { maxLength: 20 }),
+      (dueOffset, requests) => {
+        const s = pending(T0 + dueOffset);
+        let now = T0;
+        requests.forEach((r, i) => {
+          now += r.after;
+          const d = snooze(s, r.ms, `link-${i}-xxxxx`, now);
+          if (d.ok) expect(now + s.snoozeMs).toBeLessThanOrEqual(T0 + dueOffset);
+        });
+      },
+    ), { numRuns: 300 });
   });
 });
 
@@ -163,14 +187,24 @@ describe('snoozeShift and the plan: reminders and escalations bounded by the sam
     expect(at(s, 'escalation:1')).toBe(T0 + 3 * DAY);
   });
 
-  it('nothing planned before the due date is moved past it; what is after it is shifted as before', () => {
+  it('nothing is moved past the due date: what was before it waits until it at most, what was after it is not moved', () => {
     const due = T0 + 2 * DAY + 12 * HOUR;
     const s = pending(due);
     s.snoozeMs = 3 * DAY;
     expect(at(s, 'reminder:1')).toBe(due); // T0+1d+3d would be past the due date
     expect(at(s, 'escalation:1')).toBe(due);
-    expect(at(s, 'reminder:3')).toBe(T0 + 6 * DAY); // planned after the due date: shifted
+    expect(at(s, 'reminder:3')).toBe(T0 + 3 * DAY); // planned after the due date: not moved
     expect(at(s, 'reminder:1', false)).toBe(T0 + 4 * DAY);
+    expect(at(s, 'reminder:3', false)).toBe(T0 + 6 * DAY);
+  });
+
+  it('with a business calendar, working time does not carry a snoozed reminder past the due date', () => {
+    const calendar = { timeZone: 'UTC', workingDays: [1, 2, 3, 4, 5], workingHours: { start: '09:00', end: '18:00' }, holidays: [] };
+    const due = Date.parse('2026-03-04T20:00:00Z'); // Wednesday evening, outside working hours
+    const s = pending(due);
+    s.snoozeMs = 3 * DAY;
+    const r1 = plan(s, { rules: [rule], calendar }).find((p) => p.key === 's1:r1:reminder:1')!.at;
+    expect(r1).toBe(due);
   });
 
   it('without a snooze the bounded plan is the plan as before', () => {
@@ -185,8 +219,9 @@ describe('snoozeShift and the plan: reminders and escalations bounded by the sam
     const s = pending(due);
     const d = snooze(s, 3 * DAY, 'link-aaaaaaaa', T0 + HOUR);
     expect(d).toMatchObject({ ok: true, snoozedMs: 2 * DAY - HOUR });
-    // reminder 1 (T0+1d) and 2 and the escalation (T0+2d) stop at the due date; reminder 3 (T0+3d, after it) is shifted
-    expect([at(s, 'reminder:1'), at(s, 'reminder:2'), at(s, 'escalation:1'), at(s, 'reminder:3')]).toEqual([due, due, due, T0 + 3 * DAY + 2 * DAY - HOUR]);
+    // reminder 1 (T0+1d) waits until the due date; reminder 2 and the escalation (T0+2d, at the due date) and
+    // reminder 3 (after it) are not moved
+    expect([at(s, 'reminder:1'), at(s, 'reminder:2'), at(s, 'escalation:1'), at(s, 'reminder:3')]).toEqual([due, due, due, T0 + 3 * DAY]);
   });
 });
 
@@ -198,4 +233,17 @@ describe('describeMs', () => {
 
 it('MIN_SNOOZE_MS is one minute', () => {
   expect(MIN_SNOOZE_MS).toBe(MIN);
+});
+
+describe('SNOOZE_MAX_TOTAL', () => {
+  it('defaults to 7d, is read like the other durations, and is named when wrong', () => {
+    expect(snoozeMaxTotalMs(loadConfig({}))).toBe(7 * DAY);
+    expect(snoozeMaxTotalMs(loadConfig({ SNOOZE_MAX_TOTAL: 'P2D' }))).toBe(2 * DAY);
+    expect(snoozeMaxTotalMs(loadConfig({ SNOOZE_MAX_TOTAL: '36h' }))).toBe(36 * HOUR);
+    for (const bad of ['forever', '2 business days', '30s', '0']) expect(() => loadConfig({ SNOOZE_MAX_TOTAL: bad })).toThrow(/SNOOZE_MAX_TOTAL: must be an elapsed duration of at least 1 minute/);
+  });
+
+  it('has its row in the README configuration table', () => {
+    expect(readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8')).toMatch(/^\| `SNOOZE_MAX_TOTAL` \| `7d` \| .+\|$/m);
+  });
 });
