@@ -90,11 +90,14 @@ export async function runDev(): Promise<void> {
     const web = await startWeb(config, { stores, host: '127.0.0.1' });
     stops.push(() => web.close());
 
-    const [adminUser, adminPass] = config.ADMIN_CREDENTIALS!.split(/:(.*)/s);
+    // The secrets stay in their file (0600): a banner ends up in terminal scrollback, screenshots and CI logs.
+    const secretsFile = path.relative(process.cwd(), path.join(dir, 'secrets.env'));
+    const adminUser = config.ADMIN_CREDENTIALS!.split(':')[0];
+    const given = (k: string) => (env[k] ? 'your own, from the environment' : `in ${secretsFile}`);
     say(`
 docnotify is running (started in ${((Date.now() - t0) / 1000).toFixed(1)}s)
-  HTTP API      ${web.url}/api/v1   (Authorization: Bearer ${config.API_TOKEN})
-  Admin page    ${web.url}/admin    (${adminUser} / ${adminPass})
+  HTTP API      ${web.url}/api/v1   (Authorization: Bearer <API_TOKEN ${given('API_TOKEN')}>)
+  Admin page    ${web.url}/admin    (user ${adminUser}; password: ADMIN_CREDENTIALS ${given('ADMIN_CREDENTIALS')})
   Temporal UI   ${config.TEMPORAL_UI_URL}
   Inbox         ${services.inboxUrl ?? '(SMTP_URL given: see your SMTP server)'}
   PostgreSQL    ${config.DATABASE_URL}

@@ -166,6 +166,11 @@ test('Ctrl-C, then npm start again: it starts, with the same data; dev.env only 
   const second = await startDev(system);
   expect(second.output()).not.toMatch(/docnotify dev failed|left running/);
   expect(await dataOf(system, doc, to)).toEqual(expectedData(doc, to));
+  // The banner points at the secrets file and prints no secret.
+  const secrets = dotenv.parse(fs.readFileSync(path.join(system.dir, 'secrets.env')));
+  expect(fs.statSync(path.join(system.dir, 'secrets.env')).mode & 0o777).toBe(0o600);
+  expect(second.output()).toMatch(/API_TOKEN in .*secrets\.env/);
+  for (const k of ['API_TOKEN', 'ADMIN_CREDENTIALS', 'ACTION_LINK_SECRET']) expect(second.output()).not.toContain(secrets[k].split(':').pop()!);
   await interrupt(second);
 }, 300_000);
 
