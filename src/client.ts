@@ -4,6 +4,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { parseEvent, workflowIdFor, type DocumentEvent, type DocumentEventInput } from './domain/events';
 import { NotFoundError, UnavailableError, ValidationError } from './errors';
 import { quoteVisibility } from './domain/visibility';
+import { tenantIdProblem } from './domain/tenant';
 import { describeConnection, type TemporalConnection } from './temporal';
 import { WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesEditedSignal, snoozeUpdate } from './workflows/messages';
 import type { DocumentView, ResolveTaskInput, ResolveTaskResult, SnoozeInput, SnoozeResult } from './workflows/types';
@@ -85,6 +86,8 @@ export class DocnotifyClient {
   async sendEvent(input: EventInput): Promise<{ workflowId: string; runId: string; eventId: string }> {
     if (!input || typeof input !== 'object') throw new ValidationError('invalid event: (input): must be an object');
     const event = parseEvent({ ...input, eventId: input.eventId ?? randomUUID(), occurredAt: input.occurredAt ?? new Date().toISOString() });
+    const tenantProblem = tenantIdProblem(event.tenantId, 'tenantId');
+    if (tenantProblem) throw new ValidationError(`invalid event: ${tenantProblem}`);
     const workflowId = workflowIdFor(event.tenantId, event.documentId);
     const documentType = event.documentType ?? 'invoice';
     const handle = await this.temporal.workflow.signalWithStart('documentWorkflow', {

@@ -132,3 +132,12 @@ describe('EVENT_LIMITS (issue 12): what would wedge a workflow is refused at the
     expect(isSaneInstant(Number.NaN)).toBe(false);
   });
 });
+
+describe('tenant ids', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { tenantIdProblem } = require('../../src/domain/tenant') as typeof import('../../src/domain/tenant');
+  test.each(['default', 'acme', 'tenant-1a2b', 'ACME.eu_2'])('%s is a tenant id', (id) => expect(tenantIdProblem(id)).toBeUndefined());
+  test.each(['*', '', ' acme', 'a b', "o'brien", 'a\\b', '-x', 'x/y', 'é', 'a'.repeat(101)])('%j is refused, naming the field', (id) => {
+    expect(tenantIdProblem(id, 'tenantId')).toMatch(/^tenantId: /);
+  });
+});
