@@ -1,5 +1,6 @@
 import { controlCharacterIssues, describeIssues, documentEventSchema, EVENT_LIMITS, fieldsOverflow, isSaneInstant, parseEvent, ValidationError, workflowIdFor } from '../../src/domain/events';
 import { applyEvent, initialState } from '../../src/domain/document';
+import { tenantIdProblem } from '../../src/domain/tenant';
 
 const common = { eventId: 'evt-1', occurredAt: '2026-11-29T10:00:00+01:00', documentId: 'INV-2026-0001' };
 const good = { ...common, type: 'status_changed', status: 'pending_approval' };
@@ -134,8 +135,6 @@ describe('EVENT_LIMITS (issue 12): what would wedge a workflow is refused at the
 });
 
 describe('tenant ids', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { tenantIdProblem } = require('../../src/domain/tenant') as typeof import('../../src/domain/tenant');
   test.each(['default', 'acme', 'tenant-1a2b', 'ACME.eu_2'])('%s is a tenant id', (id) => expect(tenantIdProblem(id)).toBeUndefined());
   test.each(['*', '', ' acme', 'a b', "o'brien", 'a\\b', '-x', 'x/y', 'é', 'a'.repeat(101)])('%j is refused, naming the field', (id) => {
     expect(tenantIdProblem(id, 'tenantId')).toMatch(/^tenantId: /);
