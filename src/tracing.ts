@@ -11,7 +11,7 @@
  *  - the worker: the workflow interceptors (in the traced bundle) with the span exporter sink, the activity
  *    interceptors (`workerTracing`), and a CLIENT span around each SMTP transaction (`traceSmtp`).
  */
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { ClientInterceptors } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -33,6 +33,12 @@ export interface Tracing {
   /** Where spans go (`<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`, or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given). */
   readonly url: string;
   readonly serviceName: string;
+  /**
+   * False when the host process (a pipeline running docnotify's plugin) had registered an OpenTelemetry SDK of its
+   * own first: that one stays global and gets the request, activity and SMTP spans; docnotify's provider then carries
+   * only the workflow spans (the sink needs a span processor of its own).
+   */
+  readonly registered: boolean;
   /** Exports the spans ended so far. */
   forceFlush(): Promise<void>;
   /** Flushes and, once every user of the process's tracing stopped, shuts the provider down and unregisters it. */
@@ -88,10 +94,14 @@ export function startTracing(config: TracingSettings, defaultServiceName: string
     .merge(new Resource({ 'service.name': serviceName }));
   const processor = new BatchSpanProcessor(new OTLPTraceExporter({ url }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
-  provider.register(); // global provider, AsyncLocalStorage context manager, W3C trace-context + baggage propagators
+  // A provider registered already is the host's: left in place (registering twice fails and would split the trace).
+  const current = trace.getTracerProvider();
+  const hostHasOne = !(current instanceof ProxyTracerProvider) || current.getDelegate() !== new ProxyTracerProvider().getDelegate();
+  if (!hostHasOne) provider.register(); // global provider, AsyncLocalStorage context manager, W3C trace-context + baggage propagators
   const tracing: Tracing = {
     url,
     serviceName,
+    registered: !hostHasOne,
     forceFlush: () => provider.forceFlush(),
     async shutdown() {
       if (active?.tracing !== tracing) return;
@@ -99,6 +109,7 @@ export function startTracing(config: TracingSettings, defaultServiceName: string
       if (active.users > 0) return provider.forceFlush();
       active = undefined;
       await provider.shutdown();
+      if (hostHasOne) return;
       trace.disable();
       context.disable();
       propagation.disable();

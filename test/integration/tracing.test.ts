@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { trace } from '@opentelemetry/api';
 import { Resource } from '@opentelemetry/resources';
-import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, NoopSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
@@ -260,6 +260,7 @@ test('on: startTracing registers one provider for the process, shared by its use
   expect(a).toBeDefined();
   expect(b).toBe(a);
   expect(a!.serviceName).toBe('docnotify-probe');
+  expect(a!.registered).toBe(true);
   expect(tracingActive()).toBe(true);
   const span = trace.getTracer('docnotify').startSpan('probe');
   expect(span.isRecording()).toBe(true);
@@ -271,6 +272,25 @@ test('on: startTracing registers one provider for the process, shared by its use
   expect(trace.getTracer('docnotify').startSpan('after').isRecording()).toBe(false);
   const probe = collector.spans.find((s) => s.name === 'probe' && s.service === 'docnotify-probe');
   expect(probe).toBeDefined();
+});
+
+test('a host process with its own OpenTelemetry SDK (the plugin in a pipeline) keeps it: docnotify registers nothing over it', async () => {
+  const host = new InMemorySpanExporter();
+  const hostProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(host)] });
+  hostProvider.register();
+  try {
+    const ours = startTracing(testConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }), 'docnotify-worker');
+    expect(ours?.registered).toBe(false);
+    trace.getTracer('docnotify').startSpan('host-span').end();
+    await ours!.shutdown();
+    expect(tracingActive()).toBe(false);
+    // Still the host's after docnotify stopped.
+    trace.getTracer('docnotify').startSpan('after-docnotify').end();
+    expect(host.getFinishedSpans().map((s) => s.name)).toEqual(['host-span', 'after-docnotify']);
+  } finally {
+    await hostProvider.shutdown();
+    trace.disable();
+  }
 });
 
 test('tracing can be turned on and off for running documents: each bundle replays the other\'s histories', async () => {
