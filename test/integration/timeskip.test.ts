@@ -203,7 +203,7 @@ test('snooze 1 day after the first reminder: the next reminders move by exactly 
   expect(plannedOf(view)).toEqual([['reminder', 2, since + 2 * DAY], ['reminder', 3, since + 3 * DAY]]);
 
   const snoozed = await world.client.snooze(doc, { taskId: view.task!.id, duration: '1d', actor: assignee }, t);
-  expect(snoozed).toEqual({ ok: true, result: { taskId: view.task!.id, snoozedMs: DAY, nextNotificationAt: new Date(since + 3 * DAY).toISOString() } });
+  expect(snoozed).toEqual({ ok: true, result: { taskId: view.task!.id, snoozedMs: DAY, requestedMs: DAY, totalSnoozedMs: DAY, maxTotalMs: 7 * DAY, nextNotificationAt: new Date(since + 3 * DAY).toISOString() } });
   expect(plannedOf(await world.state(t, doc))).toEqual([['reminder', 2, since + 3 * DAY], ['reminder', 3, since + 4 * DAY]]);
 
   await world.advanceTo(t0 + 3 * DAY - MINUTE); // the old instant of reminder 2 passed: nothing
