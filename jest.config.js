@@ -1,4 +1,7 @@
-/** Jest tiers: `unit` (pure core, mocks allowed, no services) and `integration` (real Temporal, SMTP, PostgreSQL). */
+/**
+ * Jest tiers: `unit` (pure core, mocks allowed, no services), `integration` (real Temporal dev server, SMTP, PostgreSQL)
+ * and `cluster` (the real Temporal server on PostgreSQL with 2 worker and 2 web processes: `npm run cluster`, docs/cluster.md).
+ */
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 // ESM-only dependencies that jest (on Node 20) must compile to CommonJS.
 const esmOnly = ['cookie'];
@@ -11,6 +14,7 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...common, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/**/*.test.ts'] },
   ],
   testTimeout: 120000,
 };

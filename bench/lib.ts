@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
+import { startCluster } from '../src/dev/cluster';
+import { CLUSTER_SETTINGS } from '../src/dev/cluster-settings';
 import { findFreePorts, startLocalServices, type LocalServices } from '../src/dev/services';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -38,6 +40,25 @@ export async function openStack(): Promise<Stack> {
     temporalAddress: services.temporalAddress!, smtpUrl: services.smtpUrl!, mailpitUrl: services.inboxUrl!, databaseUrl: services.databaseUrl!,
     stop: async () => {
       await services.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * `--cluster`: the real Temporal server on PostgreSQL instead of the dev server (src/dev/cluster.ts without its
+ * docnotify processes: the benchmark starts its own), with its own PostgreSQL and Mailpit.
+ */
+export async function openClusterStack(): Promise<Stack & { description: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-bench-cluster-'));
+  say(`stack: starting the cluster tier's Temporal server on PostgreSQL, Mailpit and PostgreSQL (logs in ${dataDir})`);
+  const cluster = await startCluster({ dataDir, docnotify: false, log: (l) => say(`  ${l}`) });
+  say(`  cluster ready in ${cluster.timings.total} s`);
+  return {
+    temporalAddress: cluster.temporalAddress, smtpUrl: cluster.smtpUrl, mailpitUrl: cluster.mailpitUrl, databaseUrl: cluster.databaseUrl,
+    description: `Temporal server ${CLUSTER_SETTINGS.temporalVersion} on PostgreSQL (cluster tier: one process, ${CLUSTER_SETTINGS.historyShards} history shards)`,
+    stop: async () => {
+      await cluster.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — docnotify at scale, measured against the engine floor on the same server, in one run.
  *
- *   npm run bench [-- --quick] [--open N] [--rounds R] [--emails N] [--storm N] [--days D] [--settle S] [--no-write]
+ *   npm run bench [-- --quick] [--cluster] [--open N] [--rounds R] [--emails N] [--storm N] [--days D] [--settle S] [--no-write]
  *                 [--only throughput,open,storm,long-life]   (those parts only: their figures as JSON, no table)
  *   BENCH_CPU_PROFILE=<dir>: the floor and docnotify workers write V8 CPU profiles (every thread) to <dir>/floor, <dir>/worker
  *
@@ -17,8 +17,9 @@
  *   5. long life: a year of daily reminders on the time-skipping server: runs, events per run, replay time.
  *
  * Uses TEMPORAL_ADDRESS, SMTP_URL, MAILPIT_URL and DATABASE_URL when all are set (e.g. the test stack); else starts
- * a throwaway dev server, Mailpit and PostgreSQL. Writes bench/results/<date>.json and docs/performance.md
- * (not with --quick or --no-write).
+ * a throwaway dev server, Mailpit and PostgreSQL. `--cluster` starts the real Temporal server on PostgreSQL instead
+ * (src/dev/cluster.ts, docs/cluster.md) and ignores those variables. Writes bench/results/<date>.json and
+ * docs/performance.md (not with --quick, --cluster or --no-write; a --cluster run writes bench/results/<date>-cluster.json).
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -30,7 +31,7 @@ import { DocnotifyClient } from '../src/client';
 import { loadConfig } from '../src/config';
 import { findFreePorts } from '../src/dev/services';
 import { openStores } from '../src/store';
-import { Catcher, openStack, ROOT, say, startProc, temporalClient } from './lib';
+import { Catcher, openClusterStack, openStack, ROOT, say, startProc, temporalClient } from './lib';
 import { longLife, openDocuments, ruleEdit, throughput, timerStorm, type Env } from './parts';
 import { renderReport, targets } from './report';
 
@@ -62,7 +63,6 @@ const num = (name: keyof typeof args, full: number, quick: number): number => {
 export const WORKER_SETTINGS = { cachedWorkflows: 250, heapMb: 256 };
 
 async function main(): Promise<void> {
-  if (args.cluster) throw new Error('--cluster: the clustered Temporal tier is not built yet (issue 11); run without it');
   const opts = {
     rounds: num('rounds', 3, 1), emails: num('emails', 200, 20), open: num('open', 10_000, 200),
     settle: num('settle', 300, 10), storm: num('storm', 1000, 30), days: num('days', 365, 20),
@@ -73,8 +73,8 @@ async function main(): Promise<void> {
   if (unknown?.length) throw new Error(`--only: "${unknown.join(', ')}" is not a part (${PARTS.join(', ')})`);
   const want = (part: string) => !only || only.includes(part);
   const started = new Date();
-  say(`docnotify benchmark (${args.quick ? 'quick' : 'full'}): ${JSON.stringify(opts)}`);
-  const stack = await openStack();
+  say(`docnotify benchmark (${args.quick ? 'quick' : 'full'}${args.cluster ? ', cluster' : ''}): ${JSON.stringify(opts)}`);
+  const stack = args.cluster ? await openClusterStack() : await openStack();
   const run = randomUUID().slice(0, 6);
   const taskQueue = `bench-${run}`;
   const floorTaskQueue = `floor-${run}`;
@@ -132,17 +132,19 @@ async function main(): Promise<void> {
     say(`\n${JSON.stringify(results, null, 2)}`);
     return;
   }
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, Temporal dev server (CLI v1.5.1, server 1.29.1, SQLite)`;
-  const report = { date: started.toISOString(), mode: args.quick ? 'quick' : 'full', machine, options: opts, worker: WORKER_SETTINGS, ...results };
+  const server = 'description' in stack ? stack.description : 'Temporal dev server (CLI v1.5.1, server 1.29.1, SQLite)';
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${server}`;
+  const report = { date: started.toISOString(), mode: args.quick ? 'quick' : 'full', ...(args.cluster ? { server: 'cluster' } : {}), machine, options: opts, worker: WORKER_SETTINGS, ...results };
   const { table, failed } = renderReport(report as never);
   say(`\n${table}`);
   if (!args.quick && !args['no-write']) {
     const day = started.toISOString().slice(0, 10);
     fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
-    const file = path.join(ROOT, 'bench', 'results', `${day}.json`);
+    const file = path.join(ROOT, 'bench', 'results', `${day}${args.cluster ? '-cluster' : ''}.json`);
     fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    updatePerformanceDoc(day, machine, table);
-    say(`written: ${path.relative(process.cwd(), file)}, docs/performance.md`);
+    // docs/performance.md's "Latest run" is the dev server's; a cluster run is kept beside it in bench/results only.
+    if (!args.cluster) updatePerformanceDoc(day, machine, table);
+    say(`written: ${path.relative(process.cwd(), file)}${args.cluster ? '' : ', docs/performance.md'}`);
   }
   if (failed.length) say(`targets missed: ${failed.join('; ')}`);
   say(`targets met: ${targets.length - failed.length} of ${targets.length}`);

@@ -4,6 +4,8 @@
 #
 #   $CACHE/bin/temporal                          Temporal CLI (dev server with Web UI), go install
 #   $CACHE/bin/mailpit                           SMTP catcher with REST API, go install
+#   $CACHE/bin/temporal-server                   the real Temporal server (cluster tier, on PostgreSQL), go install
+#   $CACHE/bin/temporal-sql-tool                 its schema tool (creates/migrates the PostgreSQL databases), go install
 #   $CACHE/bin/docker-compose                    Docker Compose v2 (`docker compose config` test), go build;
 #                                                also $CACHE/docker/cli-plugins/docker-compose (DOCKER_CONFIG=$CACHE/docker)
 #   $CACHE/test-server/lib/*.jar                 Java time-skipping test server, from Maven Central
@@ -20,6 +22,7 @@ set -euo pipefail
 
 TEMPORAL_CLI_VERSION=v1.5.1   # v1.6.0+ cannot be `go install`ed (replace directive in go.mod)
 MAILPIT_VERSION=v1.33.1
+TEMPORAL_SERVER_VERSION=v1.29.1   # the server the CLI above embeds; CLUSTER_SETTINGS.temporalVersion (src/dev/cluster-settings.ts)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${DOCNOTIFY_CACHE:-$HOME/.cache/docnotify}"
@@ -62,8 +65,8 @@ go_module_version() {
   "$(find_go)" version -m "$1" 2>/dev/null | awk '$1 == "mod" { print $3; exit }'
 }
 
-install_go_tool() { # install_go_tool NAME PACKAGE VERSION
-  local name=$1 pkg=$2 version=$3 bin="$BIN/$1"
+install_go_tool() { # install_go_tool NAME PACKAGE VERSION [BUILT_NAME (default: the package's last path element)]
+  local name=$1 pkg=$2 version=$3 built=${4:-$(basename "$2")} bin="$BIN/$1"
   if [[ -x "$bin" ]] && stamp_is "$name" "$version"; then
     say "$name: already installed ($version)"
     return
@@ -87,7 +90,7 @@ install_go_tool() { # install_go_tool NAME PACKAGE VERSION
     tail -n 30 "$log" >&2
     die "$name: go install $pkg@$version failed (full log: $log)"
   fi
-  mv -f "$tmpbin/$(basename "$pkg")" "$bin"
+  mv -f "$tmpbin/$built" "$bin"
   rm -rf "$tmpbin"
   echo "$version" >"$STAMPS/$name"
   say "$name: built in $((SECONDS - t0))s, $(size_mb "$bin") MB"
@@ -254,6 +257,9 @@ install_node_modules() {
 
 install_go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
 install_mailpit
+# The real server for the cluster tier (~6.5 min on 2 cores the first time; its module also brings the schemas).
+install_go_tool temporal-server go.temporal.io/server/cmd/server "$TEMPORAL_SERVER_VERSION" server
+install_go_tool temporal-sql-tool go.temporal.io/server/cmd/tools/sql "$TEMPORAL_SERVER_VERSION" sql
 install_compose
 install_test_server
 install_chromium

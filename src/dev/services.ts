@@ -67,6 +67,8 @@ export interface LocalServicesOptions {
   mailpitHttpPort?: number;
   /** PostgreSQL port. @default 5433 (5432 is left to a system PostgreSQL) */
   pgPort?: number;
+  /** Extra PostgreSQL server flags (`-c name=value` pairs), e.g. a higher `max_connections` for the cluster tier. */
+  postgresFlags?: string[];
   /** Which services to start; `docnotify dev` starts those whose variable (TEMPORAL_ADDRESS, SMTP_URL, DATABASE_URL) is unset. */
   start: { temporal: boolean; smtp: boolean; postgres: boolean };
   /** Progress lines (one per service, with timings). @default silent */
@@ -228,7 +230,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /** SIGTERM, then SIGKILL after STOP_GRACE_MS. */
-async function terminate(child: ChildProcess): Promise<void> {
+export async function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   if (await waitForExit(child, STOP_GRACE_MS)) return;
@@ -237,7 +239,7 @@ async function terminate(child: ChildProcess): Promise<void> {
 }
 
 /** Spawns a tool with stdout/stderr appended to `logFile`. */
-function spawnLogged(command: string, args: string[], logFile: string): ChildProcess {
+export function spawnLogged(command: string, args: string[], logFile: string): ChildProcess {
   fs.appendFileSync(logFile, `\n=== ${new Date().toISOString()} ${path.basename(command)} ${args.join(' ')}\n`);
   const fd = fs.openSync(logFile, 'a');
   try {
@@ -249,7 +251,7 @@ function spawnLogged(command: string, args: string[], logFile: string): ChildPro
   }
 }
 
-function tail(file: string, lines = 20): string {
+export function tail(file: string, lines = 20): string {
   try {
     return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
@@ -522,6 +524,7 @@ async function startPostgres(opts: LocalServicesOptions, port: number, log: (lin
       '-c', 'unix_socket_directories=', // TCP only: no socket files to collide or to need permissions for
       // A throwaway test database does not need durability.
       ...(opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+      ...(opts.postgresFlags ?? []),
     ],
     onLog: (message: string) => void logStream.write(message),
     onError: (error: unknown) => void logStream.write(`[error] ${error instanceof Error ? error.stack : String(error)}\n`),
