@@ -6,11 +6,9 @@ import { scheduledEmails } from './migrations/003_scheduled_emails';
 import { documentSubscribers } from './migrations/004_document_subscribers';
 import { access } from './migrations/005_access';
 
-export interface Migration {
-  name: string;
-  /** SQL run in one transaction. */
-  up: string;
-}
+import type { Migration } from './migration';
+
+export type { Migration };
 
 /** Every migration, in order. Add new ones at the end; never edit an applied one. */
 export const MIGRATIONS: Migration[] = [initial, rulesVersions, scheduledEmails, documentSubscribers, access];

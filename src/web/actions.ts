@@ -27,7 +27,7 @@ import { Keyring, type LinkClaims, type VerifyFailure } from '../links/token';
 import type { DocumentView, SnoozeResult } from '../workflows/types';
 import { html, PAGE_HEADERS, renderPage, type Html } from './pages';
 import { addressKey, TokenBuckets, type BucketOptions } from './rate-limit';
-import type { WebDeps } from './server';
+import type { WebDeps } from './deps';
 
 /** Options of {@link actionRoutes}; the defaults suit production. */
 export interface ActionRoutesOptions {

@@ -8,7 +8,7 @@ import { parseTenantSettings } from '../store/tenants';
 import { webhookPolicy } from '../config';
 import { assertWebhookAllowed } from '../webhooks/destination';
 import { eventsTotal } from '../metrics';
-import type { WebDeps } from './server';
+import type { WebDeps } from './deps';
 import { actorOf, tenantFor } from './principal';
 
 /** The tenant of a request: `?tenant=` as the caller may reach it (see principal.ts). */

@@ -9,8 +9,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKey } from '../store/access';
 import { ForbiddenError, ValidationError } from '../errors';
 import { tenantIdProblem } from '../domain/tenant';
-import type { WebDeps } from './server';
-import { sameSecret } from './server';
+import type { WebDeps } from './deps';
+import { sameSecret } from './secrets';
 
 export type Principal = { kind: 'operator' } | { kind: 'key'; key: ApiKey };
 

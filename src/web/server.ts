@@ -1,37 +1,19 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import formbody from '@fastify/formbody';
-import type { Logger } from 'pino';
-import type { DocnotifyClient } from '../client';
-import type { Config } from '../config';
 import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../errors';
 import { controlCharacterIssues } from '../domain/events';
 import { probe } from '../health';
-import type { Stores } from '../store';
 import { registerActions } from './actions';
 import { registerAdmin } from './admin';
 import { registerApi } from './api';
+import type { WebDeps } from './deps';
+export type { WebDeps } from './deps';
+export { sameSecret } from './secrets';
 import { authenticateApi } from './principal';
 import { ensureDefaultMetrics, register } from '../metrics';
 import { traceRequests } from '../tracing';
 
-export interface WebDeps {
-  config: Config;
-  client: DocnotifyClient;
-  stores: Stores;
-  log: Logger;
-  /** Sends a test email now (template "Send test"). */
-  sendTest: (input: { tenantId: string; template: string; documentType: string; to: string; locale?: string; fields: Record<string, string> }) => Promise<{ status: string; messageId?: string; detail?: string }>;
-}
 
-/** Per-process key: secrets are compared as HMACs of equal length, so the time taken tells nothing, not even the length. */
-const COMPARE_KEY = randomBytes(32);
-
-/** Constant-time comparison of two secrets of any lengths. */
-export function sameSecret(a: string, b: string): boolean {
-  const mac = (v: string) => createHmac('sha256', COMPARE_KEY).update(v).digest();
-  return timingSafeEqual(mac(a), mac(b));
-}
 
 /** Maps domain errors to HTTP answers: 400 names the field, never a stack trace. */
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from '../migration';
 
 /** Rules, templates, directory, tenants, and the notification ledger (the send ledger is the notification log). */
 export const initial: Migration = {

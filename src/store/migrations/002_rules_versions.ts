@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from '../migration';
 
 /**
  * A rules version per tenant, bumped by every change of its rules or calendars, and the changes themselves as an

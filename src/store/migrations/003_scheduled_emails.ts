@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from '../migration';
 
 /**
  * `scheduled`: an email rendered and claimed ahead of its planned instant (SEND_AHEAD), waiting in its activity.

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from '../migration';
 
 /**
  * Pipeline workflows that reported events of a document from workflow code (the plugin's `reportDocumentEvent`

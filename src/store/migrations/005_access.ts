@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from '../migration';
 
 /**
  * Tenant-scoped credentials and the audit log (issue 12): API keys bound to one tenant and a scope (only a hash of

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { WebDeps } from '../server';
+import type { WebDeps } from '../deps';
 import { COOKIES, type AdminAuth, type AdminSession } from './auth';
 import { deleteCookie, readCookie, writeCookie, type CookieOptions } from './cookies';
 import type { SafeHtml } from './html';

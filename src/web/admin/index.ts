@@ -9,7 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError, ValidationError } from '../../errors';
 import { loadLayout } from '../../email/defaults';
-import type { WebDeps } from '../server';
+import type { WebDeps } from '../deps';
 import { ADMIN_CSS, ADMIN_JS } from './assets';
 import { throttleNetwork } from '../../access/credentials';
 import { tenantIdProblem } from '../../domain/tenant';
