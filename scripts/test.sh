@@ -12,8 +12,8 @@ step() { printf '\n==> %s (+%ss)\n' "$*" "$((SECONDS - T0))"; }
 step "install tools"
 DOCNOTIFY_WITH_BROWSER=${DOCNOTIFY_WITH_BROWSER:-1} bash scripts/install-tools.sh
 
-step "lint"
-npx eslint .
+step "lint (eslint; dependency-cruiser: layers and cycles)"
+npm run --silent lint
 
 step "type check"
 npx tsc --noEmit -p .
