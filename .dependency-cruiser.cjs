@@ -17,11 +17,17 @@ module.exports = {
     {
       name: 'workflows-only-domain-and-sdk',
       severity: 'error',
-      comment: 'Workflow code may import only src/domain, src/workflows and the SDK workflow packages (type imports of activity signatures excepted).',
+      comment:
+        'Workflow code may import only src/domain, src/workflows and the SDK workflow packages (type imports of activity signatures excepted).',
       from: { path: '^src/workflows' },
       to: {
         dependencyTypesNot: ['type-only'],
-        pathNot: ['^src/domain', '^src/workflows', 'node_modules/@temporalio/(workflow|common)/', 'node_modules/(zod|luxon)/'],
+        pathNot: [
+          '^src/domain',
+          '^src/workflows',
+          'node_modules/@temporalio/(workflow|common)/',
+          'node_modules/(zod|luxon)/',
+        ],
       },
     },
     {

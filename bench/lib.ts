@@ -27,17 +27,33 @@ export async function openStack(): Promise<Stack> {
   const env = process.env;
   if (env.TEMPORAL_ADDRESS && env.SMTP_URL && env.MAILPIT_URL && env.DATABASE_URL) {
     say(`stack: using TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS}, MAILPIT_URL=${env.MAILPIT_URL}`);
-    return { temporalAddress: env.TEMPORAL_ADDRESS, smtpUrl: env.SMTP_URL, mailpitUrl: env.MAILPIT_URL, databaseUrl: env.DATABASE_URL, stop: async () => undefined };
+    return {
+      temporalAddress: env.TEMPORAL_ADDRESS,
+      smtpUrl: env.SMTP_URL,
+      mailpitUrl: env.MAILPIT_URL,
+      databaseUrl: env.DATABASE_URL,
+      stop: async () => undefined,
+    };
   }
   const [temporalPort, temporalUiPort, smtpPort, mailpitHttpPort, pgPort] = await findFreePorts(5);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-bench-'));
   say(`stack: starting a Temporal dev server, Mailpit and PostgreSQL (logs in ${dataDir})`);
   const services: LocalServices = await startLocalServices({
-    dataDir, persistent: false, temporalPort, temporalUiPort, smtpPort, mailpitHttpPort, pgPort,
-    start: { temporal: true, smtp: true, postgres: true }, log: (l) => say(`  ${l}`),
+    dataDir,
+    persistent: false,
+    temporalPort,
+    temporalUiPort,
+    smtpPort,
+    mailpitHttpPort,
+    pgPort,
+    start: { temporal: true, smtp: true, postgres: true },
+    log: (l) => say(`  ${l}`),
   });
   return {
-    temporalAddress: services.temporalAddress!, smtpUrl: services.smtpUrl!, mailpitUrl: services.inboxUrl!, databaseUrl: services.databaseUrl!,
+    temporalAddress: services.temporalAddress!,
+    smtpUrl: services.smtpUrl!,
+    mailpitUrl: services.inboxUrl!,
+    databaseUrl: services.databaseUrl!,
     stop: async () => {
       await services.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -55,7 +71,10 @@ export async function openClusterStack(): Promise<Stack & { description: string 
   const cluster = await startCluster({ dataDir, docnotify: false, log: (l) => say(`  ${l}`) });
   say(`  cluster ready in ${cluster.timings.total} s`);
   return {
-    temporalAddress: cluster.temporalAddress, smtpUrl: cluster.smtpUrl, mailpitUrl: cluster.mailpitUrl, databaseUrl: cluster.databaseUrl,
+    temporalAddress: cluster.temporalAddress,
+    smtpUrl: cluster.smtpUrl,
+    mailpitUrl: cluster.mailpitUrl,
+    databaseUrl: cluster.databaseUrl,
     description: `Temporal server ${CLUSTER_SETTINGS.temporalVersion} on PostgreSQL (cluster tier: one process, ${CLUSTER_SETTINGS.historyShards} history shards)`,
     stop: async () => {
       await cluster.stop();
@@ -84,8 +103,18 @@ function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 /** Starts `node <args>` and resolves once a stdout line contains `ready` (or rejects when it exits first). */
-export async function startProc(name: string, args: string[], env: Record<string, string>, ready: string, timeoutMs = 120_000): Promise<Proc> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startProc(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: string,
+  timeoutMs = 120_000,
+): Promise<Proc> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log: string[] = [];
   const keep = (chunk: Buffer) => {
     log.push(chunk.toString());
@@ -93,7 +122,10 @@ export async function startProc(name: string, args: string[], env: Record<string
   };
   child.stderr!.on('data', keep);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} not ready after ${timeoutMs} ms:\n${log.join('')}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} not ready after ${timeoutMs} ms:\n${log.join('')}`)),
+      timeoutMs,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       keep(chunk);
       if (chunk.toString().includes(ready)) {
@@ -136,12 +168,14 @@ export async function metric(url: string, name: string): Promise<number> {
 export async function pool<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -168,9 +202,15 @@ export class Catcher {
   async all(token: string): Promise<Caught[]> {
     const out: Caught[] = [];
     for (let start = 0; ; start += 500) {
-      const res = await fetch(`${this.url}/api/v1/search?query=${encodeURIComponent(`to:"${token}"`)}&limit=500&start=${start}`);
-      const page = (await res.json()) as { messages: { To: { Address: string }[]; Subject: string; Created: string }[] };
-      out.push(...page.messages.map((m) => ({ to: m.To[0]?.Address ?? '', subject: m.Subject, at: Date.parse(m.Created) })));
+      const res = await fetch(
+        `${this.url}/api/v1/search?query=${encodeURIComponent(`to:"${token}"`)}&limit=500&start=${start}`,
+      );
+      const page = (await res.json()) as {
+        messages: { To: { Address: string }[]; Subject: string; Created: string }[];
+      };
+      out.push(
+        ...page.messages.map((m) => ({ to: m.To[0]?.Address ?? '', subject: m.Subject, at: Date.parse(m.Created) })),
+      );
       if (page.messages.length < 500) return out;
     }
   }
@@ -216,8 +256,21 @@ export async function historyOf(client: Client, workflowId: string, runId?: stri
  * signal, each activity attempt, each timer, each search-attribute upsert, each accepted update, local activities
  * once per workflow task). Not in a history, so not counted: queries, heartbeats, rejected updates.
  */
-export function historyCost(events: HistoryEvent[]): { events: number; workflowTasks: number; actions: number; upserts: number; markers: number; timedOut: number; failed: number } {
-  let actions = 0, workflowTasks = 0, upserts = 0, markers = 0, timedOut = 0, failed = 0;
+export function historyCost(events: HistoryEvent[]): {
+  events: number;
+  workflowTasks: number;
+  actions: number;
+  upserts: number;
+  markers: number;
+  timedOut: number;
+  failed: number;
+} {
+  let actions = 0,
+    workflowTasks = 0,
+    upserts = 0,
+    markers = 0,
+    timedOut = 0,
+    failed = 0;
   let localActivityInTask = false;
   for (const e of events) {
     const type = EventType(e);

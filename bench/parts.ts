@@ -13,7 +13,21 @@ import { workflowBundleOptions } from '../src/workflow-bundle';
 import type { Stores } from '../src/store';
 import { documentStateQuery } from '../src/workflows/messages';
 import { floorEventSignal } from './floor/workflows';
-import { historyCost, historyOf, median, metric, percentile, pool, round1, round2, say, sleep, type Catcher, type Proc, type Stack } from './lib';
+import {
+  historyCost,
+  historyOf,
+  median,
+  metric,
+  percentile,
+  pool,
+  round1,
+  round2,
+  say,
+  sleep,
+  type Catcher,
+  type Proc,
+  type Stack,
+} from './lib';
 
 export interface Env {
   stack: Stack;
@@ -61,14 +75,27 @@ async function oneRound(env: Env, side: 'floor' | 'docnotify', n: number, round:
   const to = `${token}@bench.example.com`;
   // docnotify: a tenant of its own whose one rule sends the first email of `exported` to the run's address.
   const tenantId = `bench-${token}`;
-  if (side === 'docnotify') await env.stores.rules.create({ name: 'Bench first email', tenantId, trigger: { status: 'exported' }, delay: '0s', recipients: { assignee: false, addresses: [to] } });
+  if (side === 'docnotify')
+    await env.stores.rules.create({
+      name: 'Bench first email',
+      tenantId,
+      trigger: { status: 'exported' },
+      delay: '0s',
+      recipients: { assignee: false, addresses: [to] },
+    });
   const ids = Array.from({ length: n }, (_, i) => `${token}-${i + 1}`);
   const sentAt = new Map<string, number>();
   const t0 = Date.now();
   await pool(ids, SENDERS, async (id) => {
     sentAt.set(id, Date.now());
     if (side === 'floor') {
-      await env.temporal.workflow.signalWithStart('floorWorkflow', { workflowId: `floor/${id}`, taskQueue: env.floorTaskQueue, args: [], signal: floorEventSignal, signalArgs: [{ to, subject: `[invoice ${id}] Processing completed` }] });
+      await env.temporal.workflow.signalWithStart('floorWorkflow', {
+        workflowId: `floor/${id}`,
+        taskQueue: env.floorTaskQueue,
+        args: [],
+        signal: floorEventSignal,
+        signalArgs: [{ to, subject: `[invoice ${id}] Processing completed` }],
+      });
     } else {
       await env.docnotify.sendEvent({ type: 'status_changed', tenantId, documentId: id, status: 'exported' });
     }
@@ -76,14 +103,26 @@ async function oneRound(env: Env, side: 'floor' | 'docnotify', n: number, round:
   await env.catcher.waitFor(`${side} round ${round}`, token, n, 10 * 60_000);
   const caught = await env.catcher.all(token);
   const last = Math.max(...caught.map((c) => c.at));
-  const latencies = caught.map((c) => c.at - (sentAt.get(idInSubject(c.subject)) ?? NaN)).filter((l) => !Number.isNaN(l));
-  if (latencies.length !== n) throw new Error(`${side}: ${latencies.length} of ${n} emails matched a document by subject`);
+  const latencies = caught
+    .map((c) => c.at - (sentAt.get(idInSubject(c.subject)) ?? NaN))
+    .filter((l) => !Number.isNaN(l));
+  if (latencies.length !== n)
+    throw new Error(`${side}: ${latencies.length} of ${n} emails matched a document by subject`);
   const sample = ids.slice(0, Math.min(10, n));
-  const costs = await Promise.all(sample.map(async (id) => historyCost(await historyOf(env.temporal, side === 'floor' ? `floor/${id}` : `document/${tenantId}/${id}`))));
+  const costs = await Promise.all(
+    sample.map(async (id) =>
+      historyCost(await historyOf(env.temporal, side === 'floor' ? `floor/${id}` : `document/${tenantId}/${id}`)),
+    ),
+  );
   const avg = (k: keyof (typeof costs)[number]) => round1(costs.reduce((sum, c) => sum + c[k], 0) / costs.length);
   return {
-    emailsPerSecond: round1(n / ((last - t0) / 1000)), p50Ms: Math.round(median(latencies)), p99Ms: Math.round(percentile(latencies, 99)),
-    historyEvents: avg('events'), workflowTasks: avg('workflowTasks'), actions: avg('actions'), upserts: avg('upserts'),
+    emailsPerSecond: round1(n / ((last - t0) / 1000)),
+    p50Ms: Math.round(median(latencies)),
+    p99Ms: Math.round(percentile(latencies, 99)),
+    historyEvents: avg('events'),
+    workflowTasks: avg('workflowTasks'),
+    actions: avg('actions'),
+    upserts: avg('upserts'),
   };
 }
 
@@ -96,7 +135,9 @@ export async function throughput(env: Env, rounds: number, n: number): Promise<T
     for (const side of order) {
       const result = await oneRound(env, side, n, r);
       (side === 'floor' ? floor : docnotify).push(result);
-      say(`    round ${r} ${side}: ${result.emailsPerSecond} emails/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.historyEvents} events, ${result.actions} actions`);
+      say(
+        `    round ${r} ${side}: ${result.emailsPerSecond} emails/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.historyEvents} events, ${result.actions} actions`,
+      );
     }
     await env.catcher.clear();
   }
@@ -126,17 +167,31 @@ export interface OpenDocuments {
 export const OPEN_TENANT = `open-${run}`;
 export const openIds = (n: number) => Array.from({ length: n }, (_, i) => `OPEN-${run}-${i + 1}`);
 
-export async function openDocuments(env: Env, n: number, settleSeconds: number): Promise<{ figures: OpenDocuments; ruleId: string }> {
+export async function openDocuments(
+  env: Env,
+  n: number,
+  settleSeconds: number,
+): Promise<{ figures: OpenDocuments; ruleId: string }> {
   const rule = await env.stores.rules.create({
-    name: 'Bench approval', tenantId: OPEN_TENANT, trigger: { status: 'pending_approval' }, delay: '3d',
-    repeat: { interval: '1d', maxCount: 5 }, recipients: { assignee: false, addresses: [`open-${run}@bench.example.com`] },
+    name: 'Bench approval',
+    tenantId: OPEN_TENANT,
+    trigger: { status: 'pending_approval' },
+    delay: '3d',
+    repeat: { interval: '1d', maxCount: 5 },
+    recipients: { assignee: false, addresses: [`open-${run}@bench.example.com`] },
   });
   const ids = openIds(n);
   const t0 = Date.now();
   let done = 0;
   await pool(ids, 32, async (documentId) => {
-    await env.docnotify.sendEvent({ type: 'status_changed', tenantId: OPEN_TENANT, documentId, status: 'pending_approval' });
-    if (++done % Math.max(1, Math.floor(n / 10)) === 0) say(`    ingest: ${done}/${n} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await env.docnotify.sendEvent({
+      type: 'status_changed',
+      tenantId: OPEN_TENANT,
+      documentId,
+      status: 'pending_approval',
+    });
+    if (++done % Math.max(1, Math.floor(n / 10)) === 0)
+      say(`    ingest: ${done}/${n} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
   const ingestSeconds = (Date.now() - t0) / 1000;
   const query = `TenantId = '${OPEN_TENANT}' AND ExecutionStatus = 'Running' AND NextNotificationAt > '2000-01-01T00:00:00Z'`;
@@ -148,7 +203,9 @@ export async function openDocuments(env: Env, n: number, settleSeconds: number):
   }
   const plannedAfterSeconds = (Date.now() - t0) / 1000;
   const rssAfterIngestMb = env.worker.rssMb();
-  say(`    ${n} documents planned after ${plannedAfterSeconds.toFixed(1)} s; worker RSS ${rssAfterIngestMb.toFixed(0)} MB; settling ${settleSeconds} s`);
+  say(
+    `    ${n} documents planned after ${plannedAfterSeconds.toFixed(1)} s; worker RSS ${rssAfterIngestMb.toFixed(0)} MB; settling ${settleSeconds} s`,
+  );
   let peak = rssAfterIngestMb;
   for (let s = 0; s < settleSeconds; s++) {
     await sleep(1000);
@@ -158,8 +215,12 @@ export async function openDocuments(env: Env, n: number, settleSeconds: number):
   return {
     ruleId: rule.id,
     figures: {
-      documents: n, ingestEventsPerSecond: round1(n / ingestSeconds), plannedAfterSeconds: round1(plannedAfterSeconds),
-      rssAfterIngestMb: Math.round(rssAfterIngestMb), rssAfterSettleMb: Math.round(env.worker.rssMb()), settleSeconds,
+      documents: n,
+      ingestEventsPerSecond: round1(n / ingestSeconds),
+      plannedAfterSeconds: round1(plannedAfterSeconds),
+      rssAfterIngestMb: Math.round(rssAfterIngestMb),
+      rssAfterSettleMb: Math.round(env.worker.rssMb()),
+      settleSeconds,
       peakRssMb: Math.round(Math.max(peak, env.worker.peakMb())),
       heapUsedAfterSettleMb: Math.round((await metric(env.workerMetrics, 'nodejs_heap_size_used_bytes')) / 1048576),
     },
@@ -183,12 +244,25 @@ export interface RuleEdit {
   workflowTaskFailures: number;
 }
 
-export async function ruleEdit(env: Env, web: { url: string; token: string }, ruleId: string, n: number, ratePerSecond: number): Promise<RuleEdit> {
+export async function ruleEdit(
+  env: Env,
+  web: { url: string; token: string },
+  ruleId: string,
+  n: number,
+  ratePerSecond: number,
+): Promise<RuleEdit> {
   const ids = openIds(n);
   const t0 = Date.now();
   const res = await fetch(`${web.url}/api/v1/rules/${ruleId}?tenant=${OPEN_TENANT}`, {
-    method: 'PUT', headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Bench approval', trigger: { status: 'pending_approval' }, delay: '3d', repeat: { interval: '2d', maxCount: 5 }, recipients: { assignee: false, addresses: [`open-${run}@bench.example.com`] } }),
+    method: 'PUT',
+    headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Bench approval',
+      trigger: { status: 'pending_approval' },
+      delay: '3d',
+      repeat: { interval: '2d', maxCount: 5 },
+      recipients: { assignee: false, addresses: [`open-${run}@bench.example.com`] },
+    }),
   });
   const httpMs = Date.now() - t0;
   if (!res.ok) throw new Error(`PUT rule: ${res.status} ${await res.text()}`);
@@ -214,12 +288,22 @@ export async function ruleEdit(env: Env, web: { url: string; token: string }, ru
   }
   clearInterval(sampler);
   const allChangedSeconds = (Math.max(...readAt.values()) - t0) / 1000;
-  say(`    fan-out done after ${fanOutSeconds.toFixed(1)} s; every document re-planned ${allChangedSeconds.toFixed(1)} s after the edit; counting workflow task timeouts`);
-  const costs = await pool(ids, 16, async (id) => historyCost(await historyOf(env.temporal, `document/${OPEN_TENANT}/${id}`)));
+  say(
+    `    fan-out done after ${fanOutSeconds.toFixed(1)} s; every document re-planned ${allChangedSeconds.toFixed(1)} s after the edit; counting workflow task timeouts`,
+  );
+  const costs = await pool(ids, 16, async (id) =>
+    historyCost(await historyOf(env.temporal, `document/${OPEN_TENANT}/${id}`)),
+  );
   return {
-    documents: n, httpMs, fanOutSeconds: round1(fanOutSeconds), allChangedSeconds: round1(allChangedSeconds), changed: readAt.size, ratePerSecond,
+    documents: n,
+    httpMs,
+    fanOutSeconds: round1(fanOutSeconds),
+    allChangedSeconds: round1(allChangedSeconds),
+    changed: readAt.size,
+    ratePerSecond,
     workerPeakRssMb: Math.round(peak),
-    workflowTaskTimeouts: costs.reduce((s, c) => s + c.timedOut, 0), workflowTaskFailures: costs.reduce((s, c) => s + c.failed, 0),
+    workflowTaskTimeouts: costs.reduce((s, c) => s + c.timedOut, 0),
+    workflowTaskFailures: costs.reduce((s, c) => s + c.failed, 0),
   };
 }
 
@@ -237,8 +321,12 @@ export async function timerStorm(env: Env, n: number): Promise<TimerStorm> {
   const tenantId = `storm-${run}`;
   const token = `storm-${run}`;
   await env.stores.rules.create({
-    name: 'Bench overdue', tenantId, trigger: { status: 'pending_approval' }, delay: '3d',
-    recipients: { assignee: false, addresses: [`${token}@bench.example.com`] }, dueReminders: { before: [], overdue: true },
+    name: 'Bench overdue',
+    tenantId,
+    trigger: { status: 'pending_approval' },
+    delay: '3d',
+    recipients: { assignee: false, addresses: [`${token}@bench.example.com`] },
+    dueReminders: { before: [], overdue: true },
   });
   const ids = Array.from({ length: n }, (_, i) => `STORM-${run}-${i + 1}`);
   // Everything planned well before the instant: ingest at >= 20 documents/s, plus 20 s.
@@ -249,12 +337,19 @@ export async function timerStorm(env: Env, n: number): Promise<TimerStorm> {
     await env.docnotify.sendEvent({ type: 'due_date_set', tenantId, documentId, dueAt: new Date(dueAt).toISOString() });
   });
   const margin = (dueAt - Date.now()) / 1000;
-  say(`    ${n} documents ingested in ${((Date.now() - t0) / 1000).toFixed(1)} s; their overdue notices fall due ${margin.toFixed(1)} s from now`);
+  say(
+    `    ${n} documents ingested in ${((Date.now() - t0) / 1000).toFixed(1)} s; their overdue notices fall due ${margin.toFixed(1)} s from now`,
+  );
   if (margin < 2) say('    WARNING: ingest ended less than 2 s before the instant; lateness includes ingest');
   await env.catcher.waitFor('storm', token, n, 10 * 60_000 + (dueAt - Date.now()));
   const late = (await env.catcher.all(token)).map((c) => c.at - dueAt);
   await env.catcher.clear();
-  return { documents: n, lateP50Ms: Math.round(median(late)), lateP99Ms: Math.round(percentile(late, 99)), lateMaxMs: Math.round(Math.max(...late)) };
+  return {
+    documents: n,
+    lateP50Ms: Math.round(median(late)),
+    lateP99Ms: Math.round(percentile(late, 99)),
+    lateMaxMs: Math.round(Math.max(...late)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,22 +379,43 @@ export interface LongLife {
 }
 
 export async function longLife(stack: Stack, stores: Stores, days: number): Promise<LongLife> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } },
+  });
   try {
     await env.connection.operatorService.addSearchAttributes({
       namespace: 'default',
-      searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, t]) => [name, encodeSearchAttributeIndexedValueType(t.toUpperCase() as 'KEYWORD')!])),
+      searchAttributes: Object.fromEntries(
+        Object.entries(SEARCH_ATTRIBUTES).map(([name, t]) => [
+          name,
+          encodeSearchAttributeIndexedValueType(t.toUpperCase() as 'KEYWORD')!,
+        ]),
+      ),
     });
     const taskQueue = `long-${run}`;
     const tenantId = `long-${run}`;
     const token = `long-${run}`;
     await stores.rules.create({
-      name: 'Bench daily', tenantId, trigger: { status: 'pending_approval' }, delay: '1d',
-      repeat: { interval: '1d', maxCount: days - 1 }, recipients: { assignee: false, addresses: [`${token}@bench.example.com`] },
+      name: 'Bench daily',
+      tenantId,
+      trigger: { status: 'pending_approval' },
+      delay: '1d',
+      repeat: { interval: '1d', maxCount: days - 1 },
+      recipients: { assignee: false, addresses: [`${token}@bench.example.com`] },
     });
     // The time-skipping server's clock runs days ahead of the activities': nothing is sent ahead there.
-    const config = loadConfig({ TEMPORAL_ADDRESS: env.address, DATABASE_URL: stack.databaseUrl, SMTP_URL: stack.smtpUrl, TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', SEND_AHEAD: '0' });
-    const workflowBundle = await bundleWorkflowCode({ ...workflowBundleOptions, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: env.address,
+      DATABASE_URL: stack.databaseUrl,
+      SMTP_URL: stack.smtpUrl,
+      TASK_QUEUE: taskQueue,
+      LOG_LEVEL: 'warn',
+      SEND_AHEAD: '0',
+    });
+    const workflowBundle = await bundleWorkflowCode({
+      ...workflowBundleOptions,
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+    });
     const worker = await startWorker(config, { stores, workflowBundle });
     const client = new DocnotifyClient(env.client, taskQueue);
     const documentId = `LONG-${run}`;
@@ -311,15 +427,21 @@ export async function longLife(stack: Stack, stores: Stores, days: number): Prom
       const t0 = Date.now();
       for (let d = 1; d <= days + 1; d++) {
         await env.sleep('1 day');
-        if (d % 30 === 0) say(`    day ${d}: ${(await client.getState(documentId, tenantId)).emailCount} emails (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+        if (d % 30 === 0)
+          say(
+            `    day ${d}: ${(await client.getState(documentId, tenantId)).emailCount} emails (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+          );
       }
       state = await client.getState(documentId, tenantId); // a query needs the worker
     } finally {
       await worker.shutdown();
     }
     // Walk the runs back from the newest: each run's start names the run it continued.
-    const runs: { runId: string; events: ReturnType<typeof temporal.api.history.v1.History.fromObject>['events'] }[] = [];
-    let runId: string | undefined = (await env.client.workflow.getHandle(`document/${tenantId}/${documentId}`).describe()).runId;
+    const runs: { runId: string; events: ReturnType<typeof temporal.api.history.v1.History.fromObject>['events'] }[] =
+      [];
+    let runId: string | undefined = (
+      await env.client.workflow.getHandle(`document/${tenantId}/${documentId}`).describe()
+    ).runId;
     while (runId) {
       const history = await env.client.workflow.getHandle(`document/${tenantId}/${documentId}`, runId).fetchHistory();
       runs.unshift({ runId, events: history.events ?? [] });
@@ -333,8 +455,15 @@ export async function longLife(stack: Stack, stores: Stores, days: number): Prom
     const replayLongestMs = Date.now() - t1;
     const totalEvents = runs.reduce((s, r) => s + (r.events?.length ?? 0), 0);
     return {
-      lifecycle, days, emails: state!.emailCount, runs: runs.length, eventsPerRun: runs.map((r) => r.events?.length ?? 0), longestRunEvents: longest.events?.length ?? 0,
-      longestRunBytes: bytes, replayLongestMs, eventsPerReminder: round1(totalEvents / Math.max(1, state!.emailCount)),
+      lifecycle,
+      days,
+      emails: state!.emailCount,
+      runs: runs.length,
+      eventsPerRun: runs.map((r) => r.events?.length ?? 0),
+      longestRunEvents: longest.events?.length ?? 0,
+      longestRunBytes: bytes,
+      replayLongestMs,
+      eventsPerReminder: round1(totalEvents / Math.max(1, state!.emailCount)),
     };
   } finally {
     await env.teardown();
@@ -342,20 +471,41 @@ export async function longLife(stack: Stack, stores: Stores, days: number): Prom
 }
 
 /** The lifecycle of docs/scaling.md, on the time-skipping server: what one document costs in history and actions. */
-async function typicalLifecycle(env: TestWorkflowEnvironment, client: DocnotifyClient, stores: Stores, token: string): Promise<Lifecycle> {
+async function typicalLifecycle(
+  env: TestWorkflowEnvironment,
+  client: DocnotifyClient,
+  stores: Stores,
+  token: string,
+): Promise<Lifecycle> {
   const tenantId = `life-${run}`;
   const documentId = `LIFE-${run}`;
   const to = `${token}-life@bench.example.com`;
   await stores.rules.create({
-    name: 'Approval', tenantId, trigger: { status: 'pending_approval' }, delay: '0s', repeat: { interval: '1d', maxCount: 3 },
-    escalation: [{ afterReminders: 3, addresses: [`${token}-manager@bench.example.com`] }], recipients: { assignee: true }, actions: ['approve', 'reject'],
+    name: 'Approval',
+    tenantId,
+    trigger: { status: 'pending_approval' },
+    delay: '0s',
+    repeat: { interval: '1d', maxCount: 3 },
+    escalation: [{ afterReminders: 3, addresses: [`${token}-manager@bench.example.com`] }],
+    recipients: { assignee: true },
+    actions: ['approve', 'reject'],
   });
-  await stores.rules.create({ name: 'Completed', tenantId, trigger: { status: 'exported' }, delay: '0s', recipients: { assignee: true } });
+  await stores.rules.create({
+    name: 'Completed',
+    tenantId,
+    trigger: { status: 'exported' },
+    delay: '0s',
+    recipients: { assignee: true },
+  });
   await client.sendEvent({ type: 'assigned', tenantId, documentId, assignee: to });
   await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'pending_approval' });
   await env.sleep('97 hours'); // the first notice, 3 daily reminders, the escalation one interval after the third
   const view = await client.getState(documentId, tenantId);
-  const decided = await client.resolveTask(documentId, { taskId: view.task!.id, taskVersion: view.task!.version, action: 'approve', actor: to, via: 'link' }, tenantId);
+  const decided = await client.resolveTask(
+    documentId,
+    { taskId: view.task!.id, taskVersion: view.task!.version, action: 'approve', actor: to, via: 'link' },
+    tenantId,
+  );
   if (!decided.ok) throw new Error(`lifecycle: the decision was refused: ${decided.reason}`);
   await env.sleep('1 minute'); // the confirmation
   await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'exported' });
@@ -364,6 +514,14 @@ async function typicalLifecycle(env: TestWorkflowEnvironment, client: DocnotifyC
   const final = await stores.notifications.list({ tenantId, documentId, limit: 100 });
   const events = (await handle.fetchHistory()).events ?? [];
   const cost = historyCost(events);
-  const bytes = temporal.api.history.v1.History.encode(temporal.api.history.v1.History.create({ events })).finish().length;
-  return { emails: final.filter((n) => n.status === 'sent').length, events: cost.events, historyBytes: bytes, actions: cost.actions, upserts: cost.upserts, workflowTasks: cost.workflowTasks };
+  const bytes = temporal.api.history.v1.History.encode(temporal.api.history.v1.History.create({ events })).finish()
+    .length;
+  return {
+    emails: final.filter((n) => n.status === 'sent').length,
+    events: cost.events,
+    historyBytes: bytes,
+    actions: cost.actions,
+    upserts: cost.upserts,
+    workflowTasks: cost.workflowTasks,
+  };
 }

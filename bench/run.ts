@@ -64,8 +64,12 @@ export const WORKER_SETTINGS = { cachedWorkflows: 250, heapMb: 256 };
 
 async function main(): Promise<void> {
   const opts = {
-    rounds: num('rounds', 3, 1), emails: num('emails', 200, 20), open: num('open', 10_000, 200),
-    settle: num('settle', 300, 10), storm: num('storm', 1000, 30), days: num('days', 365, 20),
+    rounds: num('rounds', 3, 1),
+    emails: num('emails', 200, 20),
+    open: num('open', 10_000, 200),
+    settle: num('settle', 300, 10),
+    storm: num('storm', 1000, 30),
+    days: num('days', 365, 20),
   };
   const PARTS = ['throughput', 'open', 'storm', 'long-life'];
   const only = args.only?.split(',').map((x) => x.trim());
@@ -73,7 +77,9 @@ async function main(): Promise<void> {
   if (unknown?.length) throw new Error(`--only: "${unknown.join(', ')}" is not a part (${PARTS.join(', ')})`);
   const want = (part: string) => !only || only.includes(part);
   const started = new Date();
-  say(`docnotify benchmark (${args.quick ? 'quick' : 'full'}${args.cluster ? ', cluster' : ''}): ${JSON.stringify(opts)}`);
+  say(
+    `docnotify benchmark (${args.quick ? 'quick' : 'full'}${args.cluster ? ', cluster' : ''}): ${JSON.stringify(opts)}`,
+  );
   const stack = args.cluster ? await openClusterStack() : await openStack();
   const run = randomUUID().slice(0, 6);
   const taskQueue = `bench-${run}`;
@@ -81,23 +87,64 @@ async function main(): Promise<void> {
   const [metricsPort, webPort] = await findFreePorts(2);
   const secrets = { API_TOKEN: `bench-token-${randomUUID()}`, ACTION_LINK_SECRET: `bench-secret-${randomUUID()}` };
   const serviceEnv = {
-    TEMPORAL_ADDRESS: stack.temporalAddress, DATABASE_URL: stack.databaseUrl, SMTP_URL: stack.smtpUrl, TASK_QUEUE: taskQueue,
-    LOG_LEVEL: 'info', DOCNOTIFY_NO_DEV_ENV: '1', ...secrets,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    DATABASE_URL: stack.databaseUrl,
+    SMTP_URL: stack.smtpUrl,
+    TASK_QUEUE: taskQueue,
+    LOG_LEVEL: 'info',
+    DOCNOTIFY_NO_DEV_ENV: '1',
+    ...secrets,
   };
   const config = loadConfig({ ...serviceEnv, LOG_LEVEL: 'warn' });
   const stores = await openStores(stack.databaseUrl, config, { max: 10 });
   // docnotify's worker and web server run as production does: the compiled build with its prebuilt workflow bundle.
   say('building docnotify (npm run build), then starting the floor worker, `docnotify worker` and `docnotify serve`');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  const floorWorker = await startProc('floor worker', [...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}/floor`] : []), '--import', 'tsx', 'bench/floor/worker.ts'], { ...serviceEnv, TASK_QUEUE: floorTaskQueue }, 'floor worker started');
-  const worker = await startProc('docnotify worker', [`--max-old-space-size=${WORKER_SETTINGS.heapMb}`, ...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}/worker`] : []), 'dist/cli/main.js', 'worker'], {
-    ...serviceEnv, METRICS_PORT: String(metricsPort), WORKER_MAX_CACHED_WORKFLOWS: String(WORKER_SETTINGS.cachedWorkflows),
-  }, 'worker started');
-  const web = await startProc('docnotify serve', ['dist/cli/main.js', 'serve'], { ...serviceEnv, PORT: String(webPort) }, 'HTTP server listening');
+  const floorWorker = await startProc(
+    'floor worker',
+    [
+      ...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}/floor`] : []),
+      '--import',
+      'tsx',
+      'bench/floor/worker.ts',
+    ],
+    { ...serviceEnv, TASK_QUEUE: floorTaskQueue },
+    'floor worker started',
+  );
+  const worker = await startProc(
+    'docnotify worker',
+    [
+      `--max-old-space-size=${WORKER_SETTINGS.heapMb}`,
+      ...(process.env.BENCH_CPU_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}/worker`]
+        : []),
+      'dist/cli/main.js',
+      'worker',
+    ],
+    {
+      ...serviceEnv,
+      METRICS_PORT: String(metricsPort),
+      WORKER_MAX_CACHED_WORKFLOWS: String(WORKER_SETTINGS.cachedWorkflows),
+    },
+    'worker started',
+  );
+  const web = await startProc(
+    'docnotify serve',
+    ['dist/cli/main.js', 'serve'],
+    { ...serviceEnv, PORT: String(webPort) },
+    'HTTP server listening',
+  );
   const temporal = await temporalClient(stack.temporalAddress);
   const env: Env = {
-    stack, temporal, docnotify: new DocnotifyClient(temporal, taskQueue), stores, catcher: new Catcher(stack.mailpitUrl), worker,
-    workerMetrics: `http://127.0.0.1:${metricsPort}/metrics`, taskQueue, floorTaskQueue,
+    stack,
+    temporal,
+    docnotify: new DocnotifyClient(temporal, taskQueue),
+    stores,
+    catcher: new Catcher(stack.mailpitUrl),
+    worker,
+    workerMetrics: `http://127.0.0.1:${metricsPort}/metrics`,
+    taskQueue,
+    floorTaskQueue,
   };
   const results: Record<string, unknown> = {};
   try {
@@ -112,7 +159,13 @@ async function main(): Promise<void> {
       const open = await openDocuments(env, opts.open, opts.settle);
       results.open = open.figures;
       say(`\n3/5 rule edit with ${opts.open} documents open`);
-      results.ruleEdit = await ruleEdit(env, { url: `http://127.0.0.1:${webPort}`, token: secrets.API_TOKEN }, open.ruleId, opts.open, config.RULES_FANOUT_RATE);
+      results.ruleEdit = await ruleEdit(
+        env,
+        { url: `http://127.0.0.1:${webPort}`, token: secrets.API_TOKEN },
+        open.ruleId,
+        opts.open,
+        config.RULES_FANOUT_RATE,
+      );
     }
     if (want('storm')) {
       say(`\n4/5 timer storm: ${opts.storm} documents due in the same second`);
@@ -134,7 +187,15 @@ async function main(): Promise<void> {
   }
   const server = 'description' in stack ? stack.description : 'Temporal dev server (CLI v1.5.1, server 1.29.1, SQLite)';
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${server}`;
-  const report = { date: started.toISOString(), mode: args.quick ? 'quick' : 'full', ...(args.cluster ? { server: 'cluster' } : {}), machine, options: opts, worker: WORKER_SETTINGS, ...results };
+  const report = {
+    date: started.toISOString(),
+    mode: args.quick ? 'quick' : 'full',
+    ...(args.cluster ? { server: 'cluster' } : {}),
+    machine,
+    options: opts,
+    worker: WORKER_SETTINGS,
+    ...results,
+  };
   const { table, failed } = renderReport(report as never);
   say(`\n${table}`);
   if (!args.quick && !args['no-write']) {
@@ -157,10 +218,16 @@ function updatePerformanceDoc(day: string, machine: string, table: string): void
   const end = '<!-- bench:end -->';
   const section = `${begin}\n## Latest run: ${day}\n\nMachine: ${machine}.\n\n\`\`\`\n${table}\n\`\`\`\n${end}`;
   const doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `# Performance\n\n${begin}\n${end}\n`;
-  fs.writeFileSync(file, doc.includes(begin) ? doc.replace(new RegExp(`${begin}[\\s\\S]*${end}`), section) : `${doc}\n${section}\n`);
+  fs.writeFileSync(
+    file,
+    doc.includes(begin) ? doc.replace(new RegExp(`${begin}[\\s\\S]*${end}`), section) : `${doc}\n${section}\n`,
+  );
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
+  },
+);

@@ -6,7 +6,14 @@ import { NotFoundError, UnavailableError, ValidationError } from './errors';
 import { quoteVisibility } from './domain/visibility';
 import { tenantIdProblem } from './domain/tenant';
 import { describeConnection, type TemporalConnection } from './temporal';
-import { WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesEditedSignal, snoozeUpdate } from './workflows/messages';
+import {
+  WORKFLOW_VERSION,
+  documentEventSignal,
+  documentStateQuery,
+  resolveTaskUpdate,
+  rulesEditedSignal,
+  snoozeUpdate,
+} from './workflows/messages';
 import type { DocumentView, ResolveTaskInput, ResolveTaskResult, SnoozeInput, SnoozeResult } from './workflows/types';
 import { applyEvent, initialState } from './domain/document';
 import { SA, searchAttributesFor } from './workflows/view';
@@ -33,7 +40,11 @@ export interface ClientOptions {
 }
 
 /** An event as the pipeline sends it: eventId and occurredAt are filled in when absent. */
-export type EventInput = DocumentEventInput extends infer E ? (E extends unknown ? Omit<E, 'eventId' | 'occurredAt'> & { eventId?: string; occurredAt?: string } : never) : never;
+export type EventInput = DocumentEventInput extends infer E
+  ? E extends unknown
+    ? Omit<E, 'eventId' | 'occurredAt'> & { eventId?: string; occurredAt?: string }
+    : never
+  : never;
 
 export interface DocumentSummary {
   workflowId: string;
@@ -52,7 +63,8 @@ export interface DocumentSummary {
 }
 
 /** The answer of resolveTask/snooze: accepted, or refused with the reason the person should read. */
-export type DecisionOutcome<T> = { ok: true; result: T } | { ok: false; reason: string; type?: string; details?: unknown };
+export type DecisionOutcome<T> =
+  { ok: true; result: T } | { ok: false; reason: string; type?: string; details?: unknown };
 
 /**
  * The search attributes a new document's run would set after its first event, given at its start (a start's
@@ -67,16 +79,26 @@ function startSearchAttributes(event: DocumentEvent, documentType: string): Sear
 
 /** The pipeline's and operators' door into docnotify (TypeScript). */
 export class DocnotifyClient {
-  constructor(readonly temporal: Client, readonly taskQueue = 'docnotify') {}
+  constructor(
+    readonly temporal: Client,
+    readonly taskQueue = 'docnotify',
+  ) {}
 
   static async connect(opts: ClientOptions = {}): Promise<DocnotifyClient> {
     const address = opts.address ?? 'localhost:7233';
     const tls = opts.tls ?? (opts.apiKey ? true : undefined);
-    const connection = await Connection.connect({ address, tls, apiKey: opts.apiKey, metadata: opts.metadata }).catch((e: Error) => {
-      throw new Error(`could not connect to ${describeConnection({ address, namespace: opts.namespace ?? 'default', tls, apiKey: opts.apiKey })}: ${e.message}`);
-    });
+    const connection = await Connection.connect({ address, tls, apiKey: opts.apiKey, metadata: opts.metadata }).catch(
+      (e: Error) => {
+        throw new Error(
+          `could not connect to ${describeConnection({ address, namespace: opts.namespace ?? 'default', tls, apiKey: opts.apiKey })}: ${e.message}`,
+        );
+      },
+    );
     const interceptors = (opts.tracing ?? tracingActive()) ? clientInterceptors() : undefined;
-    return new DocnotifyClient(new Client({ connection, namespace: opts.namespace ?? 'default', interceptors }), opts.taskQueue ?? 'docnotify');
+    return new DocnotifyClient(
+      new Client({ connection, namespace: opts.namespace ?? 'default', interceptors }),
+      opts.taskQueue ?? 'docnotify',
+    );
   }
 
   /**
@@ -85,7 +107,11 @@ export class DocnotifyClient {
    */
   async sendEvent(input: EventInput): Promise<{ workflowId: string; runId: string; eventId: string }> {
     if (!input || typeof input !== 'object') throw new ValidationError('invalid event: (input): must be an object');
-    const event = parseEvent({ ...input, eventId: input.eventId ?? randomUUID(), occurredAt: input.occurredAt ?? new Date().toISOString() });
+    const event = parseEvent({
+      ...input,
+      eventId: input.eventId ?? randomUUID(),
+      occurredAt: input.occurredAt ?? new Date().toISOString(),
+    });
     const tenantProblem = tenantIdProblem(event.tenantId, 'tenantId');
     if (tenantProblem) throw new ValidationError(`invalid event: ${tenantProblem}`);
     const workflowId = workflowIdFor(event.tenantId, event.documentId);
@@ -110,13 +136,25 @@ export class DocnotifyClient {
       return { ...view, finished: desc.status.name !== 'RUNNING' };
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) throw new NotFoundError(`document ${tenantId}/${documentId} not found`);
-      if (e instanceof ServiceError) throw new UnavailableError(`document ${tenantId}/${documentId}: its workflow did not answer (is a docnotify worker polling task queue ${this.taskQueue}?): ${e.message}`);
+      if (e instanceof ServiceError)
+        throw new UnavailableError(
+          `document ${tenantId}/${documentId}: its workflow did not answer (is a docnotify worker polling task queue ${this.taskQueue}?): ${e.message}`,
+        );
       throw e;
     }
   }
 
   /** Lists documents through a visibility query on the custom search attributes. */
-  async list(filter: { tenantId?: string; status?: string; awaiting?: boolean; assignee?: string; query?: string; limit?: number } = {}): Promise<DocumentSummary[]> {
+  async list(
+    filter: {
+      tenantId?: string;
+      status?: string;
+      awaiting?: boolean;
+      assignee?: string;
+      query?: string;
+      limit?: number;
+    } = {},
+  ): Promise<DocumentSummary[]> {
     const q: string[] = ["WorkflowType = 'documentWorkflow'"];
     if (filter.tenantId) q.push(`TenantId = ${quoteVisibility(filter.tenantId)}`);
     if (filter.status) q.push(`DocumentStatus = ${quoteVisibility(filter.status)}`);
@@ -128,13 +166,19 @@ export class DocnotifyClient {
       const sa = w.typedSearchAttributes;
       const date = (d: Date | undefined) => d?.toISOString();
       out.push({
-        workflowId: w.workflowId, runId: w.runId,
+        workflowId: w.workflowId,
+        runId: w.runId,
         documentId: sa.get(SA.DocumentId) ?? w.workflowId.split('/').slice(2).join('/'),
         tenantId: sa.get(SA.TenantId) ?? w.workflowId.split('/')[1],
-        documentType: sa.get(SA.DocumentType), status: sa.get(SA.DocumentStatus), assignee: sa.get(SA.Assignee),
-        awaitingAction: sa.get(SA.AwaitingAction), escalationLevel: sa.get(SA.EscalationLevel),
-        nextNotificationAt: date(sa.get(SA.NextNotificationAt)), dueAt: date(sa.get(SA.DueAt)),
-        running: w.status.name === 'RUNNING', startTime: w.startTime.toISOString(),
+        documentType: sa.get(SA.DocumentType),
+        status: sa.get(SA.DocumentStatus),
+        assignee: sa.get(SA.Assignee),
+        awaitingAction: sa.get(SA.AwaitingAction),
+        escalationLevel: sa.get(SA.EscalationLevel),
+        nextNotificationAt: date(sa.get(SA.NextNotificationAt)),
+        dueAt: date(sa.get(SA.DueAt)),
+        running: w.status.name === 'RUNNING',
+        startTime: w.startTime.toISOString(),
       });
       if (out.length >= (filter.limit ?? 100)) break;
     }
@@ -142,13 +186,25 @@ export class DocnotifyClient {
   }
 
   /** Decides the open task (the `resolveTask` Update). A refused decision comes back with the reason. */
-  async resolveTask(documentId: string, input: ResolveTaskInput, tenantId = 'default'): Promise<DecisionOutcome<ResolveTaskResult>> {
-    return this.update(documentId, tenantId, () => this.temporal.workflow.getHandle(workflowIdFor(tenantId, documentId)).executeUpdate(resolveTaskUpdate, { args: [input] }));
+  async resolveTask(
+    documentId: string,
+    input: ResolveTaskInput,
+    tenantId = 'default',
+  ): Promise<DecisionOutcome<ResolveTaskResult>> {
+    return this.update(documentId, tenantId, () =>
+      this.temporal.workflow
+        .getHandle(workflowIdFor(tenantId, documentId))
+        .executeUpdate(resolveTaskUpdate, { args: [input] }),
+    );
   }
 
   /** Postpones the open task's reminders (the `snooze` Update). */
   async snooze(documentId: string, input: SnoozeInput, tenantId = 'default'): Promise<DecisionOutcome<SnoozeResult>> {
-    return this.update(documentId, tenantId, () => this.temporal.workflow.getHandle(workflowIdFor(tenantId, documentId)).executeUpdate(snoozeUpdate, { args: [input] }));
+    return this.update(documentId, tenantId, () =>
+      this.temporal.workflow
+        .getHandle(workflowIdFor(tenantId, documentId))
+        .executeUpdate(snoozeUpdate, { args: [input] }),
+    );
   }
 
   /**
@@ -176,7 +232,8 @@ export class DocnotifyClient {
         const cause = e.cause as { message?: string; type?: string; details?: unknown[] } | undefined;
         return { ok: false, reason: cause?.message ?? e.message, type: cause?.type, details: cause?.details?.[0] };
       }
-      if (e instanceof WorkflowNotFoundError) return { ok: false, reason: `document ${tenantId}/${documentId} has no running workflow`, type: 'NotFound' };
+      if (e instanceof WorkflowNotFoundError)
+        return { ok: false, reason: `document ${tenantId}/${documentId} has no running workflow`, type: 'NotFound' };
       throw e;
     }
   }

@@ -3,7 +3,15 @@
  * alone), `docnotify/plugin` (the Temporal plugin for a pipeline's worker), `docnotify/workflows` (for pipeline
  * workflow code: `reportDocumentEvent`, `nextDecision`, the `documentDecision` signal).
  */
-export { DocnotifyClient, NotFoundError, ValidationError, type ClientOptions, type DecisionOutcome, type DocumentSummary, type EventInput } from './client';
+export {
+  DocnotifyClient,
+  NotFoundError,
+  ValidationError,
+  type ClientOptions,
+  type DecisionOutcome,
+  type DocumentSummary,
+  type EventInput,
+} from './client';
 export { ConfigError, loadConfig, type Config } from './config';
 export { docnotifyPlugin, DocnotifyPlugin, type DocnotifyPluginOptions } from './plugin';
 export { startWorker, type RunningWorker } from './worker';

@@ -55,7 +55,11 @@ export class DocnotifyPlugin extends SimplePlugin {
       }
     }
     const namespace = worker.options.namespace;
-    const config: Config = { ...this.config, TEMPORAL_NAMESPACE: namespace, temporal: { ...this.config.temporal, namespace } };
+    const config: Config = {
+      ...this.config,
+      TEMPORAL_NAMESPACE: namespace,
+      temporal: { ...this.config.temporal, namespace },
+    };
     const docnotify = await startWorker(config, { connection: worker.connection, stores: await this.openStores() });
     let failure: unknown;
     const stopped = docnotify.done.catch((e: unknown) => {
@@ -91,10 +95,12 @@ export class DocnotifyPlugin extends SimplePlugin {
   }
 
   private openStores(): Promise<Stores> {
-    this.stores ??= openStores(required(this.config, 'DATABASE_URL', 'by the docnotify plugin'), this.config).catch((e: unknown) => {
-      this.stores = undefined;
-      throw e;
-    });
+    this.stores ??= openStores(required(this.config, 'DATABASE_URL', 'by the docnotify plugin'), this.config).catch(
+      (e: unknown) => {
+        this.stores = undefined;
+        throw e;
+      },
+    );
     return this.stores;
   }
 

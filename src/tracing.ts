@@ -11,7 +11,16 @@
  *  - the worker: the workflow interceptors (in the traced bundle) with the span exporter sink, the activity
  *    interceptors (`workerTracing`), and a CLIENT span around each SMTP transaction (`traceSmtp`).
  */
-import { context, propagation, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ProxyTracerProvider,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Span,
+} from '@opentelemetry/api';
 import type { ClientInterceptors } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -22,12 +31,17 @@ import type { Config } from './config';
 const sdk = {
   node: () => require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node'),
   resources: () => require('@opentelemetry/resources') as typeof import('@opentelemetry/resources'),
-  exporter: () => require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http'),
-  temporal: () => require('@temporalio/interceptors-opentelemetry') as typeof import('@temporalio/interceptors-opentelemetry'),
+  exporter: () =>
+    require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http'),
+  temporal: () =>
+    require('@temporalio/interceptors-opentelemetry') as typeof import('@temporalio/interceptors-opentelemetry'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
 
-type TracingSettings = Pick<Config, 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_SERVICE_NAME' | 'OTEL_SDK_DISABLED'>;
+type TracingSettings = Pick<
+  Config,
+  'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_SERVICE_NAME' | 'OTEL_SDK_DISABLED'
+>;
 
 export interface Tracing {
   /** Where spans go (`<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`, or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given). */
@@ -96,7 +110,8 @@ export function startTracing(config: TracingSettings, defaultServiceName: string
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   // A provider registered already is the host's: left in place (registering twice fails and would split the trace).
   const current = trace.getTracerProvider();
-  const hostHasOne = !(current instanceof ProxyTracerProvider) || current.getDelegate() !== new ProxyTracerProvider().getDelegate();
+  const hostHasOne =
+    !(current instanceof ProxyTracerProvider) || current.getDelegate() !== new ProxyTracerProvider().getDelegate();
   if (!hostHasOne) provider.register(); // global provider, AsyncLocalStorage context manager, W3C trace-context + baggage propagators
   const tracing: Tracing = {
     url,
@@ -130,10 +145,16 @@ export function clientInterceptors(): ClientInterceptors {
  */
 export function workerTracing(): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   if (!active) return {};
-  const { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, makeWorkflowExporter } = sdk.temporal();
+  const { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, makeWorkflowExporter } =
+    sdk.temporal();
   return {
     interceptors: {
-      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+      activity: [
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+      ],
     },
     sinks: { exporter: makeWorkflowExporter(active.processor, active.resource) },
   };
@@ -145,11 +166,15 @@ const tracer = () => trace.getTracer('docnotify');
  * Runs one SMTP transaction in a CLIENT span `smtp send` (server address and port, Message-ID, the server's reply,
  * accepted and rejected counts; the error and its SMTP code when it fails). Calls straight through when tracing is off.
  */
-export async function traceSmtp<T extends { response?: unknown; messageId?: unknown; accepted?: unknown[]; rejected?: unknown[] }>(
-  server: { host: string; port: number }, messageId: string, send: () => Promise<T>,
-): Promise<T> {
+export async function traceSmtp<
+  T extends { response?: unknown; messageId?: unknown; accepted?: unknown[]; rejected?: unknown[] },
+>(server: { host: string; port: number }, messageId: string, send: () => Promise<T>): Promise<T> {
   if (!active) return send();
-  const attributes: Attributes = { 'server.address': server.host, 'server.port': server.port, 'email.message_id': messageId };
+  const attributes: Attributes = {
+    'server.address': server.host,
+    'server.port': server.port,
+    'email.message_id': messageId,
+  };
   return tracer().startActiveSpan('smtp send', { kind: SpanKind.CLIENT, attributes }, async (span) => {
     try {
       const info = await send();
@@ -163,7 +188,11 @@ export async function traceSmtp<T extends { response?: unknown; messageId?: unkn
     } catch (err) {
       const e = err as { code?: string; responseCode?: number; response?: string; message?: string };
       span.recordException(err as Error);
-      span.setAttributes({ 'error.type': e.code ?? 'Error', ...(e.responseCode ? { 'smtp.response_code': e.responseCode } : {}), ...(e.response ? { 'smtp.response': e.response } : {}) });
+      span.setAttributes({
+        'error.type': e.code ?? 'Error',
+        ...(e.responseCode ? { 'smtp.response_code': e.responseCode } : {}),
+        ...(e.response ? { 'smtp.response': e.response } : {}),
+      });
       span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
       throw err;
     } finally {
@@ -187,10 +216,22 @@ export function traceRequests(app: FastifyInstance): void {
     const route = req.routeOptions.url;
     if (route && UNTRACED.has(route)) return done();
     const parent = propagation.extract(context.active(), req.headers);
-    spans.set(req, tracer().startSpan(`${req.method} ${route ?? '(no route)'}`, {
-      kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': req.method, 'url.path': req.url.split('?')[0], ...(route ? { 'http.route': route } : {}), 'client.address': req.ip },
-    }, parent));
+    spans.set(
+      req,
+      tracer().startSpan(
+        `${req.method} ${route ?? '(no route)'}`,
+        {
+          kind: SpanKind.SERVER,
+          attributes: {
+            'http.request.method': req.method,
+            'url.path': req.url.split('?')[0],
+            ...(route ? { 'http.route': route } : {}),
+            'client.address': req.ip,
+          },
+        },
+        parent,
+      ),
+    );
     done();
   });
   // After the body is read (its stream callbacks run outside any request context): the handler runs in the span.
@@ -207,7 +248,8 @@ export function traceRequests(app: FastifyInstance): void {
     if (!span) return;
     spans.delete(req);
     if (status !== undefined) span.setAttribute('http.response.status_code', status);
-    if (status === undefined || status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, ...(status === undefined ? { message: 'request aborted' } : {}) });
+    if (status === undefined || status >= 500)
+      span.setStatus({ code: SpanStatusCode.ERROR, ...(status === undefined ? { message: 'request aborted' } : {}) });
     span.end();
   };
   app.addHook('onResponse', async (req, reply) => end(req, reply.statusCode));

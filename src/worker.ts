@@ -50,7 +50,13 @@ export async function startWorker(
     try {
       Runtime.install({
         logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN'),
-        ...(sdkPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkPort}`, countersTotalSuffix: true } } } } : {}),
+        ...(sdkPort
+          ? {
+              telemetryOptions: {
+                metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkPort}`, countersTotalSuffix: true } },
+              },
+            }
+          : {}),
       });
       if (sdkPort) sdkMetricsUrl = `http://127.0.0.1:${sdkPort}/metrics`;
     } catch {
@@ -59,9 +65,19 @@ export async function startWorker(
   }
   const stores = opts.stores ?? (await openStores(required(config, 'DATABASE_URL', 'by the worker'), config));
   const mailer = new Mailer({ ...config, SMTP_URL: required(config, 'SMTP_URL', 'by the worker') });
-  const deps: ActivityDeps = { config, ...stores, mailer, keyring: config.ACTION_LINK_SECRET ? Keyring.fromString(config.ACTION_LINK_SECRET) : undefined, log };
+  const deps: ActivityDeps = {
+    config,
+    ...stores,
+    mailer,
+    keyring: config.ACTION_LINK_SECRET ? Keyring.fromString(config.ACTION_LINK_SECRET) : undefined,
+    log,
+  };
   const activities = createActivities(deps);
-  const fanOut = createFanOutActivities({ rulesVersions: stores.rulesVersions, ratePerSecond: config.RULES_FANOUT_RATE, log });
+  const fanOut = createFanOutActivities({
+    rulesVersions: stores.rulesVersions,
+    ratePerSecond: config.RULES_FANOUT_RATE,
+    log,
+  });
   const { address, tls, apiKey, metadata } = config.temporal;
   const connection =
     opts.connection ??
@@ -75,7 +91,13 @@ export async function startWorker(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
     workflowBundle,
-    activities: { loadContext: activities.loadContext, prepareNotification: activities.prepareNotification, withdrawEmails: activities.withdrawEmails, deliverDecision: activities.deliverDecision, ...fanOut },
+    activities: {
+      loadContext: activities.loadContext,
+      prepareNotification: activities.prepareNotification,
+      withdrawEmails: activities.withdrawEmails,
+      deliverDecision: activities.deliverDecision,
+      ...fanOut,
+    },
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     ...workerTracing(),
   });
@@ -115,7 +137,9 @@ export async function startWorker(
         probe(() => stores.db.query('SELECT 1')),
         probe(() => mailer.verify()),
       ]);
-      const stopped = workers.filter((w) => w.getState() !== 'RUNNING').map((w) => `${w.options.taskQueue}: ${w.getState()}`);
+      const stopped = workers
+        .filter((w) => w.getState() !== 'RUNNING')
+        .map((w) => `${w.options.taskQueue}: ${w.getState()}`);
       const checks = { temporal, polling: stopped.length === 0 ? 'ok' : stopped.join(', '), database, smtp };
       return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
     },

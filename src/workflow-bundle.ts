@@ -31,14 +31,22 @@ export const tracedWorkflowBundleOptions = {
 };
 
 /** The prebuilt bundles of `npm run build`, beside the compiled worker. */
-const PREBUILT = { plain: path.join(__dirname, 'workflows.bundle.js'), traced: path.join(__dirname, 'workflows-traced.bundle.js') };
+const PREBUILT = {
+  plain: path.join(__dirname, 'workflows.bundle.js'),
+  traced: path.join(__dirname, 'workflows-traced.bundle.js'),
+};
 
 /** The bundle for a worker (`traced`: with the tracing interceptors): the prebuilt one, or one made now in a child process. */
 export async function workflowBundlePath(opts: { traced?: boolean } = {}): Promise<{ codePath: string }> {
   const prebuilt = opts.traced ? PREBUILT.traced : PREBUILT.plain;
   if (fs.existsSync(prebuilt)) return { codePath: prebuilt };
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-workflows-')), path.basename(prebuilt));
-  const args = [...process.execArgv.filter((a) => !a.startsWith('--max-old-space-size')), __filename, out, ...(opts.traced ? ['--traced'] : [])];
+  const args = [
+    ...process.execArgv.filter((a) => !a.startsWith('--max-old-space-size')),
+    __filename,
+    out,
+    ...(opts.traced ? ['--traced'] : []),
+  ];
   await promisify(execFile)(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
   return { codePath: out };
 }
@@ -46,7 +54,10 @@ export async function workflowBundlePath(opts: { traced?: boolean } = {}): Promi
 async function writeBundle(out: string, traced: boolean): Promise<void> {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
-  const bundle = await bundleWorkflowCode({ ...(traced ? tracedWorkflowBundleOptions : workflowBundleOptions), logger: quiet as never });
+  const bundle = await bundleWorkflowCode({
+    ...(traced ? tracedWorkflowBundleOptions : workflowBundleOptions),
+    logger: quiet as never,
+  });
   fs.writeFileSync(out, bundle.code);
 }
 

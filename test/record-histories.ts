@@ -30,8 +30,16 @@ async function main(): Promise<void> {
   const a = address('rec');
   const b = address('rec');
   const boss = address('boss');
-  await s.rule({ name: 'Approval', trigger: { status: 'pending_approval' }, delay: '1s', repeat: { interval: '2s', maxCount: 2 }, resendOnReassignment: true, actions: ['approve', 'reject', 'snooze'],
-    escalation: [{ afterReminders: 1, addresses: [boss] }], dueReminders: { before: ['3s'], overdue: true } });
+  await s.rule({
+    name: 'Approval',
+    trigger: { status: 'pending_approval' },
+    delay: '1s',
+    repeat: { interval: '2s', maxCount: 2 },
+    resendOnReassignment: true,
+    actions: ['approve', 'reject', 'snooze'],
+    escalation: [{ afterReminders: 1, addresses: [boss] }],
+    dueReminders: { before: ['3s'], overdue: true },
+  });
   await s.rule({ name: 'Completed', trigger: { status: 'exported' } });
   await s.rule({ name: 'Comments', trigger: { event: 'comment_added' } });
 
@@ -53,7 +61,11 @@ async function main(): Promise<void> {
   await sleep(1500);
   const st = await s.state('H2');
   await s.client.snooze('H2', { taskId: st.task!.id, duration: '1h', actor: a }, s.tenantId);
-  const r = await s.client.resolveTask('H2', { taskId: st.task!.id, taskVersion: st.task!.version, action: 'approve', actor: a }, s.tenantId);
+  const r = await s.client.resolveTask(
+    'H2',
+    { taskId: st.task!.id, taskVersion: st.task!.version, action: 'approve', actor: a },
+    s.tenantId,
+  );
   if (!r.ok) throw new Error(`resolveTask refused: ${r.reason}`);
   await sleep(2000);
   await s.status('H2', 'approved');
@@ -74,7 +86,10 @@ async function main(): Promise<void> {
   await worker.stop();
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

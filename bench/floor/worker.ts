@@ -6,12 +6,20 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createFloorActivities } from './activities';
 
 async function main(): Promise<void> {
-  const env = (k: string) => process.env[k] ?? (() => { throw new Error(`${k} is not set`); })();
+  const env = (k: string) =>
+    process.env[k] ??
+    (() => {
+      throw new Error(`${k} is not set`);
+    })();
   const taskQueue = env('TASK_QUEUE');
   const activities = createFloorActivities(env('SMTP_URL'), Number(process.env.SMTP_POOL_SIZE ?? 5));
   const connection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   const workflows = await Worker.create({ connection, taskQueue, workflowsPath: require.resolve('./workflows') });
-  const email = await Worker.create({ connection, taskQueue: `${taskQueue}-email`, activities: { floorSend: activities.floorSend } });
+  const email = await Worker.create({
+    connection,
+    taskQueue: `${taskQueue}-email`,
+    activities: { floorSend: activities.floorSend },
+  });
   process.stdout.write('floor worker started\n');
   const stop = () => {
     workflows.shutdown();

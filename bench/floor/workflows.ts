@@ -19,6 +19,9 @@ export async function floorWorkflow(): Promise<void> {
     event = e;
   });
   await condition(() => event !== undefined);
-  const { floorSend } = proxyActivities<FloorActivities>({ taskQueue: `${workflowInfo().taskQueue}-email`, startToCloseTimeout: '1 minute' });
+  const { floorSend } = proxyActivities<FloorActivities>({
+    taskQueue: `${workflowInfo().taskQueue}-email`,
+    startToCloseTimeout: '1 minute',
+  });
   await floorSend(event!);
 }

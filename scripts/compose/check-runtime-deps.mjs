@@ -43,23 +43,35 @@ function javascript(file) {
   const text = readFileSync(file, 'utf8');
   if (!/\.[mc]?ts$/.test(file)) return text;
   ts ??= requireHere('typescript');
-  return ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  return ts.transpileModule(text, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
 }
 
 const packageOf = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 const problems = [];
 const used = new Map();
-const IMPORT = /\brequire\(\s*['"]([^'"]+)['"]\s*\)|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\bfrom\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+const IMPORT =
+  /\brequire\(\s*['"]([^'"]+)['"]\s*\)|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\bfrom\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
 for (const dir of dirs) {
   for (const file of files(path.resolve(dir))) {
     for (const m of javascript(file).matchAll(IMPORT)) {
       const spec = m[1] ?? m[2] ?? m[3] ?? m[4];
-      if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:') || builtins.has(spec) || builtins.has(spec.split('/')[0])) continue;
+      if (
+        spec.startsWith('.') ||
+        spec.startsWith('/') ||
+        spec.startsWith('node:') ||
+        builtins.has(spec) ||
+        builtins.has(spec.split('/')[0])
+      )
+        continue;
       const name = packageOf(spec);
       const where = path.relative(root, file);
       if (!used.has(name)) used.set(name, where);
-      if (devDeps.has(name) && !deps.has(name)) problems.push(`${where}: imports ${spec}, a devDependency (npm ci --omit=dev leaves it out)`);
-      else if (!deps.has(name)) problems.push(`${where}: imports ${spec}, which package.json does not list in dependencies`);
+      if (devDeps.has(name) && !deps.has(name))
+        problems.push(`${where}: imports ${spec}, a devDependency (npm ci --omit=dev leaves it out)`);
+      else if (!deps.has(name))
+        problems.push(`${where}: imports ${spec}, which package.json does not list in dependencies`);
     }
   }
 }
@@ -81,4 +93,6 @@ if (problems.length > 0) {
   console.error(`check-runtime-deps: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`check-runtime-deps: ok, ${used.size} packages imported at run time, all production dependencies: ${[...used.keys()].sort().join(', ')}`);
+console.log(
+  `check-runtime-deps: ok, ${used.size} packages imported at run time, all production dependencies: ${[...used.keys()].sort().join(', ')}`,
+);

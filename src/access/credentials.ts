@@ -41,7 +41,11 @@ const SCRYPT = { N: 2 ** 15, r: 8, p: 1 };
 const maxmem = (N: number, r: number) => 256 * N * r; // twice what scrypt needs
 
 function scryptAsync(password: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, 32, { N, r, p, maxmem: maxmem(N, r) }, (e, key) => (e ? reject(e) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFC'), salt, 32, { N, r, p, maxmem: maxmem(N, r) }, (e, key) =>
+      e ? reject(e) : resolve(key),
+    ),
+  );
 }
 
 /** The stored form of a password. */
@@ -76,7 +80,8 @@ export function passwordProblem(password: string): string | undefined {
 export function throttleNetwork(ip: string): string {
   if (!ipaddr.isValid(ip)) return `addr:${ip.slice(0, 64)}`;
   let addr = ipaddr.parse(ip);
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
   if (addr.kind() === 'ipv4') return `ipv4:${addr.toString()}`;
   const parts = (addr as ipaddr.IPv6).parts.slice(0, 4).map((x) => x.toString(16));
   return `ipv6:${parts.join(':')}::/64`;

@@ -48,22 +48,32 @@ export function createFanOutActivities(deps: FanOutDeps) {
         });
         const ids = (page.executions ?? []).map((e) => e.execution?.workflowId).filter((id): id is string => !!id);
         let i = 0;
-        await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, ids.length) }, async () => {
-          while (i < ids.length) {
-            const workflowId = ids[i++];
-            const wait = nextStart - Date.now();
-            nextStart = Math.max(nextStart, Date.now()) + spacingMs;
-            if (wait > 0) await ctx.sleep(wait);
-            // A document that finished meanwhile has nothing to re-plan.
-            await client.workflow.getHandle(workflowId).signal(rulesChangedSignal, { version: pending.version }).catch(() => undefined);
-          }
-        }));
+        await Promise.all(
+          Array.from({ length: Math.min(IN_FLIGHT, ids.length) }, async () => {
+            while (i < ids.length) {
+              const workflowId = ids[i++];
+              const wait = nextStart - Date.now();
+              nextStart = Math.max(nextStart, Date.now()) + spacingMs;
+              if (wait > 0) await ctx.sleep(wait);
+              // A document that finished meanwhile has nothing to re-plan.
+              await client.workflow
+                .getHandle(workflowId)
+                .signal(rulesChangedSignal, { version: pending.version })
+                .catch(() => undefined);
+            }
+          }),
+        );
         progress.told += ids.length;
-        progress.nextPageToken = page.nextPageToken?.length ? Buffer.from(page.nextPageToken).toString('base64') : undefined;
+        progress.nextPageToken = page.nextPageToken?.length
+          ? Buffer.from(page.nextPageToken).toString('base64')
+          : undefined;
         ctx.heartbeat(progress);
       } while (progress.nextPageToken);
       await deps.rulesVersions.markTold(input.tenantId, pending.version);
-      deps.log.info({ tenantId: input.tenantId, version: pending.version, told: progress.told, query }, 'rules change told to running documents');
+      deps.log.info(
+        { tenantId: input.tenantId, version: pending.version, told: progress.told, query },
+        'rules change told to running documents',
+      );
       return { version: pending.version, told: progress.told };
     },
   };

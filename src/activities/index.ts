@@ -11,7 +11,16 @@ import type { PlanContext, PlannedNotification } from '../domain/plan';
 import type { Rule } from '../domain/rules';
 import { loadLayout } from '../email/defaults';
 import { renderEmail, TemplateError } from '../email/render';
-import { classifySmtpError, describeSmtpError, messageIdFor, threadIndexFor, threadRootFor, type Mailer, type OutgoingEmail, type SentInfo } from '../email/transport';
+import {
+  classifySmtpError,
+  describeSmtpError,
+  messageIdFor,
+  threadIndexFor,
+  threadRootFor,
+  type Mailer,
+  type OutgoingEmail,
+  type SentInfo,
+} from '../email/transport';
 import { actionLabel, templateValues, type ActionLink } from '../email/values';
 import type { Keyring, LinkAction } from '../links/token';
 import type { DirectoryStore, Recipient } from '../store/directory';
@@ -107,7 +116,12 @@ export function createActivities(deps: ActivityDeps) {
   const webhookRetryForMs = elapsedMs(config.WEBHOOK_RETRY_FOR) ?? 86_400_000;
   const retryForMs = elapsedMs(config.SMTP_RETRY_FOR) ?? 72 * 3_600_000;
 
-  async function resolveRecipients(tenantId: string, rule: Rule, p: PlannedNotification, s: DocumentSnapshot): Promise<{ recipients: Recipient[]; reassignTo?: string; skipped?: string }> {
+  async function resolveRecipients(
+    tenantId: string,
+    rule: Rule,
+    p: PlannedNotification,
+    s: DocumentSnapshot,
+  ): Promise<{ recipients: Recipient[]; reassignTo?: string; skipped?: string }> {
     const out: Recipient[] = [];
     if (p.kind === 'escalation') {
       const level = rule.escalation[p.seq - 1];
@@ -117,7 +131,8 @@ export function createActivities(deps: ActivityDeps) {
       out.push(...level.addresses.map((email) => ({ email })));
       return { recipients: out, reassignTo: level.reassignTo };
     }
-    if (p.kind === 'reassignment') return { recipients: s.assignee ? await directory.resolve(tenantId, s.assignee) : [] };
+    if (p.kind === 'reassignment')
+      return { recipients: s.assignee ? await directory.resolve(tenantId, s.assignee) : [] };
     const r = rule.recipients;
     if (r.assignee && s.assignee) out.push(...(await directory.resolve(tenantId, s.assignee)));
     out.push(...r.addresses.map((email) => ({ email })));
@@ -146,8 +161,13 @@ export function createActivities(deps: ActivityDeps) {
       action,
       label: actionLabel(action, locale),
       url: `${config.PUBLIC_BASE_URL}/actions/${deps.keyring!.sign({
-        tenantId: job.snapshot.tenantId, documentId: job.snapshot.documentId, taskId: task.id, taskVersion: task.version,
-        action, recipient: job.recipient.email.toLowerCase(), expiresAt: Date.now() + LINK_TTL_MS,
+        tenantId: job.snapshot.tenantId,
+        documentId: job.snapshot.documentId,
+        taskId: task.id,
+        taskVersion: task.version,
+        action,
+        recipient: job.recipient.email.toLowerCase(),
+        expiresAt: Date.now() + LINK_TTL_MS,
       })}`,
     }));
   }
@@ -156,29 +176,69 @@ export function createActivities(deps: ActivityDeps) {
   async function deliver(job: EmailJob, extra: Record<string, unknown> = {}): Promise<SendResult> {
     const s = job.snapshot;
     const tenant = await tenants.get(s.tenantId);
-    const template = await templates.resolve(s.tenantId, job.template, s.documentType, job.recipient.locale, tenant.locale);
+    const template = await templates.resolve(
+      s.tenantId,
+      job.template,
+      s.documentType,
+      job.recipient.locale,
+      tenant.locale,
+    );
     const actionLinks = links(job, template.locale);
     const values = templateValues({
-      snapshot: s, recipient: job.recipient, locale: template.locale, kind: job.kind, seq: job.seq, ruleName: job.ruleName, links: actionLinks,
+      snapshot: s,
+      recipient: job.recipient,
+      locale: template.locale,
+      kind: job.kind,
+      seq: job.seq,
+      ruleName: job.ruleName,
+      links: actionLinks,
       documentUrl: `${config.PUBLIC_BASE_URL}/admin/documents/${encodeURIComponent(s.tenantId)}/${encodeURIComponent(s.documentId)}`,
       extra,
     });
     const rendered = renderEmail(template, values, layout);
     const messageId = messageIdFor(job.ledgerKey, mailer.domain);
-    const base = { key: job.ledgerKey, messageId, tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, ruleId: job.ruleId, ruleName: job.ruleName, kind: job.kind, seq: job.seq, recipient: job.recipient.email, subject: rendered.subject };
+    const base = {
+      key: job.ledgerKey,
+      messageId,
+      tenantId: s.tenantId,
+      documentId: s.documentId,
+      documentType: s.documentType,
+      ruleId: job.ruleId,
+      ruleName: job.ruleName,
+      kind: job.kind,
+      seq: job.seq,
+      recipient: job.recipient.email,
+      subject: rendered.subject,
+    };
     const info = safeInfo();
     // Never longer than SEND_AHEAD: a clock far off (or a test server's skipped time) must not park an email.
     const holdMs = job.notBefore === undefined ? 0 : Math.min(job.notBefore - Date.now(), sendAheadMs(config));
-    const claim = await notifications.claim({ ...base, html: rendered.html, text: rendered.text }, holdMs > 0 ? 'scheduled' : 'sending');
+    const claim = await notifications.claim(
+      { ...base, html: rendered.html, text: rendered.text },
+      holdMs > 0 ? 'scheduled' : 'sending',
+    );
     if (claim.state === 'done') {
       emailsTotal.inc({ outcome: 'duplicate_suppressed', kind: job.kind });
-      return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: claim.row.status as SendResult['status'], messageId, detail: 'already recorded; not sent again', linked: actionLinks.length > 0 };
+      return {
+        ledgerKey: job.ledgerKey,
+        to: job.recipient.email,
+        status: claim.row.status as SendResult['status'],
+        messageId,
+        detail: 'already recorded; not sent again',
+        linked: actionLinks.length > 0,
+      };
     }
     const activity = info ? Context.current() : undefined;
     const beat = activity ? setInterval(() => activity.heartbeat(), 5000) : undefined;
     const outgoing: OutgoingEmail = {
-      to: job.recipient.email, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId, priority: job.priority,
-      threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain), thread: { index: threadIndexFor(s.tenantId, s.documentId), topic: `${s.documentType} ${s.documentId}` },
+      to: job.recipient.email,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      messageId,
+      priority: job.priority,
+      threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain),
+      thread: { index: threadIndexFor(s.tenantId, s.documentId), topic: `${s.documentType} ${s.documentId}` },
     };
     try {
       if (holdMs <= 0) return await transmit(() => mailer.send(outgoing));
@@ -187,7 +247,14 @@ export function createActivities(deps: ActivityDeps) {
       // A cancellation while waiting is thrown as it is (not as an SMTP failure): the workflow withdraws the row.
       if (!(await hold(job.ledgerKey, holdMs, activity))) {
         emailsTotal.inc({ outcome: 'withdrawn', kind: job.kind });
-        return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'skipped', messageId, detail: 'withdrawn before its time: the document changed', linked: false };
+        return {
+          ledgerKey: job.ledgerKey,
+          to: job.recipient.email,
+          status: 'skipped',
+          messageId,
+          detail: 'withdrawn before its time: the document changed',
+          linked: false,
+        };
       }
       return await burst.send(() => transmit(() => mailer.sendPrepared(prepared)));
     } finally {
@@ -201,7 +268,14 @@ export function createActivities(deps: ActivityDeps) {
         stopTimer();
         emailsTotal.inc({ outcome: 'sent', kind: job.kind });
         await notifications.finish(job.ledgerKey, 'sent', { smtpResponse: sent.response });
-        return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'sent', messageId, detail: sent.response, linked: actionLinks.length > 0 };
+        return {
+          ledgerKey: job.ledgerKey,
+          to: job.recipient.email,
+          status: 'sent',
+          messageId,
+          detail: sent.response,
+          linked: actionLinks.length > 0,
+        };
       } catch (err) {
         const detail = describeSmtpError(err);
         const kind = classifySmtpError(err);
@@ -212,12 +286,22 @@ export function createActivities(deps: ActivityDeps) {
           log.warn({ key: job.ledgerKey, detail, attempt: info?.attempt }, 'temporary SMTP failure; will retry');
           throw ApplicationFailure.retryable(`temporary SMTP failure: ${detail}`, 'TemporarySmtpError');
         }
-        const reason = kind === 'permanent' ? 'permanent SMTP failure' : `temporary SMTP failures for longer than ${config.SMTP_RETRY_FOR}`;
+        const reason =
+          kind === 'permanent'
+            ? 'permanent SMTP failure'
+            : `temporary SMTP failures for longer than ${config.SMTP_RETRY_FOR}`;
         emailsTotal.inc({ outcome: 'failed', kind: job.kind });
         await notifications.finish(job.ledgerKey, 'failed', { smtpResponse: detail, reason });
         log.error({ key: job.ledgerKey, detail }, reason);
         if (kind === 'permanent' && job.kind !== 'smtp_failure_alert') await alertAdmins(job, detail);
-        return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'failed', messageId, detail, linked: false };
+        return {
+          ledgerKey: job.ledgerKey,
+          to: job.recipient.email,
+          status: 'failed',
+          messageId,
+          detail,
+          linked: false,
+        };
       }
     }
   }
@@ -273,12 +357,24 @@ export function createActivities(deps: ActivityDeps) {
     // first-time flag: an alert lost to a temporary SMTP failure, or to a crash right after markFailing, is sent
     // at the recipient's next failure instead of never.
     const tenant = await tenants.get(tenantId);
-    const admins = dedupe([...tenant.adminEmails.map((email) => ({ email })), ...(await directory.withRole(tenantId, 'admin'))])
-      .filter((a) => a.email.toLowerCase() !== job.recipient.email.toLowerCase());
+    const admins = dedupe([
+      ...tenant.adminEmails.map((email) => ({ email })),
+      ...(await directory.withRole(tenantId, 'admin')),
+    ]).filter((a) => a.email.toLowerCase() !== job.recipient.email.toLowerCase());
     for (const admin of admins) {
-      await deliver({ ...job, ledgerKey: `alert/${tenantId}/${job.recipient.email.toLowerCase()}/${admin.email.toLowerCase()}`, kind: 'smtp_failure_alert', seq: 0, template: 'smtp_failure_alert', recipient: admin, actions: [], priority: 'high' },
-        { smtp_response: detail, failed_recipient: job.recipient.email, failure_count: 1 })
-        .catch((e: unknown) => log.error({ err: e }, 'could not alert administrators'));
+      await deliver(
+        {
+          ...job,
+          ledgerKey: `alert/${tenantId}/${job.recipient.email.toLowerCase()}/${admin.email.toLowerCase()}`,
+          kind: 'smtp_failure_alert',
+          seq: 0,
+          template: 'smtp_failure_alert',
+          recipient: admin,
+          actions: [],
+          priority: 'high',
+        },
+        { smtp_response: detail, failed_recipient: job.recipient.email, failure_count: 1 },
+      ).catch((e: unknown) => log.error({ err: e }, 'could not alert administrators'));
     }
   }
 
@@ -292,7 +388,10 @@ export function createActivities(deps: ActivityDeps) {
         signalled += 1;
       } catch (e) {
         if (!(e instanceof WorkflowNotFoundError)) throw e;
-        log.info({ workflowId, deliveryId: decision.deliveryId }, 'decision not signalled: the following workflow is closed');
+        log.info(
+          { workflowId, deliveryId: decision.deliveryId },
+          'decision not signalled: the following workflow is closed',
+        );
       }
     }
     return signalled;
@@ -318,19 +417,47 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Reads the rule as it is now (changed or deactivated rules take effect) and resolves who gets the email. */
-    async prepareNotification(input: { planned: PlannedNotification; snapshot: DocumentSnapshot }): Promise<PrepareResult> {
+    async prepareNotification(input: {
+      planned: PlannedNotification;
+      snapshot: DocumentSnapshot;
+    }): Promise<PrepareResult> {
       const { planned: p, snapshot: s } = input;
       const base = (recipient: Recipient, rule?: Rule): EmailJob => ({
-        ledgerKey: `${s.tenantId}/${s.documentId}/${p.key}/${recipient.email.toLowerCase()}`, kind: p.kind, seq: p.seq, template: p.template,
-        priority: rule?.priority ?? 'medium', ruleId: rule?.id, ruleName: rule?.name, recipient, snapshot: s,
-        actions: rule && ['first', 'reminder', 'reassignment', 'due_soon', 'overdue'].includes(p.kind) ? rule.actions : [],
+        ledgerKey: `${s.tenantId}/${s.documentId}/${p.key}/${recipient.email.toLowerCase()}`,
+        kind: p.kind,
+        seq: p.seq,
+        template: p.template,
+        priority: rule?.priority ?? 'medium',
+        ruleId: rule?.id,
+        ruleName: rule?.name,
+        recipient,
+        snapshot: s,
+        actions:
+          rule && ['first', 'reminder', 'reassignment', 'due_soon', 'overdue'].includes(p.kind) ? rule.actions : [],
       });
       const skip = async (reason: string, rule?: Rule) => {
-        await notifications.skip({ key: `${s.tenantId}/${s.documentId}/${p.key}/-`, messageId: '-', tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, ruleId: rule?.id ?? p.ruleId, ruleName: rule?.name, kind: p.kind, seq: p.seq, recipient: '-' }, reason);
+        await notifications.skip(
+          {
+            key: `${s.tenantId}/${s.documentId}/${p.key}/-`,
+            messageId: '-',
+            tenantId: s.tenantId,
+            documentId: s.documentId,
+            documentType: s.documentType,
+            ruleId: rule?.id ?? p.ruleId,
+            ruleName: rule?.name,
+            kind: p.kind,
+            seq: p.seq,
+            recipient: '-',
+          },
+          reason,
+        );
         return { emails: [], skipped: reason };
       };
       if (p.kind === 'decision') {
-        const who = dedupe([...(s.decision ? await directory.resolve(s.tenantId, s.decision.actor) : []), ...(s.assignee ? await directory.resolve(s.tenantId, s.assignee) : [])]);
+        const who = dedupe([
+          ...(s.decision ? await directory.resolve(s.tenantId, s.decision.actor) : []),
+          ...(s.assignee ? await directory.resolve(s.tenantId, s.assignee) : []),
+        ]);
         return who.length ? { emails: who.map((r) => base(r)) } : skip('no recipients');
       }
       let rule: Rule;
@@ -363,7 +490,13 @@ export function createActivities(deps: ActivityDeps) {
           // A value PostgreSQL refuses (a NUL byte, say) fails the same way on every retry: a failed email, not a wedge.
           log.error({ key: job.ledgerKey, err: e }, 'email not sent: the database refused its data');
           emailsTotal.inc({ outcome: 'failed', kind: job.kind });
-          return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'failed', detail: `not sent: the database refused its data (${(e as Error).message})`, linked: false };
+          return {
+            ledgerKey: job.ledgerKey,
+            to: job.recipient.email,
+            status: 'failed',
+            detail: `not sent: the database refused its data (${(e as Error).message})`,
+            linked: false,
+          };
         }
         throw e;
       }
@@ -374,17 +507,31 @@ export function createActivities(deps: ActivityDeps) {
      * older `x-docnotify-signature` for one more release). Throws (to be retried) until it is accepted, for at most
      * WEBHOOK_RETRY_FOR; a destination the webhook policy refuses is never called nor retried.
      */
-    async deliverDecision(input: { snapshot: DocumentSnapshot; key: string }): Promise<{ delivered: boolean; reason?: string; signalled?: number }> {
+    async deliverDecision(input: {
+      snapshot: DocumentSnapshot;
+      key: string;
+    }): Promise<{ delivered: boolean; reason?: string; signalled?: number }> {
       const s = input.snapshot;
       const deliveryId = `${s.tenantId}/${s.documentId}/${input.key}`;
-      const decision: DocumentDecision = { type: 'task_resolved', deliveryId, tenantId: s.tenantId, documentId: s.documentId, documentType: s.documentType, taskId: s.task?.id, decision: s.decision };
+      const decision: DocumentDecision = {
+        type: 'task_resolved',
+        deliveryId,
+        tenantId: s.tenantId,
+        documentId: s.documentId,
+        documentType: s.documentType,
+        taskId: s.task?.id,
+        decision: s.decision,
+      };
       // Pipeline workflows that reported the document's events (plugin) get the decision as a signal; a retry of the
       // webhook below signals them again with the same deliveryId, which `nextDecision` skips.
       const signalled = await signalSubscribers(decision);
       const tenant = await tenants.get(s.tenantId);
       if (!tenant.webhookUrl) return { delivered: signalled > 0, signalled };
       if (!tenant.webhookSecret) {
-        log.error({ tenantId: s.tenantId }, 'webhook URL set without a secret: decision not delivered (set webhookSecret)');
+        log.error(
+          { tenantId: s.tenantId },
+          'webhook URL set without a secret: decision not delivered (set webhookSecret)',
+        );
         return { delivered: signalled > 0, reason: 'no webhook secret', signalled };
       }
       const body = JSON.stringify(decision);
@@ -407,25 +554,51 @@ export function createActivities(deps: ActivityDeps) {
         failure = `webhook answered ${status}`;
       } catch (e) {
         if (e instanceof WebhookDestinationError) {
-          log.error({ tenantId: s.tenantId, deliveryId, reason: e.message }, 'decision webhook refused by the webhook policy: not delivered');
+          log.error(
+            { tenantId: s.tenantId, deliveryId, reason: e.message },
+            'decision webhook refused by the webhook policy: not delivered',
+          );
           return { delivered: false, reason: e.message };
         }
         failure = `webhook failed: ${(e as Error).message}`;
       }
       const info = safeInfo();
       if (info && Date.now() - info.scheduledTimestampMs >= webhookRetryForMs) {
-        log.error({ tenantId: s.tenantId, deliveryId, reason: failure }, `decision webhook given up after ${config.WEBHOOK_RETRY_FOR} of retries`);
+        log.error(
+          { tenantId: s.tenantId, deliveryId, reason: failure },
+          `decision webhook given up after ${config.WEBHOOK_RETRY_FOR} of retries`,
+        );
         return { delivered: false, reason: `${failure}; given up after ${config.WEBHOOK_RETRY_FOR}` };
       }
       throw ApplicationFailure.retryable(failure, 'WebhookRejected');
     },
 
     /** "Send test": renders a template with sample values and sends it (logged like any email). */
-    async sendTest(input: { tenantId: string; template: string; documentType: string; to: string; locale?: string; fields: Record<string, string>; nonce: string }): Promise<SendResult> {
+    async sendTest(input: {
+      tenantId: string;
+      template: string;
+      documentType: string;
+      to: string;
+      locale?: string;
+      fields: Record<string, string>;
+      nonce: string;
+    }): Promise<SendResult> {
       return deliver({
-        ledgerKey: `test/${input.tenantId}/${input.template}/${input.nonce}/${input.to.toLowerCase()}`, kind: 'test', seq: 0, template: input.template, priority: 'medium',
-        recipient: { email: input.to, locale: input.locale }, actions: [],
-        snapshot: { tenantId: input.tenantId, documentId: String(input.fields.document_id ?? 'TEST-1'), documentType: input.documentType, status: 'pending_approval', fields: input.fields, escalationLevel: 0 },
+        ledgerKey: `test/${input.tenantId}/${input.template}/${input.nonce}/${input.to.toLowerCase()}`,
+        kind: 'test',
+        seq: 0,
+        template: input.template,
+        priority: 'medium',
+        recipient: { email: input.to, locale: input.locale },
+        actions: [],
+        snapshot: {
+          tenantId: input.tenantId,
+          documentId: String(input.fields.document_id ?? 'TEST-1'),
+          documentType: input.documentType,
+          status: 'pending_approval',
+          fields: input.fields,
+          escalationLevel: 0,
+        },
       });
     },
   };

@@ -27,7 +27,12 @@ export function knownRegions(country: string): string[] {
  * contributes each of its dates.
  * @throws Error naming the country/region when date-holidays does not know it, or if fromYear > toYear.
  */
-export function resolveHolidays(country: string, region: string | undefined, fromYear: number, toYear: number): string[] {
+export function resolveHolidays(
+  country: string,
+  region: string | undefined,
+  fromYear: number,
+  toYear: number,
+): string[] {
   if (!isKnownCountry(country)) throw new Error(`unknown holiday country "${country}"`);
   if (region !== undefined && !knownRegions(country).includes(region.toUpperCase())) {
     throw new Error(`unknown holiday region "${region}" for country ${country.toUpperCase()}`);
@@ -35,7 +40,10 @@ export function resolveHolidays(country: string, region: string | undefined, fro
   if (!Number.isInteger(fromYear) || !Number.isInteger(toYear) || fromYear > toYear) {
     throw new Error(`invalid holiday year range ${fromYear}..${toYear}`);
   }
-  const hd = region === undefined ? new Holidays(country.toUpperCase()) : new Holidays(country.toUpperCase(), region.toUpperCase());
+  const hd =
+    region === undefined
+      ? new Holidays(country.toUpperCase())
+      : new Holidays(country.toUpperCase(), region.toUpperCase());
   const dates = new Set<string>();
   for (let year = fromYear; year <= toYear; year++) {
     for (const h of hd.getHolidays(year)) {

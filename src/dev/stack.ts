@@ -67,7 +67,11 @@ async function main(): Promise<number> {
     services = await startLocalServices({
       dataDir,
       persistent: false,
-      temporalPort, temporalUiPort, smtpPort, mailpitHttpPort, pgPort,
+      temporalPort,
+      temporalUiPort,
+      smtpPort,
+      mailpitHttpPort,
+      pgPort,
       start: { temporal: true, smtp: true, postgres: true },
       log: say,
     });

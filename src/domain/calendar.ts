@@ -86,7 +86,9 @@ function compile(cal: BusinessCalendar, timeZone: string | undefined): Compiled 
   const startMs = parseTime(cal.workingHours.start, 'start');
   const endMs = parseTime(cal.workingHours.end, 'end');
   if (startMs >= endMs) {
-    throw new Error(`workingHours.start (${cal.workingHours.start}) must be before workingHours.end (${cal.workingHours.end})`);
+    throw new Error(
+      `workingHours.start (${cal.workingHours.start}) must be before workingHours.end (${cal.workingHours.end})`,
+    );
   }
   return { zone, days, holidays: new Set(cal.holidays.map(dayOf)), startMs, endMs };
 }
@@ -105,9 +107,7 @@ function instantOf(c: Compiled, wall: number): number {
   // offset change in that span (true for every real zone).
   const before = c.zone.offset(wall - 14 * HOUR_MS);
   const after = c.zone.offset(wall + 12 * HOUR_MS);
-  const valid = [before, after]
-    .map((o) => wall - o * MINUTE_MS)
-    .filter((t) => wallOf(c, t) === wall);
+  const valid = [before, after].map((o) => wall - o * MINUTE_MS).filter((t) => wallOf(c, t) === wall);
   if (valid.length > 0) return Math.min(...valid);
   // Spring-forward gap (after > before): the transition lies in (wall − after, wall − before].
   let lo = wall - after * MINUTE_MS;
@@ -153,7 +153,8 @@ function nextWorkingDay(c: Compiled, day: number): number {
 }
 
 function checkAmount(amount: number, unit: string): void {
-  if (!Number.isFinite(amount) || amount < 0) throw new Error(`business ${unit} must be a non-negative number, got ${amount}`);
+  if (!Number.isFinite(amount) || amount < 0)
+    throw new Error(`business ${unit} must be a non-negative number, got ${amount}`);
 }
 
 function addHours(c: Compiled, startMs: number, hours: number): number {
@@ -235,7 +236,12 @@ export function addBusinessHours(startMs: number, hours: number, cal: BusinessCa
  * calendar shift; business durations use {@link addBusinessDays} / {@link addBusinessHours} on `cal`
  * (or {@link DEFAULT_CALENDAR} when `cal` is undefined) in `timeZone ?? cal.timeZone`.
  */
-export function addDuration(startMs: number, d: Duration, cal: BusinessCalendar | undefined, timeZone?: string): number {
+export function addDuration(
+  startMs: number,
+  d: Duration,
+  cal: BusinessCalendar | undefined,
+  timeZone?: string,
+): number {
   if (d.kind === 'elapsed') return startMs + d.ms;
   const calendar = cal ?? DEFAULT_CALENDAR;
   return d.unit === 'days'

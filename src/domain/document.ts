@@ -1,8 +1,22 @@
-import { documentEventSchema, describeIssues, eventLimitIssues, fieldsOverflow, type DocumentEvent, type FieldValue } from './events';
+import {
+  documentEventSchema,
+  describeIssues,
+  eventLimitIssues,
+  fieldsOverflow,
+  type DocumentEvent,
+  type FieldValue,
+} from './events';
 import { isIntervention, isTerminal, type DocumentStatus } from './status';
 
 /** Bounds that keep a long-lived document's state (and so its history payloads) small. */
-export const LIMITS = { seenEventIds: 1000, history: 100, emails: 100, fired: 1000, eventTriggers: 20, decisions: 20 } as const;
+export const LIMITS = {
+  seenEventIds: 1000,
+  history: 100,
+  emails: 100,
+  fired: 1000,
+  eventTriggers: 20,
+  decisions: 20,
+} as const;
 
 export type Aspect = 'status' | 'assignee' | 'fields' | 'due' | 'comment';
 
@@ -89,8 +103,21 @@ export interface DocState {
 
 export function initialState(tenantId: string, documentId: string, documentType = 'invoice'): DocState {
   return {
-    tenantId, documentId, documentType, fields: {}, lastApplied: {}, seenEventIds: [], eventTriggers: [], fired: [],
-    snoozeMs: 0, decisions: [], escalationLevel: 0, history: [], emails: [], emailCount: 0, deleted: false,
+    tenantId,
+    documentId,
+    documentType,
+    fields: {},
+    lastApplied: {},
+    seenEventIds: [],
+    eventTriggers: [],
+    fired: [],
+    snoozeMs: 0,
+    decisions: [],
+    escalationLevel: 0,
+    history: [],
+    emails: [],
+    emailCount: 0,
+    deleted: false,
   };
 }
 
@@ -104,7 +131,12 @@ export function record(state: DocState, entry: HistoryEntry): void {
 }
 
 const ASPECT: Record<DocumentEvent['type'], Aspect> = {
-  status_changed: 'status', deleted: 'status', assigned: 'assignee', fields_updated: 'fields', due_date_set: 'due', comment_added: 'comment',
+  status_changed: 'status',
+  deleted: 'status',
+  assigned: 'assignee',
+  fields_updated: 'fields',
+  due_date_set: 'due',
+  comment_added: 'comment',
 };
 
 export type ApplyResult = 'applied' | 'duplicate' | 'stale' | 'rejected' | 'other_document';
@@ -121,7 +153,11 @@ export interface ApplyOptions {
 export function applyEvent(state: DocState, raw: unknown, now: number, options: ApplyOptions = {}): ApplyResult {
   const parsed = documentEventSchema.safeParse(raw);
   if (!parsed.success) {
-    record(state, { at: now, kind: 'rejected', text: `bad event ignored: ${describeIssues(parsed.error)}`.slice(0, 500) });
+    record(state, {
+      at: now,
+      kind: 'rejected',
+      text: `bad event ignored: ${describeIssues(parsed.error)}`.slice(0, 500),
+    });
     return 'rejected';
   }
   const e = parsed.data;
@@ -129,7 +165,8 @@ export function applyEvent(state: DocState, raw: unknown, now: number, options: 
     // What passed the schema but would wedge the workflow (payloads over Temporal's limits, a search attribute it
     // refuses, a byte PostgreSQL refuses) is recorded and dropped: the document's other events and emails go on.
     const issues = eventLimitIssues(raw);
-    const overflow = issues.length === 0 && e.type === 'fields_updated' ? fieldsOverflow(state.fields, e.fields) : undefined;
+    const overflow =
+      issues.length === 0 && e.type === 'fields_updated' ? fieldsOverflow(state.fields, e.fields) : undefined;
     if (issues.length > 0 || overflow) {
       const why = overflow ?? issues.map((i) => `${i.path}: ${i.message}`).join('; ');
       record(state, { at: now, kind: 'rejected', text: `${e.type} ignored: ${why}`.slice(0, 500) });
@@ -137,7 +174,12 @@ export function applyEvent(state: DocState, raw: unknown, now: number, options: 
     }
   }
   if (e.documentId !== state.documentId || e.tenantId !== state.tenantId) {
-    record(state, { at: now, kind: 'rejected', eventId: e.eventId, text: `event for ${e.tenantId}/${e.documentId} ignored` });
+    record(state, {
+      at: now,
+      kind: 'rejected',
+      eventId: e.eventId,
+      text: `event for ${e.tenantId}/${e.documentId} ignored`,
+    });
     return 'other_document';
   }
   if (state.seenEventIds.includes(e.eventId)) return 'duplicate';
@@ -146,7 +188,12 @@ export function applyEvent(state: DocState, raw: unknown, now: number, options: 
   const aspect = ASPECT[e.type];
   const last = state.lastApplied[aspect];
   if (last !== undefined && at < last) {
-    record(state, { at: now, kind: 'ignored', eventId: e.eventId, text: `${describe(e)} is older than the last applied ${aspect} change; recorded, not applied` });
+    record(state, {
+      at: now,
+      kind: 'ignored',
+      eventId: e.eventId,
+      text: `${describe(e)} is older than the last applied ${aspect} change; recorded, not applied`,
+    });
     return 'stale';
   }
   state.lastApplied[aspect] = at;
@@ -166,7 +213,8 @@ export function applyEvent(state: DocState, raw: unknown, now: number, options: 
         state.assigneeEventId = e.eventId;
         state.assigneeSince = now;
         if (state.task && !state.task.decision) state.task.version += 1;
-        if (!isTerminal(state.status)) pushBounded(state.eventTriggers, { eventId: e.eventId, type: 'assigned', at: now }, LIMITS.eventTriggers);
+        if (!isTerminal(state.status))
+          pushBounded(state.eventTriggers, { eventId: e.eventId, type: 'assigned', at: now }, LIMITS.eventTriggers);
       }
       break;
     case 'fields_updated':
@@ -180,14 +228,22 @@ export function applyEvent(state: DocState, raw: unknown, now: number, options: 
       break;
     case 'comment_added':
       state.lastComment = { author: e.author, text: e.text, at: now, eventId: e.eventId };
-      if (!isTerminal(state.status)) pushBounded(state.eventTriggers, { eventId: e.eventId, type: 'comment_added', at: now }, LIMITS.eventTriggers);
+      if (!isTerminal(state.status))
+        pushBounded(state.eventTriggers, { eventId: e.eventId, type: 'comment_added', at: now }, LIMITS.eventTriggers);
       break;
   }
   return 'applied';
 }
 
 /** Enters a new status visit (a repeated identical status is not a new visit). */
-function changeStatus(state: DocState, status: DocumentStatus, eventId: string, now: number, reason?: string, errorMessage?: string): void {
+function changeStatus(
+  state: DocState,
+  status: DocumentStatus,
+  eventId: string,
+  now: number,
+  reason?: string,
+  errorMessage?: string,
+): void {
   if (state.status === status) return;
   state.previousStatus = state.status;
   state.status = status;
@@ -199,20 +255,24 @@ function changeStatus(state: DocState, status: DocumentStatus, eventId: string, 
   delete state.snoozeLinks;
   delete state.snoozeMaxTotalMs;
   state.escalationLevel = 0;
-  state.task = isIntervention(status)
-    ? { id: eventId, version: 1, status, openedAt: now, recipients: [] }
-    : undefined;
+  state.task = isIntervention(status) ? { id: eventId, version: 1, status, openedAt: now, recipients: [] } : undefined;
   if (isTerminal(status)) state.eventTriggers = [];
 }
 
 function describe(e: DocumentEvent): string {
   switch (e.type) {
-    case 'status_changed': return `status → ${e.status}${e.actor ? ` by ${e.actor}` : ''}${e.reason ? ` (${e.reason})` : ''}`;
-    case 'assigned': return `assigned to ${e.assignee}`;
-    case 'fields_updated': return `fields updated: ${Object.keys(e.fields).join(', ')}`;
-    case 'due_date_set': return `due date set to ${e.dueAt}`;
-    case 'comment_added': return `comment by ${e.author}`;
-    case 'deleted': return 'deleted';
+    case 'status_changed':
+      return `status → ${e.status}${e.actor ? ` by ${e.actor}` : ''}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'assigned':
+      return `assigned to ${e.assignee}`;
+    case 'fields_updated':
+      return `fields updated: ${Object.keys(e.fields).join(', ')}`;
+    case 'due_date_set':
+      return `due date set to ${e.dueAt}`;
+    case 'comment_added':
+      return `comment by ${e.author}`;
+    case 'deleted':
+      return 'deleted';
   }
 }
 

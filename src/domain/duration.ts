@@ -4,13 +4,12 @@ import { z } from 'zod';
  * A duration as administrators write it. Elapsed durations are plain milliseconds; business durations
  * are counted on a business calendar (see calendar.ts) and cannot be turned into milliseconds alone.
  */
-export type Duration =
-  | { kind: 'elapsed'; ms: number }
-  | { kind: 'business'; unit: 'days' | 'hours'; amount: number };
+export type Duration = { kind: 'elapsed'; ms: number } | { kind: 'business'; unit: 'days' | 'hours'; amount: number };
 
 const SHORT = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)$/i;
 const BUSINESS = /^(\d+(?:\.\d+)?)\s*business\s*(days?|hours?)$/i;
-const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+const ISO =
+  /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -78,7 +77,12 @@ export function elapsedMs(d: Duration): number | undefined {
 export function formatDuration(d: Duration): string {
   if (d.kind === 'business') return `${d.amount} business ${d.amount === 1 ? d.unit.slice(0, -1) : d.unit}`;
   const ms = d.ms;
-  for (const [u, f] of [['d', UNIT_MS.d], ['h', UNIT_MS.h], ['m', UNIT_MS.m], ['s', UNIT_MS.s]] as const) {
+  for (const [u, f] of [
+    ['d', UNIT_MS.d],
+    ['h', UNIT_MS.h],
+    ['m', UNIT_MS.m],
+    ['s', UNIT_MS.s],
+  ] as const) {
     if (ms >= f && ms % f === 0) return `${ms / f}${u}`;
   }
   return `${ms}ms`;

@@ -2,13 +2,20 @@ import { z } from 'zod';
 import { STATUSES } from './status';
 
 const id = (what: string) =>
-  z.string({ error: `${what} is required` }).trim().min(1, `${what} must not be empty`).max(200, `${what} is too long (max 200)`)
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(200, `${what} is too long (max 200)`)
     .regex(/^[^\s/?#]+$/, `${what} must not contain spaces, "/", "?" or "#"`);
 
 /** ISO-8601 timestamp with offset, normalized to UTC ISO form. */
-export const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /\d{4}-\d{2}-\d{2}T/.test(s), {
-  message: 'must be an ISO-8601 timestamp such as 2026-11-29T10:00:00Z',
-}).transform((s) => new Date(s).toISOString());
+export const isoInstant = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)) && /\d{4}-\d{2}-\d{2}T/.test(s), {
+    message: 'must be an ISO-8601 timestamp such as 2026-11-29T10:00:00Z',
+  })
+  .transform((s) => new Date(s).toISOString());
 
 /** Field values are data, never code: scalars only. */
 export const fieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
@@ -27,17 +34,44 @@ const base = {
   documentType: z.string().trim().min(1).max(100).optional(),
 };
 
-export const statusSchema = z.enum(STATUSES, { error: (i) => `unknown status "${String(i.input)}" (expected one of ${STATUSES.join(', ')})` });
+export const statusSchema = z.enum(STATUSES, {
+  error: (i) => `unknown status "${String(i.input)}" (expected one of ${STATUSES.join(', ')})`,
+});
 
 /** One `documentEvent` signal carries any of these (product.md, "Events the pipeline sends"). */
-export const documentEventSchema = z.discriminatedUnion('type', [
-  z.strictObject({ ...base, type: z.literal('status_changed'), status: statusSchema, reason: z.string().max(2000).optional(), errorMessage: z.string().max(2000).optional(), actor: z.string().max(200).optional() }),
-  z.strictObject({ ...base, type: z.literal('assigned'), assignee: z.string().trim().min(1, 'assignee must not be empty').max(320) }),
-  z.strictObject({ ...base, type: z.literal('fields_updated'), fields: fieldsSchema }),
-  z.strictObject({ ...base, type: z.literal('due_date_set'), dueAt: isoInstant }),
-  z.strictObject({ ...base, type: z.literal('comment_added'), author: z.string().trim().min(1).max(200), text: z.string().min(1).max(10_000) }),
-  z.strictObject({ ...base, type: z.literal('deleted') }),
-], { error: (i) => (i.code === 'invalid_union' ? 'type must be one of status_changed, assigned, fields_updated, due_date_set, comment_added, deleted' : undefined) });
+export const documentEventSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      ...base,
+      type: z.literal('status_changed'),
+      status: statusSchema,
+      reason: z.string().max(2000).optional(),
+      errorMessage: z.string().max(2000).optional(),
+      actor: z.string().max(200).optional(),
+    }),
+    z.strictObject({
+      ...base,
+      type: z.literal('assigned'),
+      assignee: z.string().trim().min(1, 'assignee must not be empty').max(320),
+    }),
+    z.strictObject({ ...base, type: z.literal('fields_updated'), fields: fieldsSchema }),
+    z.strictObject({ ...base, type: z.literal('due_date_set'), dueAt: isoInstant }),
+    z.strictObject({
+      ...base,
+      type: z.literal('comment_added'),
+      author: z.string().trim().min(1).max(200),
+      text: z.string().min(1).max(10_000),
+    }),
+    z.strictObject({ ...base, type: z.literal('deleted') }),
+  ],
+  {
+    error: (i) =>
+      i.code === 'invalid_union'
+        ? 'type must be one of status_changed, assigned, fields_updated, due_date_set, comment_added, deleted'
+        : undefined,
+  },
+);
 
 export type DocumentEventInput = z.input<typeof documentEventSchema>;
 export type DocumentEvent = z.output<typeof documentEventSchema>;
@@ -51,12 +85,18 @@ export function describeIssues(error: z.ZodError): string {
 
 /** Thrown at the edges (client, HTTP, CLI) for bad input; the message names the field and the problem. */
 export class ValidationError extends Error {
-  constructor(message: string, readonly issues: { path: string; message: string }[] = []) {
+  constructor(
+    message: string,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
     super(message);
     this.name = 'ValidationError';
   }
   static fromZod(error: z.ZodError, prefix = 'invalid input'): ValidationError {
-    return new ValidationError(`${prefix}: ${describeIssues(error)}`, error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    return new ValidationError(
+      `${prefix}: ${describeIssues(error)}`,
+      error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
 }
 
@@ -94,7 +134,11 @@ export function controlCharacterIssues(value: unknown, path = ''): Issue[] {
   const issues: Issue[] = [];
   const visit = (v: unknown, at: string, depth: number): void => {
     if (typeof v === 'string') {
-      if (CONTROL.test(v)) issues.push({ path: at || '(input)', message: 'must not contain control characters (only tab, CR and LF are allowed)' });
+      if (CONTROL.test(v))
+        issues.push({
+          path: at || '(input)',
+          message: 'must not contain control characters (only tab, CR and LF are allowed)',
+        });
     } else if (v && typeof v === 'object' && depth < 32) {
       for (const [k, inner] of Object.entries(v)) {
         const next = at ? `${at}.${k}` : k;
@@ -119,24 +163,41 @@ export function eventLimitIssues(raw: unknown): Issue[] {
     const v = event[key];
     if (typeof v !== 'string') continue;
     const year = new Date(v).getUTCFullYear();
-    if (!ANCHORED_INSTANT.test(v.trim())) issues.push({ path: key, message: 'must be an ISO-8601 timestamp such as 2026-11-29T10:00:00Z (four-digit year, time, and Z or an offset)' });
-    else if (!(year >= EVENT_LIMITS.minYear && year <= EVENT_LIMITS.maxYear)) issues.push({ path: key, message: `must fall between the years ${EVENT_LIMITS.minYear} and ${EVENT_LIMITS.maxYear}` });
+    if (!ANCHORED_INSTANT.test(v.trim()))
+      issues.push({
+        path: key,
+        message:
+          'must be an ISO-8601 timestamp such as 2026-11-29T10:00:00Z (four-digit year, time, and Z or an offset)',
+      });
+    else if (!(year >= EVENT_LIMITS.minYear && year <= EVENT_LIMITS.maxYear))
+      issues.push({
+        path: key,
+        message: `must fall between the years ${EVENT_LIMITS.minYear} and ${EVENT_LIMITS.maxYear}`,
+      });
   }
   const fields = event.fields;
   if (fields && typeof fields === 'object' && Object.keys(fields).length > EVENT_LIMITS.fieldsPerEvent) {
     issues.push({ path: 'fields', message: `at most ${EVENT_LIMITS.fieldsPerEvent} fields per event` });
   }
   if (issues.length === 0 && JSON.stringify(raw).length > EVENT_LIMITS.eventChars) {
-    issues.push({ path: '(input)', message: `the event is too large (at most ${EVENT_LIMITS.eventChars} characters as JSON)` });
+    issues.push({
+      path: '(input)',
+      message: `the event is too large (at most ${EVENT_LIMITS.eventChars} characters as JSON)`,
+    });
   }
   return issues;
 }
 
 /** Would merging `update` into a document's `fields` exceed its limits? Then the reason, else undefined. */
-export function fieldsOverflow(fields: Record<string, FieldValue>, update: Record<string, FieldValue>): string | undefined {
+export function fieldsOverflow(
+  fields: Record<string, FieldValue>,
+  update: Record<string, FieldValue>,
+): string | undefined {
   const merged = { ...fields, ...update };
-  if (Object.keys(merged).length > EVENT_LIMITS.documentFields) return `a document holds at most ${EVENT_LIMITS.documentFields} fields`;
-  if (JSON.stringify(merged).length > EVENT_LIMITS.documentFieldsChars) return `a document's fields hold at most ${EVENT_LIMITS.documentFieldsChars} characters as JSON`;
+  if (Object.keys(merged).length > EVENT_LIMITS.documentFields)
+    return `a document holds at most ${EVENT_LIMITS.documentFields} fields`;
+  if (JSON.stringify(merged).length > EVENT_LIMITS.documentFieldsChars)
+    return `a document's fields hold at most ${EVENT_LIMITS.documentFieldsChars} characters as JSON`;
   return undefined;
 }
 
@@ -151,7 +212,8 @@ export function parseEvent(input: unknown): DocumentEvent {
   const r = documentEventSchema.safeParse(input);
   if (!r.success) throw ValidationError.fromZod(r.error, 'invalid event');
   const issues = eventLimitIssues(input);
-  if (issues.length > 0) throw new ValidationError(`invalid event: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  if (issues.length > 0)
+    throw new ValidationError(`invalid event: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   return r.data;
 }
 

@@ -17,7 +17,8 @@ export function appliesToType(rule: Pick<RuleSpec, 'documentType'>, documentType
   return !rule.documentType || rule.documentType === documentType;
 }
 
-export type NotificationKind = 'first' | 'reminder' | 'reassignment' | 'event' | 'escalation' | 'due_soon' | 'overdue' | 'decision';
+export type NotificationKind =
+  'first' | 'reminder' | 'reassignment' | 'event' | 'escalation' | 'due_soon' | 'overdue' | 'decision';
 
 /** One email-sending moment the document is waiting for. */
 export interface PlannedNotification {
@@ -59,7 +60,16 @@ export interface PlanContext {
  * Pure: the same state and context always give the same plan.
  */
 /** At the same instant, the ladder's order: the first notice before reminders, reminders before escalations. */
-const KIND_ORDER: Record<NotificationKind, number> = { first: 0, reassignment: 1, event: 2, reminder: 3, due_soon: 4, overdue: 5, escalation: 6, decision: 7 };
+const KIND_ORDER: Record<NotificationKind, number> = {
+  first: 0,
+  reassignment: 1,
+  event: 2,
+  reminder: 3,
+  due_soon: 4,
+  overdue: 5,
+  escalation: 6,
+  decision: 7,
+};
 
 export interface PlanOptions {
   /** Order ties by kind (KIND_ORDER) rather than by key alone. Workflows started before this pass false. @default true */
@@ -87,12 +97,24 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
     // Working time must not carry a snoozed email past the due date either: then it goes at the due date.
     return shift > 0 && state.dueAt !== undefined && at > state.dueAt ? Math.max(working(t), state.dueAt) : at;
   };
-  const rules = ctx.rules.filter((r) => r.active && r.tenantId === state.tenantId && appliesToType(r, state.documentType));
+  const rules = ctx.rules.filter(
+    (r) => r.active && r.tenantId === state.tenantId && appliesToType(r, state.documentType),
+  );
   const terminal = isTerminal(state.status);
   const decision = state.task?.decision;
   // Kept in `decisions`, so a status change arriving before the confirmation went out loses nothing.
   for (const d of state.decisions ?? []) {
-    add({ key: `${d.taskId}:decision`, at: d.decision.at, ruleId: '', ruleVersion: 0, kind: 'decision', seq: 0, transitionId: d.taskId, template: 'decision_confirmation', summary: `confirmation of ${d.decision.action} by ${d.decision.actor}` });
+    add({
+      key: `${d.taskId}:decision`,
+      at: d.decision.at,
+      ruleId: '',
+      ruleVersion: 0,
+      kind: 'decision',
+      seq: 0,
+      transitionId: d.taskId,
+      template: 'decision_confirmation',
+      summary: `confirmation of ${d.decision.action} by ${d.decision.actor}`,
+    });
   }
 
   for (const rule of rules) {
@@ -104,7 +126,16 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
       if (terminal || decision) continue; // after a decision only its confirmation goes out
       for (const e of state.eventTriggers) {
         if (e.type !== rule.trigger.event) continue;
-        add({ ...base, key: `${e.eventId}:${rule.id}:event`, at: addDuration(e.at, rule.delay, cal, ctx.timeZone), kind: 'event', seq: 0, transitionId: e.eventId, template: firstTemplate(rule), summary: `${rule.trigger.event} notice of '${rule.name}'` });
+        add({
+          ...base,
+          key: `${e.eventId}:${rule.id}:event`,
+          at: addDuration(e.at, rule.delay, cal, ctx.timeZone),
+          kind: 'event',
+          seq: 0,
+          transitionId: e.eventId,
+          template: firstTemplate(rule),
+          summary: `${rule.trigger.event} notice of '${rule.name}'`,
+        });
       }
       continue;
     }
@@ -115,30 +146,74 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
     const visit = state.statusEventId;
     const since = state.statusSince;
     const first = addDuration(since, rule.delay, cal, ctx.timeZone);
-    add({ ...base, key: `${visit}:${rule.id}:first`, at: first, kind: 'first', seq: 0, transitionId: visit, template: firstTemplate(rule), summary: `first notice of '${rule.name}'` });
+    add({
+      ...base,
+      key: `${visit}:${rule.id}:first`,
+      at: first,
+      kind: 'first',
+      seq: 0,
+      transitionId: visit,
+      template: firstTemplate(rule),
+      summary: `first notice of '${rule.name}'`,
+    });
     if (terminal) continue;
 
     // Only a reassignment after the first notice's time: an earlier one is told by the first notice itself.
-    if (rule.resendOnReassignment && state.assigneeEventId && state.assigneeSince !== undefined && state.assigneeSince > first && fired.has(`${visit}:${rule.id}:first`)) {
-      add({ ...base, key: `${state.assigneeEventId}:${rule.id}:reassignment`, at: state.assigneeSince, kind: 'reassignment', seq: 0, transitionId: state.assigneeEventId, template: firstTemplate(rule), summary: `'${rule.name}' to new assignee ${state.assignee ?? ''}` });
+    if (
+      rule.resendOnReassignment &&
+      state.assigneeEventId &&
+      state.assigneeSince !== undefined &&
+      state.assigneeSince > first &&
+      fired.has(`${visit}:${rule.id}:first`)
+    ) {
+      add({
+        ...base,
+        key: `${state.assigneeEventId}:${rule.id}:reassignment`,
+        at: state.assigneeSince,
+        kind: 'reassignment',
+        seq: 0,
+        transitionId: state.assigneeEventId,
+        template: firstTemplate(rule),
+        summary: `'${rule.name}' to new assignee ${state.assignee ?? ''}`,
+      });
     }
 
     // Reminder k falls one interval after reminder k-1 moved into working time, so reminders that fall outside
     // working time do not pile up at the next working moment (the chain ignores snoozes; the shift is added after).
     const chain: number[] = [first];
     if (rule.repeat) {
-      for (let k = 1; k <= rule.repeat.maxCount + 1; k++) chain.push(working(addDuration(chain[k - 1], rule.repeat.interval, cal, ctx.timeZone)));
+      for (let k = 1; k <= rule.repeat.maxCount + 1; k++)
+        chain.push(working(addDuration(chain[k - 1], rule.repeat.interval, cal, ctx.timeZone)));
       for (let k = 1; k <= rule.repeat.maxCount; k++) {
-        add({ ...base, key: `${visit}:${rule.id}:reminder:${k}`, at: snoozed(chain[k], working), kind: 'reminder', seq: k, transitionId: visit, template: rule.reminderTemplate, summary: `reminder ${k} of '${rule.name}'` });
+        add({
+          ...base,
+          key: `${visit}:${rule.id}:reminder:${k}`,
+          at: snoozed(chain[k], working),
+          kind: 'reminder',
+          seq: k,
+          transitionId: visit,
+          template: rule.reminderTemplate,
+          summary: `reminder ${k} of '${rule.name}'`,
+        });
       }
     }
 
     rule.escalation.forEach((level, i) => {
       let at: number | undefined;
       if (level.after) at = addDuration(since, level.after, cal, ctx.timeZone);
-      else if (level.afterReminders !== undefined && rule.repeat && level.afterReminders <= rule.repeat.maxCount) at = chain[level.afterReminders + 1];
+      else if (level.afterReminders !== undefined && rule.repeat && level.afterReminders <= rule.repeat.maxCount)
+        at = chain[level.afterReminders + 1];
       if (at === undefined) return;
-      add({ ...base, key: `${visit}:${rule.id}:escalation:${i + 1}`, at: snoozed(at, working), kind: 'escalation', seq: i + 1, transitionId: visit, template: level.template, summary: `escalation level ${i + 1} of '${rule.name}' to ${[level.manager ? 'manager' : '', ...level.roles.map((r) => `role ${r}`), ...level.addresses].filter(Boolean).join(', ')}` });
+      add({
+        ...base,
+        key: `${visit}:${rule.id}:escalation:${i + 1}`,
+        at: snoozed(at, working),
+        kind: 'escalation',
+        seq: i + 1,
+        transitionId: visit,
+        template: level.template,
+        summary: `escalation level ${i + 1} of '${rule.name}' to ${[level.manager ? 'manager' : '', ...level.roles.map((r) => `role ${r}`), ...level.addresses].filter(Boolean).join(', ')}`,
+      });
     });
 
     const due = rule.dueReminders;
@@ -152,10 +227,28 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
         // task): nothing stale is sent.
         if (raw < Math.max(state.dueSetAt!, since)) return;
         const shifted = working(raw);
-        add({ ...base, key: `${dueKey}:due_soon:${i + 1}`, at: shifted <= dueAt ? shifted : raw, kind: 'due_soon', seq: i + 1, transitionId: state.dueEventId!, template: 'due_soon', summary: `due-date reminder ${i + 1} of '${rule.name}'` });
+        add({
+          ...base,
+          key: `${dueKey}:due_soon:${i + 1}`,
+          at: shifted <= dueAt ? shifted : raw,
+          kind: 'due_soon',
+          seq: i + 1,
+          transitionId: state.dueEventId!,
+          template: 'due_soon',
+          summary: `due-date reminder ${i + 1} of '${rule.name}'`,
+        });
       });
       if (due.overdue) {
-        add({ ...base, key: `${dueKey}:overdue:0`, at: dueAt, kind: 'overdue', seq: 0, transitionId: state.dueEventId, template: 'overdue', summary: `overdue notice of '${rule.name}'` });
+        add({
+          ...base,
+          key: `${dueKey}:overdue:0`,
+          at: dueAt,
+          kind: 'overdue',
+          seq: 0,
+          transitionId: state.dueEventId,
+          template: 'overdue',
+          summary: `overdue notice of '${rule.name}'`,
+        });
         if (due.repeatOverdue) {
           let t = dueAt;
           for (let k = 1; k <= due.repeatOverdue.maxCount; k++) {
@@ -163,21 +256,37 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
             // Past before this visit began or before the due date was set: the overdue notice itself says it
             // (else a due date set days late would send every missed repeat at once).
             if (t < Math.max(since, state.dueSetAt!)) continue;
-            add({ ...base, key: `${dueKey}:overdue:${k}`, at: t, kind: 'overdue', seq: k, transitionId: state.dueEventId, template: 'overdue', summary: `overdue notice ${k + 1} of '${rule.name}'` });
+            add({
+              ...base,
+              key: `${dueKey}:overdue:${k}`,
+              at: t,
+              kind: 'overdue',
+              seq: k,
+              transitionId: state.dueEventId,
+              template: 'overdue',
+              summary: `overdue notice ${k + 1} of '${rule.name}'`,
+            });
           }
         }
       }
     }
   }
   const byKind = options.tiesByKind ?? true;
-  return out.sort((a, b) => a.at - b.at || (byKind ? KIND_ORDER[a.kind] - KIND_ORDER[b.kind] : 0) || a.key.localeCompare(b.key));
+  return out.sort(
+    (a, b) => a.at - b.at || (byKind ? KIND_ORDER[a.kind] - KIND_ORDER[b.kind] : 0) || a.key.localeCompare(b.key),
+  );
 }
 
 /**
  * Is a notification fired ahead of its instant still called for, no later than planned? False once the document
  * moved on (a decision, a new status, a snooze that moved it later): the email waiting for that instant is withdrawn.
  */
-export function stillDue(state: DocState, ctx: PlanContext, fired: PlannedNotification, options: PlanOptions = {}): boolean {
+export function stillDue(
+  state: DocState,
+  ctx: PlanContext,
+  fired: PlannedNotification,
+  options: PlanOptions = {},
+): boolean {
   const unfired = { ...state, fired: state.fired.filter((k) => k !== fired.key) };
   const again = plan(unfired, ctx, options).find((p) => p.key === fired.key);
   return again !== undefined && again.at <= fired.at;

@@ -44,16 +44,16 @@ export type SnoozeRefusal = 'SnoozeLinkUsed' | 'SnoozeLimitReached' | 'SnoozeDue
 
 export type SnoozeDecision =
   | {
-    ok: true;
-    /** By how much the reminders are actually postponed (≤ requestedMs). */
-    snoozedMs: number;
-    requestedMs: number;
-    /** Set when the snooze was shortened: by the total cap or by the due date. */
-    limitedBy?: 'cap' | 'due_date';
-    /** The visit's total after this snooze. */
-    totalMs: number;
-    maxTotalMs: number;
-  }
+      ok: true;
+      /** By how much the reminders are actually postponed (≤ requestedMs). */
+      snoozedMs: number;
+      requestedMs: number;
+      /** Set when the snooze was shortened: by the total cap or by the due date. */
+      limitedBy?: 'cap' | 'due_date';
+      /** The visit's total after this snooze. */
+      totalMs: number;
+      maxTotalMs: number;
+    }
   | { ok: false; type: SnoozeRefusal; reason: string };
 
 /** The cap in force: the request's, else the one recorded with the visit's last snooze, else the default. */
@@ -64,7 +64,12 @@ export function snoozeCap(state: Pick<DocState, 'snoozeMaxTotalMs'>, maxTotalMs?
 
 /** Human-readable ms ("3d 4h", "2h 30m", "45s"), for reasons and history lines. */
 export function describeMs(ms: number): string {
-  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const units: [string, number][] = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
   const parts: string[] = [];
   let rest = Math.max(0, Math.round(ms / 1000) * 1000);
   for (const [u, size] of units) {
@@ -80,22 +85,40 @@ export function describeMs(ms: number): string {
 export function decideSnooze(state: DocState, req: SnoozeRequest): SnoozeDecision {
   const maxTotalMs = snoozeCap(state, req.maxTotalMs);
   if (req.linkId !== undefined && (state.snoozeLinks ?? []).includes(req.linkId)) {
-    return { ok: false, type: 'SnoozeLinkUsed', reason: 'this link was already used to postpone the reminders; each link postpones them once' };
+    return {
+      ok: false,
+      type: 'SnoozeLinkUsed',
+      reason: 'this link was already used to postpone the reminders; each link postpones them once',
+    };
   }
   const used = Math.max(0, state.snoozeMs);
   const capLeft = maxTotalMs - used;
   if (capLeft < MIN_SNOOZE_MS) {
-    return { ok: false, type: 'SnoozeLimitReached', reason: `the reminders were already postponed by ${describeMs(used)}, the most allowed (${describeMs(maxTotalMs)} in total)` };
+    return {
+      ok: false,
+      type: 'SnoozeLimitReached',
+      reason: `the reminders were already postponed by ${describeMs(used)}, the most allowed (${describeMs(maxTotalMs)} in total)`,
+    };
   }
   // A reminder due now, shifted by the visit's total, must still fall by the due date.
   const dueLeft = state.dueAt === undefined ? Infinity : state.dueAt - req.now - used;
   if (dueLeft < MIN_SNOOZE_MS) {
-    const why = state.dueAt! <= req.now ? 'the document is due now' : `the reminders are already postponed up to the due date (${new Date(state.dueAt!).toISOString()})`;
+    const why =
+      state.dueAt! <= req.now
+        ? 'the document is due now'
+        : `the reminders are already postponed up to the due date (${new Date(state.dueAt!).toISOString()})`;
     return { ok: false, type: 'SnoozeDueDate', reason: `${why}: reminders are not postponed past the due date` };
   }
   const snoozedMs = Math.min(req.requestedMs, capLeft, dueLeft);
   const limitedBy = snoozedMs >= req.requestedMs ? undefined : dueLeft < capLeft ? 'due_date' : 'cap';
-  return { ok: true, snoozedMs, requestedMs: req.requestedMs, ...(limitedBy ? { limitedBy } : {}), totalMs: used + snoozedMs, maxTotalMs };
+  return {
+    ok: true,
+    snoozedMs,
+    requestedMs: req.requestedMs,
+    ...(limitedBy ? { limitedBy } : {}),
+    totalMs: used + snoozedMs,
+    maxTotalMs,
+  };
 }
 
 /** Applies a granted snooze: the shift grows, the link is spent, the cap is kept for the plan. */

@@ -119,7 +119,8 @@ const FILE = /^([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\.(subject|html|txt)$/;
  */
 export function loadDefaultTemplates(dir: string = DEFAULT_TEMPLATES_DIR): DefaultTemplate[] {
   const out: DefaultTemplate[] = [];
-  const situations = fs.readdirSync(dir, { withFileTypes: true })
+  const situations = fs
+    .readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name)
     .sort();
@@ -165,8 +166,9 @@ function match(available: readonly string[], wanted: string | undefined): string
   const language = want.split('-')[0];
   const norm = available.map(normalizeLocale);
   // exact, then the wanted locale's language (es-MX → es), then a regional variant of it (es → es-ES)
-  const i = [norm.indexOf(want), norm.indexOf(language), norm.findIndex((a) => a.split('-')[0] === language)]
-    .find((k) => k >= 0);
+  const i = [norm.indexOf(want), norm.indexOf(language), norm.findIndex((a) => a.split('-')[0] === language)].find(
+    (k) => k >= 0,
+  );
   return i === undefined ? undefined : available[i];
 }
 
@@ -177,9 +179,11 @@ function match(available: readonly string[], wanted: string | undefined): string
  * Returns the spelling used in `available`; `en` when nothing is available.
  */
 export function pickLocale(available: readonly string[], recipientLocale?: string, tenantLocale?: string): string {
-  return match(available, recipientLocale)
-    ?? match(available, tenantLocale)
-    ?? match(available, FALLBACK_LOCALE)
-    ?? available[0]
-    ?? FALLBACK_LOCALE;
+  return (
+    match(available, recipientLocale) ??
+    match(available, tenantLocale) ??
+    match(available, FALLBACK_LOCALE) ??
+    available[0] ??
+    FALLBACK_LOCALE
+  );
 }

@@ -78,38 +78,69 @@ export const BUILTIN_PLACEHOLDERS: Record<string, PlaceholderInfo> = {
   document_type: { description: 'The document type, e.g. invoice, order, contract', sample: 'invoice' },
   tenant_id: { description: 'The tenant the document belongs to', sample: 'default' },
   status: { description: 'The status key, e.g. pending_approval', sample: 'pending_approval' },
-  status_label: { description: 'The status as people read it, in the recipient\'s language', sample: 'Pending approval' },
+  status_label: {
+    description: "The status as people read it, in the recipient's language",
+    sample: 'Pending approval',
+  },
   previous_status: { description: 'The status key before the last change', sample: 'ready_for_validation' },
-  document_url: { description: 'Link to the document in the document system', sample: 'https://dms.example.com/documents/INV-2024-0042' },
+  document_url: {
+    description: 'Link to the document in the document system',
+    sample: 'https://dms.example.com/documents/INV-2024-0042',
+  },
   actions: {
-    description: 'Action links offered to this recipient: a list of { action, label, url } for {{#actions}}…{{/actions}}',
+    description:
+      'Action links offered to this recipient: a list of { action, label, url } for {{#actions}}…{{/actions}}',
     sample: [
       { action: 'approve', label: 'Approve', url: `${SAMPLE_LINK_BASE}/sample-approve` },
       { action: 'reject', label: 'Reject', url: `${SAMPLE_LINK_BASE}/sample-reject` },
       { action: 'snooze', label: 'Snooze', url: `${SAMPLE_LINK_BASE}/sample-snooze` },
     ] satisfies ActionValue[],
   },
-  approve_url: { description: 'Signed link to approve (empty when not offered)', sample: `${SAMPLE_LINK_BASE}/sample-approve` },
-  reject_url: { description: 'Signed link to reject (empty when not offered)', sample: `${SAMPLE_LINK_BASE}/sample-reject` },
-  validate_url: { description: 'Signed link to validate (empty when not offered)', sample: `${SAMPLE_LINK_BASE}/sample-validate` },
-  snooze_url: { description: 'Signed link to snooze reminders (empty when not offered)', sample: `${SAMPLE_LINK_BASE}/sample-snooze` },
-  open_url: { description: 'Signed link to open the document (empty when not offered)', sample: `${SAMPLE_LINK_BASE}/sample-open` },
+  approve_url: {
+    description: 'Signed link to approve (empty when not offered)',
+    sample: `${SAMPLE_LINK_BASE}/sample-approve`,
+  },
+  reject_url: {
+    description: 'Signed link to reject (empty when not offered)',
+    sample: `${SAMPLE_LINK_BASE}/sample-reject`,
+  },
+  validate_url: {
+    description: 'Signed link to validate (empty when not offered)',
+    sample: `${SAMPLE_LINK_BASE}/sample-validate`,
+  },
+  snooze_url: {
+    description: 'Signed link to snooze reminders (empty when not offered)',
+    sample: `${SAMPLE_LINK_BASE}/sample-snooze`,
+  },
+  open_url: {
+    description: 'Signed link to open the document (empty when not offered)',
+    sample: `${SAMPLE_LINK_BASE}/sample-open`,
+  },
   reminder_number: { description: 'Which reminder this is: 1, 2, …', sample: 2 },
   escalation_level: { description: 'The escalation level: 1, 2, …', sample: 1 },
   due_date: { description: 'The business deadline, formatted for the recipient', sample: '2024-07-15' },
-  due_in: { description: 'Time left until the deadline, in the recipient\'s language', sample: 'in 3 days' },
-  recipient_name: { description: 'The recipient\'s name (empty for plain addresses)', sample: 'Alex Example' },
-  recipient_email: { description: 'The recipient\'s email address', sample: 'alex@example.com' },
+  due_in: { description: "Time left until the deadline, in the recipient's language", sample: 'in 3 days' },
+  recipient_name: { description: "The recipient's name (empty for plain addresses)", sample: 'Alex Example' },
+  recipient_email: { description: "The recipient's email address", sample: 'alex@example.com' },
   assignee: { description: 'The user, group or address the document is assigned to', sample: 'ap-clerks' },
-  reason: { description: 'The reason given with the last status change or rejection', sample: 'Amount does not match the purchase order' },
+  reason: {
+    description: 'The reason given with the last status change or rejection',
+    sample: 'Amount does not match the purchase order',
+  },
   error_message: { description: 'The error reported by the pipeline', sample: 'Supplier VAT ID could not be read' },
   comment_author: { description: 'Who wrote the comment', sample: 'Maria Lopez' },
   comment_text: { description: 'The comment', sample: 'Please check the delivery note before approving.' },
   decision: { description: 'The decision taken: approve, reject, validate or snooze', sample: 'approve' },
   decided_by: { description: 'Who decided', sample: 'Maria Lopez' },
-  decided_at: { description: 'When the decision was taken, formatted for the recipient', sample: '2024-07-12 14:32 UTC' },
+  decided_at: {
+    description: 'When the decision was taken, formatted for the recipient',
+    sample: '2024-07-12 14:32 UTC',
+  },
   rule_name: { description: 'The notification rule that sent this email', sample: 'Invoices awaiting approval' },
-  smtp_response: { description: 'The mail server\'s reply to a failed delivery', sample: '550 5.1.1 <nobody@example.com>: Recipient address rejected' },
+  smtp_response: {
+    description: "The mail server's reply to a failed delivery",
+    sample: '550 5.1.1 <nobody@example.com>: Recipient address rejected',
+  },
   failed_recipient: { description: 'The address that could not be delivered to', sample: 'nobody@example.com' },
   failure_count: { description: 'How many delivery attempts failed', sample: 1 },
   is_reminder: { description: 'True in reminder emails (use as a section)', sample: true },
@@ -198,7 +229,8 @@ function walk(tokens: TemplateSpans, source: string, part: TemplatePart, uses: U
       const written = source.slice(start, token[3]);
       throw new TemplateError(`${forbidden}: "${written}" in ${part} at ${location(source, start)}`, value, part);
     }
-    if (value === '') throw new TemplateError(`syntax error in ${part} at ${location(source, start)}: empty tag`, undefined, part);
+    if (value === '')
+      throw new TemplateError(`syntax error in ${part} at ${location(source, start)}: empty tag`, undefined, part);
     const sigil = type === 'name' ? '' : type;
     if (value !== '.') {
       const list = items.find((s) => SECTION_ITEM_FIELDS[s]?.includes(value));
@@ -315,7 +347,12 @@ function toView(value: unknown, depth = 0): unknown {
 export function cleanSubject(subject: string): string {
   const one = subject.replace(/[\s\p{Cc}\u2028\u2029]+/gu, ' ').trim();
   const chars = Array.from(one);
-  return chars.length <= MAX_SUBJECT_LENGTH ? one : `${chars.slice(0, MAX_SUBJECT_LENGTH - 1).join('').trimEnd()}…`;
+  return chars.length <= MAX_SUBJECT_LENGTH
+    ? one
+    : `${chars
+        .slice(0, MAX_SUBJECT_LENGTH - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 /** Plain text from an HTML body: links kept as `label [url]`, headings as written, no wrapping. */
@@ -354,9 +391,10 @@ export function renderEmail(t: TemplateSource, values: Record<string, unknown>, 
   const view = toView(values) as Record<string, unknown>;
   const subject = cleanSubject(render(t.subject, view, undefined, { tags: TAGS, escape: plain }));
   const body = render(t.html, view, undefined, { tags: TAGS, escape: escapeHtml });
-  const text = typeof t.text === 'string'
-    ? render(t.text, view, undefined, { tags: TAGS, escape: plain }).trim()
-    : htmlToText(body);
+  const text =
+    typeof t.text === 'string'
+      ? render(t.text, view, undefined, { tags: TAGS, escape: plain }).trim()
+      : htmlToText(body);
   const footer = typeof values.footer === 'string' && values.footer.trim() !== '' ? values.footer : undefined;
   const html = render(layoutHtml, { body, subject, footer }, undefined, { tags: TAGS, escape: escapeHtml });
   return { subject, html, text };

@@ -16,11 +16,25 @@ export interface TestSendInput {
 }
 
 /** "Send test": renders a template with sample values (given fields over the built-in samples) and sends it now. */
-export async function sendTestEmail(config: Config, stores: Stores, input: TestSendInput, mailer?: Mailer): Promise<SendResult> {
+export async function sendTestEmail(
+  config: Config,
+  stores: Stores,
+  input: TestSendInput,
+  mailer?: Mailer,
+): Promise<SendResult> {
   const own = mailer ?? new Mailer({ ...config, SMTP_URL: required(config, 'SMTP_URL', 'to send a test email') });
   try {
-    const samples = Object.fromEntries(Object.entries(sampleValues()).filter(([, v]) => typeof v === 'string' || typeof v === 'number').map(([k, v]) => [k, String(v)]));
-    const activities = createActivities({ config, ...stores, mailer: own, log: createLogger(config.LOG_LEVEL, 'test-send') });
+    const samples = Object.fromEntries(
+      Object.entries(sampleValues())
+        .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+        .map(([k, v]) => [k, String(v)]),
+    );
+    const activities = createActivities({
+      config,
+      ...stores,
+      mailer: own,
+      log: createLogger(config.LOG_LEVEL, 'test-send'),
+    });
     return await activities.sendTest({ ...input, fields: { ...samples, ...input.fields }, nonce: randomUUID() });
   } finally {
     if (!mailer) own.close();

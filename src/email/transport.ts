@@ -5,7 +5,22 @@ import type { Config } from '../config';
 import { traceSmtp } from '../tracing';
 
 /** Network-level error codes that mean "try again later" (nodemailer's `err.code`, Node's socket codes). */
-const TEMPORARY_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAUTH', 'ETLS', 'EPROTOCOL', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ESTREAM']);
+const TEMPORARY_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'EAUTH',
+  'ETLS',
+  'EPROTOCOL',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ESTREAM',
+]);
 
 export type SmtpOutcome = 'temporary' | 'permanent';
 
@@ -38,7 +53,8 @@ export function mailDomain(mailFrom: string): string {
 }
 
 /** Deterministic Message-ID of one ledger entry: a retry or replay produces the same id. */
-export const messageIdFor = (ledgerKey: string, domain: string): string => `<n.${hash(ledgerKey).slice(0, 32)}@${domain}>`;
+export const messageIdFor = (ledgerKey: string, domain: string): string =>
+  `<n.${hash(ledgerKey).slice(0, 32)}@${domain}>`;
 
 /** The stable root of a document's thread: every email about it refers to this id. */
 export const threadRootFor = (tenantId: string, documentId: string, domain: string): string =>
@@ -86,16 +102,32 @@ export class Mailer {
   private readonly server: { host: string; port: number };
   private readonly builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
 
-  constructor(private readonly config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'SMTP_POOL_SIZE' | 'SMTP_RATE_PER_SECOND' | 'DKIM_DOMAIN' | 'DKIM_SELECTOR' | 'DKIM_PRIVATE_KEY'> & { SMTP_URL: string }) {
+  constructor(
+    private readonly config: Pick<
+      Config,
+      | 'SMTP_URL'
+      | 'MAIL_FROM'
+      | 'SMTP_POOL_SIZE'
+      | 'SMTP_RATE_PER_SECOND'
+      | 'DKIM_DOMAIN'
+      | 'DKIM_SELECTOR'
+      | 'DKIM_PRIVATE_KEY'
+    > & { SMTP_URL: string },
+  ) {
     const url = new URL(config.SMTP_URL);
     this.server = { host: url.hostname, port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587) };
-    const dkimKey = config.DKIM_PRIVATE_KEY && existsSync(config.DKIM_PRIVATE_KEY) ? readFileSync(config.DKIM_PRIVATE_KEY, 'utf8') : config.DKIM_PRIVATE_KEY;
+    const dkimKey =
+      config.DKIM_PRIVATE_KEY && existsSync(config.DKIM_PRIVATE_KEY)
+        ? readFileSync(config.DKIM_PRIVATE_KEY, 'utf8')
+        : config.DKIM_PRIVATE_KEY;
     this.transporter = nodemailer.createTransport({
       pool: true,
       host: this.server.host,
       port: this.server.port,
       secure: url.protocol === 'smtps:',
-      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+      auth: url.username
+        ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+        : undefined,
       tls: { rejectUnauthorized: url.searchParams.get('tls') !== 'insecure' },
       maxConnections: config.SMTP_POOL_SIZE,
       maxMessages: 100,
@@ -128,7 +160,9 @@ export class Mailer {
 
   /** Sends a prepared message (DKIM, when configured, signs it here as any other). */
   async sendPrepared(email: PreparedEmail): Promise<SentInfo> {
-    const info = await traceSmtp(this.server, email.messageId, () => this.transporter.sendMail({ from: this.config.MAIL_FROM, to: email.to, raw: email.raw }));
+    const info = await traceSmtp(this.server, email.messageId, () =>
+      this.transporter.sendMail({ from: this.config.MAIL_FROM, to: email.to, raw: email.raw }),
+    );
     return { response: String(info.response ?? ''), messageId: email.messageId };
   }
 

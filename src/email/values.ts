@@ -13,10 +13,17 @@ export interface ActionLink {
 const ACTION_LABELS: Record<string, Record<string, string>> = {
   en: { approve: 'Approve', reject: 'Reject', validate: 'Validate', snooze: 'Snooze', open: 'Open document' },
   es: { approve: 'Aprobar', reject: 'Rechazar', validate: 'Validar', snooze: 'Posponer', open: 'Abrir documento' },
-  de: { approve: 'Genehmigen', reject: 'Ablehnen', validate: 'Validieren', snooze: 'Zurückstellen', open: 'Dokument öffnen' },
+  de: {
+    approve: 'Genehmigen',
+    reject: 'Ablehnen',
+    validate: 'Validieren',
+    snooze: 'Zurückstellen',
+    open: 'Dokument öffnen',
+  },
 };
 
-export const actionLabel = (action: string, locale: string): string => (ACTION_LABELS[locale] ?? ACTION_LABELS.en)[action] ?? action;
+export const actionLabel = (action: string, locale: string): string =>
+  (ACTION_LABELS[locale] ?? ACTION_LABELS.en)[action] ?? action;
 
 /** Built-in link names (`approve_url`, ...): never taken from document fields, offered or not. */
 const LINK_VALUES = new Set(ACTIONS.map((a) => `${a}_url`));
@@ -82,7 +89,12 @@ export function templateValues(input: {
 
 function humanizeUntil(ms: number): string {
   const abs = Math.abs(ms);
-  const unit = abs >= 86_400_000 ? ['day', 86_400_000] as const : abs >= 3_600_000 ? ['hour', 3_600_000] as const : ['minute', 60_000] as const;
+  const unit =
+    abs >= 86_400_000
+      ? (['day', 86_400_000] as const)
+      : abs >= 3_600_000
+        ? (['hour', 3_600_000] as const)
+        : (['minute', 60_000] as const);
   const n = Math.round(abs / unit[1]);
   const s = `${n} ${unit[0]}${n === 1 ? '' : 's'}`;
   return ms >= 0 ? s : `${s} ago`;

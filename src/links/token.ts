@@ -88,7 +88,13 @@ const payloadSchema = z.strictObject({
 type Payload = z.infer<typeof payloadSchema>;
 
 const FIELD_NAMES: Record<string, keyof LinkClaims> = {
-  t: 'tenantId', d: 'documentId', k: 'taskId', v: 'taskVersion', a: 'action', r: 'recipient', e: 'expiresAt',
+  t: 'tenantId',
+  d: 'documentId',
+  k: 'taskId',
+  v: 'taskVersion',
+  a: 'action',
+  r: 'recipient',
+  e: 'expiresAt',
 };
 
 function toPayload(c: LinkClaims): Payload {
@@ -218,7 +224,8 @@ export class Keyring {
    * @throws TypeError if `now` is not a finite number (a caller bug, not a token problem).
    */
   verify(token: string, now: number): VerifyResult {
-    if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError('verify: now must be a finite epoch-ms number');
+    if (typeof now !== 'number' || !Number.isFinite(now))
+      throw new TypeError('verify: now must be a finite epoch-ms number');
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return fail('malformed');
     const parts = token.split('.');
     if (parts.length !== 4) return fail('malformed');

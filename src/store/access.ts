@@ -1,5 +1,14 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { hashPassword, newApiKey, passwordProblem, verifyPassword, keySecretMatches, parseApiKey, API_KEY_SCOPES, type ApiKeyScope } from '../access/credentials';
+import {
+  hashPassword,
+  newApiKey,
+  passwordProblem,
+  verifyPassword,
+  keySecretMatches,
+  parseApiKey,
+  API_KEY_SCOPES,
+  type ApiKeyScope,
+} from '../access/credentials';
 import { tenantIdProblem } from '../domain/tenant';
 import type { Db } from './db';
 
@@ -25,7 +34,12 @@ interface KeyRow {
 }
 
 const toKey = (r: KeyRow): ApiKey => ({
-  id: r.id, tenantId: r.tenant_id, scope: r.scope, name: r.name, createdBy: r.created_by, createdAt: r.created_at.toISOString(),
+  id: r.id,
+  tenantId: r.tenant_id,
+  scope: r.scope,
+  name: r.name,
+  createdBy: r.created_by,
+  createdAt: r.created_at.toISOString(),
   ...(r.revoked_at ? { revokedAt: r.revoked_at.toISOString() } : {}),
 });
 
@@ -33,11 +47,20 @@ const toKey = (r: KeyRow): ApiKey => ({
 export class ApiKeyStore {
   constructor(private readonly db: Db) {}
 
-  async create(input: { tenantId: string; scope: unknown; name: unknown; createdBy: string }): Promise<ApiKey & { key: string }> {
+  async create(input: {
+    tenantId: string;
+    scope: unknown;
+    name: unknown;
+    createdBy: string;
+  }): Promise<ApiKey & { key: string }> {
     const problems = [
       tenantIdProblem(input.tenantId),
-      API_KEY_SCOPES.includes(input.scope as ApiKeyScope) ? undefined : `scope: must be one of ${API_KEY_SCOPES.join(', ')}`,
-      typeof input.name === 'string' && input.name.trim().length > 0 && input.name.length <= 100 ? undefined : 'name: is required (at most 100 characters)',
+      API_KEY_SCOPES.includes(input.scope as ApiKeyScope)
+        ? undefined
+        : `scope: must be one of ${API_KEY_SCOPES.join(', ')}`,
+      typeof input.name === 'string' && input.name.trim().length > 0 && input.name.length <= 100
+        ? undefined
+        : 'name: is required (at most 100 characters)',
     ].filter(Boolean);
     if (problems.length > 0) throw new ValidationError(`invalid API key: ${problems.join('; ')}`);
     const { key, id, secretHash } = newApiKey();
@@ -49,7 +72,9 @@ export class ApiKeyStore {
   }
 
   async list(tenantId: string): Promise<ApiKey[]> {
-    const r = await this.db.query<KeyRow>('SELECT * FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id', [tenantId]);
+    const r = await this.db.query<KeyRow>('SELECT * FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id', [
+      tenantId,
+    ]);
     return r.rows.map(toKey);
   }
 
@@ -60,7 +85,10 @@ export class ApiKeyStore {
 
   /** Revokes the key (of that tenant): every later request with it is refused. */
   async revoke(tenantId: string, id: string): Promise<ApiKey> {
-    const r = await this.db.query<KeyRow>('UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND tenant_id = $2 RETURNING *', [id, tenantId]);
+    const r = await this.db.query<KeyRow>(
+      'UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND tenant_id = $2 RETURNING *',
+      [id, tenantId],
+    );
     if (!r.rows[0]) throw new NotFoundError(`API key ${id} not found in tenant ${tenantId}`);
     return toKey(r.rows[0]);
   }
@@ -91,7 +119,12 @@ interface AccountRow {
   password_changed_at: Date;
 }
 
-const toAccount = (r: AccountRow): AdminAccount => ({ username: r.username, tenantId: r.tenant_id, createdAt: r.created_at.toISOString(), passwordChangedAt: r.password_changed_at.toISOString() });
+const toAccount = (r: AccountRow): AdminAccount => ({
+  username: r.username,
+  tenantId: r.tenant_id,
+  createdAt: r.created_at.toISOString(),
+  passwordChangedAt: r.password_changed_at.toISOString(),
+});
 const USERNAME = /^[A-Za-z0-9._@+-]{3,320}$/;
 
 /** Named administrators, each of one tenant; passwords kept as scrypt hashes. */
@@ -120,23 +153,32 @@ export class AdminAccountStore {
   }
 
   async list(tenantId: string): Promise<AdminAccount[]> {
-    const r = await this.db.query<AccountRow>('SELECT * FROM admin_accounts WHERE tenant_id = $1 ORDER BY username', [tenantId]);
+    const r = await this.db.query<AccountRow>('SELECT * FROM admin_accounts WHERE tenant_id = $1 ORDER BY username', [
+      tenantId,
+    ]);
     return r.rows.map(toAccount);
   }
 
   async get(username: string): Promise<AdminAccount | undefined> {
-    const r = await this.db.query<AccountRow>('SELECT * FROM admin_accounts WHERE username = $1', [username.trim().toLowerCase()]);
+    const r = await this.db.query<AccountRow>('SELECT * FROM admin_accounts WHERE username = $1', [
+      username.trim().toLowerCase(),
+    ]);
     return r.rows[0] ? toAccount(r.rows[0]) : undefined;
   }
 
   async remove(tenantId: string, username: string): Promise<void> {
-    const r = await this.db.query('DELETE FROM admin_accounts WHERE tenant_id = $1 AND username = $2', [tenantId, username.trim().toLowerCase()]);
+    const r = await this.db.query('DELETE FROM admin_accounts WHERE tenant_id = $1 AND username = $2', [
+      tenantId,
+      username.trim().toLowerCase(),
+    ]);
     if (r.rowCount === 0) throw new NotFoundError(`administrator ${username} not found in tenant ${tenantId}`);
   }
 
   /** The account when the password is right. An unknown user costs the same scrypt run as a known one. */
   async verify(username: string, password: string): Promise<AdminAccount | undefined> {
-    const r = await this.db.query<AccountRow>('SELECT * FROM admin_accounts WHERE username = $1', [username.trim().toLowerCase()]);
+    const r = await this.db.query<AccountRow>('SELECT * FROM admin_accounts WHERE username = $1', [
+      username.trim().toLowerCase(),
+    ]);
     const row = r.rows[0];
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
     return row && ok ? toAccount(row) : undefined;
@@ -148,7 +190,11 @@ const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAA
 
 /** Failed sign-ins per key (an account, a network) in a fixed window, shared by every web process. */
 export class SignInFailureStore {
-  constructor(private readonly db: Db, private readonly max = 10, private readonly windowMs = 15 * 60_000) {}
+  constructor(
+    private readonly db: Db,
+    private readonly max = 10,
+    private readonly windowMs = 15 * 60_000,
+  ) {}
 
   /** Which of `keys` are over the limit now. */
   async blocked(keys: string[]): Promise<Set<string>> {
@@ -193,18 +239,43 @@ export class AuditStore {
   async record(e: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
     await this.db.query(
       'INSERT INTO audit_log (tenant_id, actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [e.tenantId, e.actor, e.action, e.entity, e.entityId, e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after)],
+      [
+        e.tenantId,
+        e.actor,
+        e.action,
+        e.entity,
+        e.entityId,
+        e.before === undefined ? null : JSON.stringify(e.before),
+        e.after === undefined ? null : JSON.stringify(e.after),
+      ],
     );
   }
 
   async list(tenantId: string, opts: { limit?: number; entity?: string } = {}): Promise<AuditEntry[]> {
-    const r = await this.db.query<{ id: string; at: Date; tenant_id: string; actor: string; action: string; entity: string; entity_id: string; before: unknown; after: unknown }>(
+    const r = await this.db.query<{
+      id: string;
+      at: Date;
+      tenant_id: string;
+      actor: string;
+      action: string;
+      entity: string;
+      entity_id: string;
+      before: unknown;
+      after: unknown;
+    }>(
       `SELECT * FROM audit_log WHERE tenant_id = $1 AND ($2::text IS NULL OR entity = $2) ORDER BY at DESC, id DESC LIMIT $3`,
       [tenantId, opts.entity ?? null, Math.min(opts.limit ?? 100, 1000)],
     );
     return r.rows.map((x) => ({
-      id: String(x.id), at: x.at.toISOString(), tenantId: x.tenant_id, actor: x.actor, action: x.action, entity: x.entity, entityId: x.entity_id,
-      ...(x.before === null ? {} : { before: x.before }), ...(x.after === null ? {} : { after: x.after }),
+      id: String(x.id),
+      at: x.at.toISOString(),
+      tenantId: x.tenant_id,
+      actor: x.actor,
+      action: x.action,
+      entity: x.entity,
+      entityId: x.entity_id,
+      ...(x.before === null ? {} : { before: x.before }),
+      ...(x.after === null ? {} : { after: x.after }),
     }));
   }
 }

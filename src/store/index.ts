@@ -27,7 +27,11 @@ export interface Stores {
 }
 
 /** Opens the database, applies migrations, loads shipped templates and seeds tenant `default` on first start. */
-export async function openStores(databaseUrl: string, config: Pick<Config, 'DEFAULT_LOCALE'>, opts: { max?: number } = {}): Promise<Stores> {
+export async function openStores(
+  databaseUrl: string,
+  config: Pick<Config, 'DEFAULT_LOCALE'>,
+  opts: { max?: number } = {},
+): Promise<Stores> {
   const db = await openDb(databaseUrl, opts);
   const stores: Stores = {
     db,

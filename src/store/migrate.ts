@@ -37,7 +37,9 @@ export async function migrate(pool: Pool): Promise<string[]> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock(4242001)');
-    await client.query('CREATE TABLE IF NOT EXISTS docnotify_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS docnotify_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     const umzug = new Umzug({
       migrations: MIGRATIONS.map((m) => ({
         name: m.name,

@@ -27,16 +27,45 @@ export interface NotificationRow {
 }
 
 interface Row {
-  key: string; message_id: string; tenant_id: string; document_id: string; document_type: string | null; rule_id: string | null; rule_name: string | null;
-  kind: string; seq: number; recipient: string; subject: string | null; status: NotificationRow['status']; reason: string | null; smtp_response: string | null;
-  attempts: number; created_at: Date; updated_at: Date; sent_at: Date | null;
+  key: string;
+  message_id: string;
+  tenant_id: string;
+  document_id: string;
+  document_type: string | null;
+  rule_id: string | null;
+  rule_name: string | null;
+  kind: string;
+  seq: number;
+  recipient: string;
+  subject: string | null;
+  status: NotificationRow['status'];
+  reason: string | null;
+  smtp_response: string | null;
+  attempts: number;
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
 }
 
 const toNotification = (r: Row): NotificationRow => ({
-  key: r.key, messageId: r.message_id, tenantId: r.tenant_id, documentId: r.document_id, documentType: r.document_type ?? undefined,
-  ruleId: r.rule_id ?? undefined, ruleName: r.rule_name ?? undefined, kind: r.kind, seq: r.seq, recipient: r.recipient,
-  subject: r.subject ?? undefined, status: r.status, reason: r.reason ?? undefined, smtpResponse: r.smtp_response ?? undefined,
-  attempts: r.attempts, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), sentAt: r.sent_at?.toISOString(),
+  key: r.key,
+  messageId: r.message_id,
+  tenantId: r.tenant_id,
+  documentId: r.document_id,
+  documentType: r.document_type ?? undefined,
+  ruleId: r.rule_id ?? undefined,
+  ruleName: r.rule_name ?? undefined,
+  kind: r.kind,
+  seq: r.seq,
+  recipient: r.recipient,
+  subject: r.subject ?? undefined,
+  status: r.status,
+  reason: r.reason ?? undefined,
+  smtpResponse: r.smtp_response ?? undefined,
+  attempts: r.attempts,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+  sentAt: r.sent_at?.toISOString(),
 });
 
 export interface LogFilter {
@@ -63,7 +92,13 @@ export class NotificationStore {
    * The bodies are stored with their action-link tokens replaced by fingerprints (links/redact.ts): the ledger and the
    * admin log page never hold a live link; the email sent keeps them.
    */
-  async claim(row: Omit<NotificationRow, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'sentAt'> & { html?: string; text?: string }, status: 'sending' | 'scheduled' = 'sending'): Promise<Claim> {
+  async claim(
+    row: Omit<NotificationRow, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'sentAt'> & {
+      html?: string;
+      text?: string;
+    },
+    status: 'sending' | 'scheduled' = 'sending',
+  ): Promise<Claim> {
     // A row still open (scheduled, or sending without an outcome) is claimed again; a finished one never is.
     // `attempts` counts SMTP transactions started: a scheduled row has none until it is released.
     const open = `notifications.status IN ('scheduled', 'sending')`;
@@ -77,8 +112,23 @@ export class NotificationStore {
          status = CASE WHEN ${open} THEN EXCLUDED.status ELSE notifications.status END,
          updated_at = now()
        RETURNING *, (xmax = 0) AS inserted`,
-      [row.key, row.messageId, row.tenantId, row.documentId, row.documentType ?? null, row.ruleId ?? null, row.ruleName ?? null, row.kind, row.seq,
-        row.recipient, row.subject ?? null, redactActionLinks(row.html) ?? null, redactActionLinks(row.text) ?? null, status]);
+      [
+        row.key,
+        row.messageId,
+        row.tenantId,
+        row.documentId,
+        row.documentType ?? null,
+        row.ruleId ?? null,
+        row.ruleName ?? null,
+        row.kind,
+        row.seq,
+        row.recipient,
+        row.subject ?? null,
+        redactActionLinks(row.html) ?? null,
+        redactActionLinks(row.text) ?? null,
+        status,
+      ],
+    );
     const got = r.rows[0];
     if (got.status !== status) return { state: 'done', row: toNotification(got) };
     return { state: got.inserted ? 'new' : 'retry', attempts: got.attempts };
@@ -89,42 +139,82 @@ export class NotificationStore {
    * then it must not be sent. One statement, so a withdrawal and the instant never both win.
    */
   async release(key: string): Promise<boolean> {
-    const r = await this.db.query(`UPDATE notifications SET attempts = attempts + CASE WHEN status = 'scheduled' THEN 1 ELSE 0 END, status = 'sending', updated_at = now()
-       WHERE key = $1 AND status IN ('scheduled', 'sending')`, [key]);
+    const r = await this.db.query(
+      `UPDATE notifications SET attempts = attempts + CASE WHEN status = 'scheduled' THEN 1 ELSE 0 END, status = 'sending', updated_at = now()
+       WHERE key = $1 AND status IN ('scheduled', 'sending')`,
+      [key],
+    );
     return (r.rowCount ?? 0) > 0;
   }
 
   /** Withdraws scheduled emails not yet released (their document changed). @returns the keys withdrawn. */
   async withdraw(keys: string[]): Promise<string[]> {
-    const r = await this.db.query<{ key: string }>(`DELETE FROM notifications WHERE key = ANY($1) AND status = 'scheduled' RETURNING key`, [keys]);
+    const r = await this.db.query<{ key: string }>(
+      `DELETE FROM notifications WHERE key = ANY($1) AND status = 'scheduled' RETURNING key`,
+      [keys],
+    );
     return r.rows.map((x) => x.key);
   }
 
-  async finish(key: string, status: 'sent' | 'failed' | 'skipped', detail: { smtpResponse?: string; reason?: string }): Promise<void> {
+  async finish(
+    key: string,
+    status: 'sent' | 'failed' | 'skipped',
+    detail: { smtpResponse?: string; reason?: string },
+  ): Promise<void> {
     await this.db.query(
       `UPDATE notifications SET status = $2, smtp_response = COALESCE($3, smtp_response), reason = $4, updated_at = now(),
          sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE key = $1`,
-      [key, status, detail.smtpResponse ?? null, detail.reason ?? null]);
+      [key, status, detail.smtpResponse ?? null, detail.reason ?? null],
+    );
   }
 
   /** Records a temporary failure of the current attempt (the row stays `sending`, to be retried). */
   async noteAttemptFailure(key: string, smtpResponse: string): Promise<void> {
-    await this.db.query('UPDATE notifications SET smtp_response = $2, updated_at = now() WHERE key = $1', [key, smtpResponse]);
+    await this.db.query('UPDATE notifications SET smtp_response = $2, updated_at = now() WHERE key = $1', [
+      key,
+      smtpResponse,
+    ]);
   }
 
   /** Records an email decided but not sent (rule inactive, no recipient, ...). */
-  async skip(row: Omit<NotificationRow, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'sentAt'>, reason: string): Promise<void> {
+  async skip(
+    row: Omit<NotificationRow, 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'sentAt'>,
+    reason: string,
+  ): Promise<void> {
     await this.db.query(
       `INSERT INTO notifications (key, message_id, tenant_id, document_id, document_type, rule_id, rule_name, kind, seq, recipient, subject, status, reason, attempts)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'skipped',$12,0) ON CONFLICT (key) DO NOTHING`,
-      [row.key, row.messageId, row.tenantId, row.documentId, row.documentType ?? null, row.ruleId ?? null, row.ruleName ?? null, row.kind, row.seq, row.recipient, row.subject ?? null, reason]);
+      [
+        row.key,
+        row.messageId,
+        row.tenantId,
+        row.documentId,
+        row.documentType ?? null,
+        row.ruleId ?? null,
+        row.ruleName ?? null,
+        row.kind,
+        row.seq,
+        row.recipient,
+        row.subject ?? null,
+        reason,
+      ],
+    );
   }
 
   /** One row with its bodies; rows stored before bodies were redacted are redacted as they are read. */
   async get(key: string): Promise<(NotificationRow & { html?: string; text?: string }) | undefined> {
-    const r = await this.db.query<Row & { html: string | null; text_body: string | null }>('SELECT * FROM notifications WHERE key = $1', [key]);
+    const r = await this.db.query<Row & { html: string | null; text_body: string | null }>(
+      'SELECT * FROM notifications WHERE key = $1',
+      [key],
+    );
     const row = r.rows[0];
-    return row ? { ...toNotification(row), html: redactActionLinks(row.html ?? undefined), text: redactActionLinks(row.text_body ?? undefined) } : undefined;
+    return row
+      ? {
+          ...toNotification(row),
+          html: redactActionLinks(row.html ?? undefined),
+          text: redactActionLinks(row.text_body ?? undefined),
+        }
+      : undefined;
   }
 
   /** The notification log, newest first. */
@@ -142,11 +232,19 @@ export class NotificationStore {
     eq('lower(recipient)', f.recipient?.toLowerCase());
     eq('status', f.status);
     eq('kind', f.kind);
-    if (f.since) { args.push(f.since); where.push(`created_at >= $${args.length}`); }
-    if (f.until) { args.push(f.until); where.push(`created_at < $${args.length}`); }
+    if (f.since) {
+      args.push(f.since);
+      where.push(`created_at >= $${args.length}`);
+    }
+    if (f.until) {
+      args.push(f.until);
+      where.push(`created_at < $${args.length}`);
+    }
     args.push(Math.min(f.limit ?? 100, 1000));
     const r = await this.db.query<Row>(
-      `SELECT * FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, key LIMIT $${args.length}`, args);
+      `SELECT * FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, key LIMIT $${args.length}`,
+      args,
+    );
     return r.rows.map(toNotification);
   }
 
@@ -157,11 +255,18 @@ export class NotificationStore {
     const r = await this.db.query<{ inserted: boolean }>(
       `INSERT INTO failing_recipients (tenant_id, email, reason) VALUES ($1, lower($2), $3)
        ON CONFLICT (tenant_id, email) DO UPDATE SET failures = failing_recipients.failures + 1, last_failed_at = now(), reason = $3
-       RETURNING (xmax = 0) AS inserted`, [tenantId, email, reason]);
+       RETURNING (xmax = 0) AS inserted`,
+      [tenantId, email, reason],
+    );
     return r.rows[0].inserted;
   }
 
   async failingRecipients(tenantId: string): Promise<{ email: string; reason: string; failures: number }[]> {
-    return (await this.db.query('SELECT email, reason, failures FROM failing_recipients WHERE tenant_id = $1 ORDER BY email', [tenantId])).rows;
+    return (
+      await this.db.query(
+        'SELECT email, reason, failures FROM failing_recipients WHERE tenant_id = $1 ORDER BY email',
+        [tenantId],
+      )
+    ).rows;
   }
 }

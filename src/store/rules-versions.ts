@@ -19,7 +19,11 @@ export async function recordRulesChange(tx: PoolClient, tenantId: string, scope:
     [tenantId],
   );
   const version = Number(r.rows[0].version);
-  await tx.query('INSERT INTO rules_changes (tenant_id, version, scope) VALUES ($1, $2, $3)', [tenantId, version, JSON.stringify(scope)]);
+  await tx.query('INSERT INTO rules_changes (tenant_id, version, scope) VALUES ($1, $2, $3)', [
+    tenantId,
+    version,
+    JSON.stringify(scope),
+  ]);
   return version;
 }
 
@@ -29,7 +33,9 @@ export class RulesVersionStore {
 
   /** The tenant's current rules version (0 before its first change). */
   async current(tenantId: string): Promise<number> {
-    const r = await this.db.query<{ version: string }>('SELECT version FROM rules_versions WHERE tenant_id = $1', [tenantId]);
+    const r = await this.db.query<{ version: string }>('SELECT version FROM rules_versions WHERE tenant_id = $1', [
+      tenantId,
+    ]);
     return Number(r.rows[0]?.version ?? 0);
   }
 
@@ -45,6 +51,9 @@ export class RulesVersionStore {
 
   /** Marks every change up to `version` as told. */
   async markTold(tenantId: string, version: number): Promise<void> {
-    await this.db.query('UPDATE rules_changes SET told_at = now() WHERE tenant_id = $1 AND version <= $2 AND told_at IS NULL', [tenantId, version]);
+    await this.db.query(
+      'UPDATE rules_changes SET told_at = now() WHERE tenant_id = $1 AND version <= $2 AND told_at IS NULL',
+      [tenantId, version],
+    );
   }
 }

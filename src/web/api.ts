@@ -12,7 +12,8 @@ import type { WebDeps } from './deps';
 import { actorOf, tenantFor } from './principal';
 
 /** The tenant of a request: `?tenant=` as the caller may reach it (see principal.ts). */
-const tenantOf = (req: FastifyRequest): string => tenantFor(req, (req.query as { tenant?: unknown } | undefined)?.tenant);
+const tenantOf = (req: FastifyRequest): string =>
+  tenantFor(req, (req.query as { tenant?: unknown } | undefined)?.tenant);
 
 const logQuery = z.strictObject({
   tenant: z.string().optional(),
@@ -47,13 +48,22 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
   api.post<{ Params: { documentId: string } }>('/documents/:documentId/events', async (req, reply) => {
     const body = req.body;
     const list = Array.isArray(body) ? body : [body];
-    if (list.length === 0 || list.length > 100) throw new ValidationError('invalid event: body must be an event object or an array of 1 to 100 events');
+    if (list.length === 0 || list.length > 100)
+      throw new ValidationError('invalid event: body must be an event object or an array of 1 to 100 events');
     const documentId = req.params.documentId;
     const events = list.map((e, i) => {
-      if (!e || typeof e !== 'object' || Array.isArray(e)) throw new ValidationError(`invalid event: ${Array.isArray(body) ? `[${i}]` : 'body'}: must be a JSON object`);
+      if (!e || typeof e !== 'object' || Array.isArray(e))
+        throw new ValidationError(`invalid event: ${Array.isArray(body) ? `[${i}]` : 'body'}: must be a JSON object`);
       const ev = e as Record<string, unknown>;
-      if (ev.documentId !== undefined && ev.documentId !== documentId) throw new ValidationError(`invalid event: documentId: "${String(ev.documentId)}" does not match the URL's "${documentId}"`);
-      const tenantId = tenantFor(req, ev.tenantId ?? (req.query as { tenant?: unknown } | undefined)?.tenant, Array.isArray(body) ? `[${i}].tenantId` : 'tenantId');
+      if (ev.documentId !== undefined && ev.documentId !== documentId)
+        throw new ValidationError(
+          `invalid event: documentId: "${String(ev.documentId)}" does not match the URL's "${documentId}"`,
+        );
+      const tenantId = tenantFor(
+        req,
+        ev.tenantId ?? (req.query as { tenant?: unknown } | undefined)?.tenant,
+        Array.isArray(body) ? `[${i}].tenantId` : 'tenantId',
+      );
       return { ...ev, documentId, tenantId } as EventInput;
     });
     // Validate all before delivering any: a bad batch starts nothing.
@@ -62,7 +72,8 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
         parseEvent({ eventId: 'x', occurredAt: new Date().toISOString(), ...e });
       } catch (err) {
         eventsTotal.inc({ outcome: 'rejected' });
-        if (err instanceof ValidationError && events.length > 1) throw new ValidationError(err.message.replace('invalid event: ', `invalid event [${i}]: `), err.issues);
+        if (err instanceof ValidationError && events.length > 1)
+          throw new ValidationError(err.message.replace('invalid event: ', `invalid event [${i}]: `), err.issues);
         throw err;
       }
     });
@@ -72,27 +83,72 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
     return reply.code(202).send(Array.isArray(body) ? results : results[0]);
   });
 
-  api.get<{ Params: { documentId: string } }>('/documents/:documentId', async (req) => client.getState(req.params.documentId, tenantOf(req)));
+  api.get<{ Params: { documentId: string } }>('/documents/:documentId', async (req) =>
+    client.getState(req.params.documentId, tenantOf(req)),
+  );
 
   api.get('/documents', async (req) => {
-    const q = parse(z.strictObject({ tenant: z.string().optional(), status: z.string().optional(), awaiting: z.enum(['true', 'false']).optional(), assignee: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }), req.query, 'query');
-    return client.list({ tenantId: tenantFor(req, q.tenant), status: q.status, assignee: q.assignee, awaiting: q.awaiting === undefined ? undefined : q.awaiting === 'true', limit: q.limit });
+    const q = parse(
+      z.strictObject({
+        tenant: z.string().optional(),
+        status: z.string().optional(),
+        awaiting: z.enum(['true', 'false']).optional(),
+        assignee: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(1000).optional(),
+      }),
+      req.query,
+      'query',
+    );
+    return client.list({
+      tenantId: tenantFor(req, q.tenant),
+      status: q.status,
+      assignee: q.assignee,
+      awaiting: q.awaiting === undefined ? undefined : q.awaiting === 'true',
+      limit: q.limit,
+    });
   });
 
   // --- rules -----------------------------------------------------------------------------------
-  const rulesChanged = (tenantId: string) => client.notifyRulesChanged(tenantId).catch((e: unknown) => deps.log.warn({ err: e }, 'could not notify running workflows'));
+  const rulesChanged = (tenantId: string) =>
+    client
+      .notifyRulesChanged(tenantId)
+      .catch((e: unknown) => deps.log.warn({ err: e }, 'could not notify running workflows'));
   /** Records an administrative change in the audit log (who, what, before and after). */
-  const audit = (req: FastifyRequest, tenantId: string, action: string, entity: string, entityId: string, before?: unknown, after?: unknown) =>
-    stores.audit.record({ tenantId, actor: actorOf(req), action, entity, entityId, before, after });
+  const audit = (
+    req: FastifyRequest,
+    tenantId: string,
+    action: string,
+    entity: string,
+    entityId: string,
+    before?: unknown,
+    after?: unknown,
+  ) => stores.audit.record({ tenantId, actor: actorOf(req), action, entity, entityId, before, after });
   const ruleBefore = (tenantId: string, id: string) => stores.rules.get(tenantId, id).catch(() => undefined);
 
   api.get('/rules', async (req) => {
-    const q = parse(z.strictObject({ tenant: z.string().optional(), documentType: z.string().optional(), status: z.string().optional(), active: z.enum(['true', 'false']).optional() }), req.query, 'query');
-    return stores.rules.list(tenantFor(req, q.tenant), { documentType: q.documentType, status: q.status, active: q.active === undefined ? undefined : q.active === 'true' });
+    const q = parse(
+      z.strictObject({
+        tenant: z.string().optional(),
+        documentType: z.string().optional(),
+        status: z.string().optional(),
+        active: z.enum(['true', 'false']).optional(),
+      }),
+      req.query,
+      'query',
+    );
+    return stores.rules.list(tenantFor(req, q.tenant), {
+      documentType: q.documentType,
+      status: q.status,
+      active: q.active === undefined ? undefined : q.active === 'true',
+    });
   });
   api.get<{ Params: { id: string } }>('/rules/:id', async (req) => stores.rules.get(tenantOf(req), req.params.id));
   api.post('/rules', async (req, reply) => {
-    const tenantId = tenantFor(req, (req.query as { tenant?: unknown }).tenant ?? (req.body as { tenantId?: unknown } | undefined)?.tenantId, 'tenantId');
+    const tenantId = tenantFor(
+      req,
+      (req.query as { tenant?: unknown }).tenant ?? (req.body as { tenantId?: unknown } | undefined)?.tenantId,
+      'tenantId',
+    );
     const rule = await stores.rules.create(req.body, tenantId);
     await audit(req, tenantId, 'rule.create', 'rule', rule.id, undefined, rule);
     await rulesChanged(rule.tenantId);
@@ -107,7 +163,8 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
     return rule;
   });
   api.post<{ Params: { id: string; op: string } }>('/rules/:id/:op', async (req) => {
-    if (req.params.op !== 'activate' && req.params.op !== 'deactivate') throw new ValidationError(`invalid operation: "${req.params.op}" (use activate or deactivate)`);
+    if (req.params.op !== 'activate' && req.params.op !== 'deactivate')
+      throw new ValidationError(`invalid operation: "${req.params.op}" (use activate or deactivate)`);
     const tenantId = tenantOf(req);
     const before = await ruleBefore(tenantId, req.params.id);
     const rule = await stores.rules.setActive(tenantId, req.params.id, req.params.op === 'activate');
@@ -145,7 +202,9 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
     if (!u) throw new NotFoundError(`user ${req.params.id} not found`);
     return u;
   });
-  api.put<{ Params: { id: string } }>('/directory/users/:id', async (req) => putUser(req, { ...(req.body as object), id: req.params.id }));
+  api.put<{ Params: { id: string } }>('/directory/users/:id', async (req) =>
+    putUser(req, { ...(req.body as object), id: req.params.id }),
+  );
   api.post('/directory/users', async (req, reply) => reply.code(201).send(await putUser(req, req.body)));
   api.delete<{ Params: { id: string } }>('/directory/users/:id', async (req, reply) => {
     const tenantId = tenantOf(req);
@@ -155,7 +214,9 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
     return reply.code(204).send();
   });
   api.get('/directory/groups', async (req) => stores.directory.listGroups(tenantOf(req)));
-  api.put<{ Params: { id: string } }>('/directory/groups/:id', async (req) => putGroup(req, { ...(req.body as object), id: req.params.id }));
+  api.put<{ Params: { id: string } }>('/directory/groups/:id', async (req) =>
+    putGroup(req, { ...(req.body as object), id: req.params.id }),
+  );
   api.post('/directory/groups', async (req, reply) => reply.code(201).send(await putGroup(req, req.body)));
   api.delete<{ Params: { id: string } }>('/directory/groups/:id', async (req, reply) => {
     const tenantId = tenantOf(req);
@@ -163,36 +224,83 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
     await audit(req, tenantId, 'group.delete', 'group', req.params.id);
     return reply.code(204).send();
   });
-  api.get('/directory', async (req) => ({ users: await stores.directory.listUsers(tenantOf(req)), groups: await stores.directory.listGroups(tenantOf(req)) }));
+  api.get('/directory', async (req) => ({
+    users: await stores.directory.listUsers(tenantOf(req)),
+    groups: await stores.directory.listGroups(tenantOf(req)),
+  }));
 
   // --- templates -------------------------------------------------------------------------------
   api.get('/templates', async (req) => {
-    const q = parse(z.strictObject({ tenant: z.string().optional(), name: z.string().optional(), documentType: z.string().optional() }), req.query, 'query');
+    const q = parse(
+      z.strictObject({
+        tenant: z.string().optional(),
+        name: z.string().optional(),
+        documentType: z.string().optional(),
+      }),
+      req.query,
+      'query',
+    );
     return stores.templates.list(tenantFor(req, q.tenant), { name: q.name, documentType: q.documentType });
   });
   api.get<{ Params: { name: string; locale: string } }>('/templates/:name/:locale', async (req) =>
-    stores.templates.get(tenantOf(req), req.params.name, req.params.locale, (req.query as { documentType?: string }).documentType ?? ''));
+    stores.templates.get(
+      tenantOf(req),
+      req.params.name,
+      req.params.locale,
+      (req.query as { documentType?: string }).documentType ?? '',
+    ),
+  );
   api.put<{ Params: { name: string; locale: string } }>('/templates/:name/:locale', async (req) => {
     const tenantId = tenantOf(req);
-    const template = await stores.templates.put(tenantId, { ...(req.body as object), name: req.params.name, locale: req.params.locale });
-    await audit(req, tenantId, 'template.put', 'template', `${req.params.name}/${req.params.locale}`, undefined, template);
+    const template = await stores.templates.put(tenantId, {
+      ...(req.body as object),
+      name: req.params.name,
+      locale: req.params.locale,
+    });
+    await audit(
+      req,
+      tenantId,
+      'template.put',
+      'template',
+      `${req.params.name}/${req.params.locale}`,
+      undefined,
+      template,
+    );
     return template;
   });
   api.delete<{ Params: { name: string; locale: string } }>('/templates/:name/:locale', async (req, reply) => {
     const tenantId = tenantOf(req);
     const documentType = (req.query as { documentType?: string }).documentType ?? '';
     await stores.templates.remove(tenantId, req.params.name, req.params.locale, documentType);
-    await audit(req, tenantId, 'template.delete', 'template', `${req.params.name}/${req.params.locale}${documentType ? `/${documentType}` : ''}`);
+    await audit(
+      req,
+      tenantId,
+      'template.delete',
+      'template',
+      `${req.params.name}/${req.params.locale}${documentType ? `/${documentType}` : ''}`,
+    );
     return reply.code(204).send();
   });
   api.post<{ Params: { name: string } }>('/templates/:name/test', async (req) => {
     const b = parse(testQuery, req.body, 'test request');
-    return deps.sendTest({ tenantId: tenantOf(req), template: req.params.name, documentType: b.documentType, to: b.to, locale: b.locale, fields: b.fields });
+    return deps.sendTest({
+      tenantId: tenantOf(req),
+      template: req.params.name,
+      documentType: b.documentType,
+      to: b.to,
+      locale: b.locale,
+      fields: b.fields,
+    });
   });
 
   // --- tenant settings (locale, calendars, webhook, administrators) ------------------------------
-  const publicSettings = <T extends { webhookSecret?: string }>(t: T) => ({ ...t, webhookSecret: t.webhookSecret ? '(set)' : undefined });
-  api.get<{ Params: { id: string } }>('/tenants/:id', async (req) => publicSettings(await stores.tenants.get(tenantFor(req, req.params.id, 'id'))));
+  const publicSettings = <T extends { webhookSecret?: string }>(t: T) => ({
+    ...t,
+    webhookSecret: t.webhookSecret ? '(set)' : undefined,
+  });
+  api.get<{ Params: { id: string } }>('/tenants/:id', async (req) =>
+    publicSettings(await stores.tenants.get(tenantFor(req, req.params.id, 'id'))),
+  );
   api.put<{ Params: { id: string } }>('/tenants/:id', async (req) => {
     const tenantId = tenantFor(req, req.params.id, 'id');
     const settings = parseTenantSettings(tenantId, req.body);
@@ -209,7 +317,12 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
   api.post('/keys', async (req, reply) => {
     const body = (req.body ?? {}) as { tenant?: unknown; scope?: unknown; name?: unknown };
     const tenantId = tenantFor(req, body.tenant ?? (req.query as { tenant?: unknown }).tenant, 'tenant');
-    const created = await stores.apiKeys.create({ tenantId, scope: body.scope, name: body.name, createdBy: actorOf(req) });
+    const created = await stores.apiKeys.create({
+      tenantId,
+      scope: body.scope,
+      name: body.name,
+      createdBy: actorOf(req),
+    });
     const { key: _secret, ...recorded } = created;
     await audit(req, tenantId, 'key.create', 'api_key', created.id, undefined, recorded);
     return reply.code(201).send(created);
@@ -224,7 +337,11 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
   api.put<{ Params: { username: string } }>('/admins/:username', async (req) => {
     const tenantId = tenantOf(req);
     const before = await stores.admins.get(req.params.username);
-    const account = await stores.admins.put({ tenantId, username: req.params.username, password: (req.body as { password?: unknown } | undefined)?.password });
+    const account = await stores.admins.put({
+      tenantId,
+      username: req.params.username,
+      password: (req.body as { password?: unknown } | undefined)?.password,
+    });
     await audit(req, tenantId, before ? 'admin.password' : 'admin.create', 'admin', account.username, before, account);
     return account;
   });
@@ -235,13 +352,31 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
     return reply.code(204).send();
   });
   api.get('/audit', async (req) => {
-    const q = parse(z.strictObject({ tenant: z.string().optional(), entity: z.string().max(50).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }), req.query, 'query');
+    const q = parse(
+      z.strictObject({
+        tenant: z.string().optional(),
+        entity: z.string().max(50).optional(),
+        limit: z.coerce.number().int().min(1).max(1000).optional(),
+      }),
+      req.query,
+      'query',
+    );
     return stores.audit.list(tenantFor(req, q.tenant), { entity: q.entity, limit: q.limit });
   });
   // --- notification log ------------------------------------------------------------------------
   api.get('/log/failing-recipients', async (req) => stores.notifications.failingRecipients(tenantOf(req)));
   api.get('/log', async (req) => {
     const q = parse(logQuery, req.query, 'query');
-    return stores.notifications.list({ tenantId: tenantFor(req, q.tenant), documentId: q.document, ruleId: q.rule, recipient: q.recipient, status: q.status, kind: q.kind, since: q.since ? new Date(q.since) : undefined, until: q.until ? new Date(q.until) : undefined, limit: q.limit });
+    return stores.notifications.list({
+      tenantId: tenantFor(req, q.tenant),
+      documentId: q.document,
+      ruleId: q.rule,
+      recipient: q.recipient,
+      status: q.status,
+      kind: q.kind,
+      since: q.since ? new Date(q.since) : undefined,
+      until: q.until ? new Date(q.until) : undefined,
+      limit: q.limit,
+    });
   });
 }

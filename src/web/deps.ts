@@ -10,5 +10,12 @@ export interface WebDeps {
   stores: Stores;
   log: Logger;
   /** Sends a test email now (template "Send test"). */
-  sendTest: (input: { tenantId: string; template: string; documentType: string; to: string; locale?: string; fields: Record<string, string> }) => Promise<{ status: string; messageId?: string; detail?: string }>;
+  sendTest: (input: {
+    tenantId: string;
+    template: string;
+    documentType: string;
+    to: string;
+    locale?: string;
+    fields: Record<string, string>;
+  }) => Promise<{ status: string; messageId?: string; detail?: string }>;
 }

@@ -17,13 +17,21 @@ export type Principal = { kind: 'operator' } | { kind: 'key'; key: ApiKey };
 const principals = new WeakMap<FastifyRequest, Principal>();
 
 /** Routes an `ingest` key reaches (method and route pattern under /api/v1). */
-const INGEST_ROUTES = new Set(['POST /api/v1/documents/:documentId/events', 'GET /api/v1/documents/:documentId', 'GET /api/v1/documents']);
+const INGEST_ROUTES = new Set([
+  'POST /api/v1/documents/:documentId/events',
+  'GET /api/v1/documents/:documentId',
+  'GET /api/v1/documents',
+]);
 
 /** The `/api/v1` onRequest hook: a bearer token that is the operator token or a live API key, in scope for the route. */
 export function authenticateApi(deps: WebDeps) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
-    if (!given) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authorization: a bearer token is required' });
+    if (!given)
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'authorization: a bearer token is required' });
     const operator = deps.config.API_TOKEN;
     if (operator && sameSecret(given, operator)) {
       principals.set(req, { kind: 'operator' });
@@ -31,11 +39,24 @@ export function authenticateApi(deps: WebDeps) {
     }
     const key = given.startsWith('dnk_') ? await deps.stores.apiKeys.authenticate(given) : undefined;
     if (!key) {
-      if (!operator && !given.startsWith('dnk_')) return reply.code(503).send({ error: 'API_TOKEN is not configured on this server (and the token is not an API key)' });
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authorization: the bearer token is not valid (unknown, revoked or mistyped)' });
+      if (!operator && !given.startsWith('dnk_'))
+        return reply
+          .code(503)
+          .send({ error: 'API_TOKEN is not configured on this server (and the token is not an API key)' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'authorization: the bearer token is not valid (unknown, revoked or mistyped)' });
     }
-    if (key.scope === 'ingest' && !INGEST_ROUTES.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.routeOptions.url ?? ''}`)) {
-      return reply.code(403).send({ error: `scope: API key ${key.id} has scope "ingest", which reaches only the document routes; this route needs an "admin" key` });
+    if (
+      key.scope === 'ingest' &&
+      !INGEST_ROUTES.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.routeOptions.url ?? ''}`)
+    ) {
+      return reply
+        .code(403)
+        .send({
+          error: `scope: API key ${key.id} has scope "ingest", which reaches only the document routes; this route needs an "admin" key`,
+        });
     }
     principals.set(req, { kind: 'key', key });
   };
@@ -61,7 +82,10 @@ export function tenantFor(req: FastifyRequest, requested: unknown, field = 'tena
   const p = principalOf(req);
   const named = typeof requested === 'string' && requested.trim() !== '' ? requested.trim() : undefined;
   if (p.kind === 'key') {
-    if (named !== undefined && named !== p.key.tenantId) throw new ForbiddenError(`${field}: API key ${p.key.id} is bound to tenant "${p.key.tenantId}"; it cannot reach "${named.slice(0, 100)}"`);
+    if (named !== undefined && named !== p.key.tenantId)
+      throw new ForbiddenError(
+        `${field}: API key ${p.key.id} is bound to tenant "${p.key.tenantId}"; it cannot reach "${named.slice(0, 100)}"`,
+      );
     return p.key.tenantId;
   }
   const tenant = named ?? 'default';

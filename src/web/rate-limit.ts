@@ -22,7 +22,8 @@ export class TokenBuckets {
   private readonly maxKeys: number;
 
   constructor(private readonly options: BucketOptions) {
-    if (!(options.capacity >= 1) || !(options.refillPerSecond > 0)) throw new Error('rate limit: capacity must be >= 1 and refillPerSecond > 0');
+    if (!(options.capacity >= 1) || !(options.refillPerSecond > 0))
+      throw new Error('rate limit: capacity must be >= 1 and refillPerSecond > 0');
     this.maxKeys = options.maxKeys ?? 10_000;
   }
 
@@ -57,6 +58,11 @@ export function addressKey(ip: string): string {
   const [head, tail = ''] = ip.toLowerCase().split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const groups = ip.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

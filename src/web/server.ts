@@ -13,8 +13,6 @@ import { authenticateApi } from './principal';
 import { ensureDefaultMetrics, register } from '../metrics';
 import { traceRequests } from '../tracing';
 
-
-
 /** Maps domain errors to HTTP answers: 400 names the field, never a stack trace. */
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof ValidationError) return reply.code(400).send({ error: err.message, issues: err.issues });
@@ -26,7 +24,8 @@ export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e.statusCode === 400 && /JSON/i.test(e.message ?? ''))) {
     return reply.code(400).send({ error: `body: malformed JSON (${e.message})` });
   }
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return reply.code(e.statusCode).send({ error: e.message });
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)
+    return reply.code(e.statusCode).send({ error: e.message });
   reply.log.error({ err }, 'request failed');
   return reply.code(500).send({ error: 'internal error; see the server log' });
 }
@@ -52,13 +51,19 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
     } catch {
       return reply.code(400).send({ error: 'url: malformed percent-encoding' });
     }
-    if (controlCharacterIssues(url).length > 0) return reply.code(400).send({ error: 'url: must not contain control characters' });
+    if (controlCharacterIssues(url).length > 0)
+      return reply.code(400).send({ error: 'url: must not contain control characters' });
   });
   app.addHook('preValidation', async (req, reply) => {
     const issues = controlCharacterIssues(req.body);
-    if (issues.length > 0) return reply.code(400).send({ error: `body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues });
+    if (issues.length > 0)
+      return reply
+        .code(400)
+        .send({ error: `body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route for ${req.method} ${req.url.split('?')[0]}` }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: `no route for ${req.method} ${req.url.split('?')[0]}` }),
+  );
 
   // Readiness: the database and Temporal answer within 2 s each; 503 names what does not.
   app.get('/healthz', async (_req, reply) => {
@@ -71,10 +76,13 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   });
   app.get('/metrics', async (_req, reply) => reply.type(register.contentType).send(await register.metrics()));
 
-  await app.register(async (api) => {
-    api.addHook('onRequest', authenticateApi(deps));
-    registerApi(api, deps);
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authenticateApi(deps));
+      registerApi(api, deps);
+    },
+    { prefix: '/api/v1' },
+  );
 
   await registerActions(app, deps);
   await registerAdmin(app, deps);

@@ -22,11 +22,18 @@ export async function startWeb(config: Config, opts: { stores?: Stores; host?: s
   const client = await DocnotifyClient.connect({ ...config.temporal, taskQueue: config.TASK_QUEUE });
   const mailer = config.SMTP_URL ? new Mailer({ ...config, SMTP_URL: config.SMTP_URL }) : undefined;
   const app = await buildServer({
-    config, client, stores, log,
+    config,
+    client,
+    stores,
+    log,
     sendTest: (input) => sendTestEmail(config, stores, input, mailer),
   });
   await app.listen({ port: config.PORT, host: opts.host ?? '0.0.0.0' }).catch((e: NodeJS.ErrnoException) => {
-    throw e.code === 'EADDRINUSE' ? new Error(`Port ${config.PORT} (HTTP) is already in use: stop what is using it, or set PORT to another port`, { cause: e }) : e;
+    throw e.code === 'EADDRINUSE'
+      ? new Error(`Port ${config.PORT} (HTTP) is already in use: stop what is using it, or set PORT to another port`, {
+          cause: e,
+        })
+      : e;
   });
   const url = `http://localhost:${config.PORT}`;
   log.info({ url }, 'HTTP server listening');

@@ -37,7 +37,9 @@ export function isPublicAddress(address: string): boolean {
 }
 
 const listed = (host: string, policy: WebhookPolicy): boolean =>
-  policy.allowedHosts.some((pattern) => (pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern.toLowerCase()));
+  policy.allowedHosts.some((pattern) =>
+    pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern.toLowerCase(),
+  );
 
 /** The URL, if the policy allows it by its form alone (scheme, credentials, host list); throws otherwise. */
 function checkForm(raw: string, policy: WebhookPolicy): URL {
@@ -45,14 +47,20 @@ function checkForm(raw: string, policy: WebhookPolicy): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new WebhookDestinationError('webhookUrl: must be an absolute URL, e.g. https://pipeline.example.com/hooks/docnotify');
+    throw new WebhookDestinationError(
+      'webhookUrl: must be an absolute URL, e.g. https://pipeline.example.com/hooks/docnotify',
+    );
   }
   if (url.protocol !== 'https:' && !(policy.allowHttp && url.protocol === 'http:')) {
-    throw new WebhookDestinationError(`webhookUrl: must use https${url.protocol === 'http:' ? ' (plain http needs WEBHOOK_ALLOW_HTTP=true)' : ''}`);
+    throw new WebhookDestinationError(
+      `webhookUrl: must use https${url.protocol === 'http:' ? ' (plain http needs WEBHOOK_ALLOW_HTTP=true)' : ''}`,
+    );
   }
-  if (url.username || url.password) throw new WebhookDestinationError('webhookUrl: must not carry a user name or password');
+  if (url.username || url.password)
+    throw new WebhookDestinationError('webhookUrl: must not carry a user name or password');
   const host = hostOf(url);
-  if (policy.allowedHosts.length > 0 && !listed(host, policy)) throw new WebhookDestinationError(`webhookUrl: host ${host} is not in WEBHOOK_ALLOWED_HOSTS`);
+  if (policy.allowedHosts.length > 0 && !listed(host, policy))
+    throw new WebhookDestinationError(`webhookUrl: host ${host} is not in WEBHOOK_ALLOWED_HOSTS`);
   return url;
 }
 
@@ -60,13 +68,18 @@ const hostOf = (url: URL): string => url.hostname.replace(/^\[|\]$/g, '').toLowe
 
 /** Resolves `host` and returns its first address, if every address it has is allowed; throws otherwise. */
 async function resolveAllowed(host: string, policy: WebhookPolicy): Promise<{ address: string; family: number }> {
-  const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await dns.lookup(host, { all: true, verbatim: true }).catch((e: Error) => {
-    throw new WebhookDestinationError(`webhookUrl: ${host} does not resolve (${e.message})`);
-  });
+  const addresses = isIP(host)
+    ? [{ address: host, family: isIP(host) }]
+    : await dns.lookup(host, { all: true, verbatim: true }).catch((e: Error) => {
+        throw new WebhookDestinationError(`webhookUrl: ${host} does not resolve (${e.message})`);
+      });
   if (addresses.length === 0) throw new WebhookDestinationError(`webhookUrl: ${host} does not resolve`);
   if (!listed(host, policy)) {
     const inner = addresses.find((a) => !isPublicAddress(a.address));
-    if (inner) throw new WebhookDestinationError(`webhookUrl: ${host} resolves to ${inner.address}, which is not a public address`);
+    if (inner)
+      throw new WebhookDestinationError(
+        `webhookUrl: ${host} resolves to ${inner.address}, which is not a public address`,
+      );
   }
   return addresses[0];
 }
@@ -78,7 +91,13 @@ export async function checkWebhookUrl(raw: string, policy: WebhookPolicy): Promi
 }
 
 /** POSTs `body` to a checked destination, connecting to the address the check approved. @returns the status code. */
-export async function postWebhook(raw: string, body: string, headers: Record<string, string>, policy: WebhookPolicy, timeoutMs = 15_000): Promise<number> {
+export async function postWebhook(
+  raw: string,
+  body: string,
+  headers: Record<string, string>,
+  policy: WebhookPolicy,
+  timeoutMs = 15_000,
+): Promise<number> {
   const url = checkForm(raw, policy);
   const host = hostOf(url);
   if (isIP(host)) await resolveAllowed(host, policy); // an address literal needs no lookup, so it is checked here
@@ -90,10 +109,19 @@ export async function postWebhook(raw: string, body: string, headers: Record<str
   };
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup, timeout: timeoutMs }, (res) => {
-      res.resume(); // redirects are not followed: a 3xx is an answer like any other non-2xx
-      resolve(res.statusCode ?? 0);
-    });
+    const req = client.request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup,
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.resume(); // redirects are not followed: a 3xx is an answer like any other non-2xx
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     req.on('error', reject);
     req.end(body);
@@ -106,7 +134,10 @@ export async function assertWebhookAllowed(url: string | undefined, policy: Webh
   try {
     await checkWebhookUrl(url, policy);
   } catch (e) {
-    if (e instanceof WebhookDestinationError) throw new ValidationError(`invalid tenant settings: ${e.message}`, [{ path: 'webhookUrl', message: e.message.replace(/^webhookUrl: /, '') }]);
+    if (e instanceof WebhookDestinationError)
+      throw new ValidationError(`invalid tenant settings: ${e.message}`, [
+        { path: 'webhookUrl', message: e.message.replace(/^webhookUrl: /, '') },
+      ]);
     throw e;
   }
 }

@@ -1,18 +1,51 @@
 import {
-  ApplicationFailure, CancellationScope, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities, EmailJob, PrepareResult, SendResult } from '../activities';
 import { parseDuration } from '../domain/duration';
-import { applyEvent, awaitingAction, decide, initialState, markFired, record, recordEmail, unmarkFired, type DocState } from '../domain/document';
+import {
+  applyEvent,
+  awaitingAction,
+  decide,
+  initialState,
+  markFired,
+  record,
+  recordEmail,
+  unmarkFired,
+  type DocState,
+} from '../domain/document';
 import { plan, stillDue, type PlanContext, type PlannedNotification, type PlanOptions } from '../domain/plan';
 import { applySnooze, decideSnooze, describeMs, LINK_ID, type SnoozeDecision } from '../domain/snooze';
 import { isTerminal } from '../domain/status';
 import { emailTaskQueue, scheduledEmailTaskQueue } from '../domain/queues';
-import { BOUNDED_SINCE, LEAN_SINCE, SNOOZE_BOUNDED_SINCE, WORKFLOW_VERSION, documentEventSignal, documentStateQuery, resolveTaskUpdate, rulesChangedSignal, snoozeUpdate } from './messages';
+import {
+  BOUNDED_SINCE,
+  LEAN_SINCE,
+  SNOOZE_BOUNDED_SINCE,
+  WORKFLOW_VERSION,
+  documentEventSignal,
+  documentStateQuery,
+  resolveTaskUpdate,
+  rulesChangedSignal,
+  snoozeUpdate,
+} from './messages';
 import { searchAttributeChanges, searchAttributesFor, snapshotOf, viewOf } from './view';
 import type { DocumentWorkflowInput, ResolveTaskInput, SnoozeInput, SnoozeResult } from './types';
 
-const bookkeeping = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1s', maximumInterval: '1 minute', backoffCoefficient: 2 } } as const;
+const bookkeeping = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumInterval: '1 minute', backoffCoefficient: 2 },
+} as const;
 const remote = proxyActivities<Activities>(bookkeeping);
 const { deliverDecision } = remote;
 /** Short database reads run as local activities: no server round trip, no extra workflow task. */
@@ -25,7 +58,12 @@ const emailActivities = (taskQueue: string) =>
     startToCloseTimeout: '2 minutes',
     // The send heartbeats: a worker that dies mid-send is noticed in seconds, not after the 2 minutes.
     heartbeatTimeout: '20s',
-    retry: { initialInterval: '2s', maximumInterval: '5 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['TemplateError', 'ValidationError'] },
+    retry: {
+      initialInterval: '2s',
+      maximumInterval: '5 minutes',
+      backoffCoefficient: 2,
+      nonRetryableErrorTypes: ['TemplateError', 'ValidationError'],
+    },
   });
 
 /**
@@ -37,7 +75,12 @@ const scheduledEmailActivities = (taskQueue: string, aheadMs: number) =>
     taskQueue,
     startToCloseTimeout: aheadMs + 120_000,
     heartbeatTimeout: '1 minute',
-    retry: { initialInterval: '2s', maximumInterval: '5 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['TemplateError', 'ValidationError'] },
+    retry: {
+      initialInterval: '2s',
+      maximumInterval: '5 minutes',
+      backoffCoefficient: 2,
+      nonRetryableErrorTypes: ['TemplateError', 'ValidationError'],
+    },
   });
 
 /**
@@ -90,67 +133,125 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
   });
   setHandler(rulesChangedSignal, (notice) => {
     // A notice of rules this run already planned with wakes nothing (the fan-out may reach it after a wake-up).
-    if (lean && notice?.version !== undefined && ctx?.rulesVersion !== undefined && ctx.rulesVersion >= notice.version) return;
+    if (lean && notice?.version !== undefined && ctx?.rulesVersion !== undefined && ctx.rulesVersion >= notice.version)
+      return;
     contextStale = true;
     changed = true;
   });
-  setHandler(documentStateQuery, () => viewOf(state, ctx ? safePlan(state, ctx, planOptions, false) : [], false, { version: ctx?.rulesVersion, readAt: ctx?.rulesReadAt })); // queries never change state
+  setHandler(documentStateQuery, () =>
+    viewOf(state, ctx ? safePlan(state, ctx, planOptions, false) : [], false, {
+      version: ctx?.rulesVersion,
+      readAt: ctx?.rulesReadAt,
+    }),
+  ); // queries never change state
 
-  setHandler(resolveTaskUpdate, (req: ResolveTaskInput) => {
-    const task = state.task!;
-    const at = Date.now();
-    decide(state, { action: req.action, actor: req.actor, at, reason: req.reason, via: req.via ?? 'link' });
-    record(state, { at, kind: 'decision', text: `${req.action} by ${req.actor}${req.reason ? `: ${req.reason}` : ''}` });
-    changed = true; // the loop sends the confirmation and the webhook (planned as a 'decision' notification)
-    return { taskId: task.id, action: req.action, actor: req.actor, at: new Date(at).toISOString() };
-  }, { validator: (req: ResolveTaskInput) => validateTask(state, req.taskId, req.taskVersion, req.actor, req.expiresAt, req.action === 'reject' && !req.reason?.trim() ? 'a reason is required to reject' : undefined) });
+  setHandler(
+    resolveTaskUpdate,
+    (req: ResolveTaskInput) => {
+      const task = state.task!;
+      const at = Date.now();
+      decide(state, { action: req.action, actor: req.actor, at, reason: req.reason, via: req.via ?? 'link' });
+      record(state, {
+        at,
+        kind: 'decision',
+        text: `${req.action} by ${req.actor}${req.reason ? `: ${req.reason}` : ''}`,
+      });
+      changed = true; // the loop sends the confirmation and the webhook (planned as a 'decision' notification)
+      return { taskId: task.id, action: req.action, actor: req.actor, at: new Date(at).toISOString() };
+    },
+    {
+      validator: (req: ResolveTaskInput) =>
+        validateTask(
+          state,
+          req.taskId,
+          req.taskVersion,
+          req.actor,
+          req.expiresAt,
+          req.action === 'reject' && !req.reason?.trim() ? 'a reason is required to reject' : undefined,
+        ),
+    },
+  );
 
   /** The snooze asked for, bounded (snooze.ts). */
   const snoozeDecision = (req: SnoozeInput): SnoozeDecision => {
     const d = parseDuration(req.duration);
-    return decideSnooze(state, { requestedMs: d.kind === 'elapsed' ? d.ms : 0, linkId: req.linkId, maxTotalMs: req.maxTotalMs, now: Date.now() });
+    return decideSnooze(state, {
+      requestedMs: d.kind === 'elapsed' ? d.ms : 0,
+      linkId: req.linkId,
+      maxTotalMs: req.maxTotalMs,
+      now: Date.now(),
+    });
   };
-  setHandler(snoozeUpdate, (req: SnoozeInput): SnoozeResult => {
-    if (!boundSnoozes()) {
-      // Runs started before bounded snoozes replay their recorded snoozes as they ran.
-      const d = parseDuration(req.duration);
-      const ms = d.kind === 'elapsed' ? d.ms : 0;
-      state.snoozeMs += ms;
-      record(state, { at: Date.now(), kind: 'snooze', text: `snoozed ${ms / 1000}s by ${req.actor}` });
+  setHandler(
+    snoozeUpdate,
+    (req: SnoozeInput): SnoozeResult => {
+      if (!boundSnoozes()) {
+        // Runs started before bounded snoozes replay their recorded snoozes as they ran.
+        const d = parseDuration(req.duration);
+        const ms = d.kind === 'elapsed' ? d.ms : 0;
+        state.snoozeMs += ms;
+        record(state, { at: Date.now(), kind: 'snooze', text: `snoozed ${ms / 1000}s by ${req.actor}` });
+        changed = true;
+        const next = ctx ? safePlan(state, ctx, planOptions)[0] : undefined;
+        return {
+          taskId: req.taskId,
+          snoozedMs: ms,
+          nextNotificationAt: next ? new Date(next.at).toISOString() : undefined,
+        };
+      }
+      const decision = snoozeDecision(req);
+      // The validator refused this already; asked again in case another snooze was granted in between.
+      if (!decision.ok) throw ApplicationFailure.nonRetryable(decision.reason, decision.type);
+      applySnooze(state, decision, req.linkId);
+      const limited = decision.limitedBy
+        ? ` (asked ${describeMs(decision.requestedMs)}; limited by the ${decision.limitedBy === 'cap' ? `total of ${describeMs(decision.maxTotalMs)}` : 'due date'})`
+        : '';
+      record(state, {
+        at: Date.now(),
+        kind: 'snooze',
+        text: `snoozed ${decision.snoozedMs / 1000}s by ${req.actor}${limited}`,
+      });
       changed = true;
       const next = ctx ? safePlan(state, ctx, planOptions)[0] : undefined;
-      return { taskId: req.taskId, snoozedMs: ms, nextNotificationAt: next ? new Date(next.at).toISOString() : undefined };
-    }
-    const decision = snoozeDecision(req);
-    // The validator refused this already; asked again in case another snooze was granted in between.
-    if (!decision.ok) throw ApplicationFailure.nonRetryable(decision.reason, decision.type);
-    applySnooze(state, decision, req.linkId);
-    const limited = decision.limitedBy ? ` (asked ${describeMs(decision.requestedMs)}; limited by the ${decision.limitedBy === 'cap' ? `total of ${describeMs(decision.maxTotalMs)}` : 'due date'})` : '';
-    record(state, { at: Date.now(), kind: 'snooze', text: `snoozed ${decision.snoozedMs / 1000}s by ${req.actor}${limited}` });
-    changed = true;
-    const next = ctx ? safePlan(state, ctx, planOptions)[0] : undefined;
-    return {
-      taskId: req.taskId, snoozedMs: decision.snoozedMs, requestedMs: decision.requestedMs, ...(decision.limitedBy ? { limitedBy: decision.limitedBy } : {}),
-      totalSnoozedMs: decision.totalMs, maxTotalMs: decision.maxTotalMs, nextNotificationAt: next ? new Date(next.at).toISOString() : undefined,
-    };
-  }, {
-    validator: (req: SnoozeInput) => {
-      validateTask(state, req.taskId, req.taskVersion, req.actor, req.expiresAt);
-      const d = parseDuration(req.duration);
-      if (d.kind !== 'elapsed' || d.ms <= 0) throw new Error('duration: must be a positive elapsed duration such as "1d" or "PT4H"');
-      if (req.linkId !== undefined && (typeof req.linkId !== 'string' || !LINK_ID.test(req.linkId))) throw ApplicationFailure.nonRetryable('linkId: must be 8-64 characters of [A-Za-z0-9_-]', 'BadRequest');
-      if (req.maxTotalMs !== undefined && !(Number.isSafeInteger(req.maxTotalMs) && req.maxTotalMs > 0)) throw ApplicationFailure.nonRetryable('maxTotalMs: must be a positive whole number of milliseconds', 'BadRequest');
-      // Validators are not replayed (a refusal leaves no history): every run refuses what the bounds refuse.
-      const decision = snoozeDecision(req);
-      if (!decision.ok) throw ApplicationFailure.nonRetryable(decision.reason, decision.type);
+      return {
+        taskId: req.taskId,
+        snoozedMs: decision.snoozedMs,
+        requestedMs: decision.requestedMs,
+        ...(decision.limitedBy ? { limitedBy: decision.limitedBy } : {}),
+        totalSnoozedMs: decision.totalMs,
+        maxTotalMs: decision.maxTotalMs,
+        nextNotificationAt: next ? new Date(next.at).toISOString() : undefined,
+      };
     },
-  });
+    {
+      validator: (req: SnoozeInput) => {
+        validateTask(state, req.taskId, req.taskVersion, req.actor, req.expiresAt);
+        const d = parseDuration(req.duration);
+        if (d.kind !== 'elapsed' || d.ms <= 0)
+          throw new Error('duration: must be a positive elapsed duration such as "1d" or "PT4H"');
+        if (req.linkId !== undefined && (typeof req.linkId !== 'string' || !LINK_ID.test(req.linkId)))
+          throw ApplicationFailure.nonRetryable('linkId: must be 8-64 characters of [A-Za-z0-9_-]', 'BadRequest');
+        if (req.maxTotalMs !== undefined && !(Number.isSafeInteger(req.maxTotalMs) && req.maxTotalMs > 0))
+          throw ApplicationFailure.nonRetryable(
+            'maxTotalMs: must be a positive whole number of milliseconds',
+            'BadRequest',
+          );
+        // Validators are not replayed (a refusal leaves no history): every run refuses what the bounds refuse.
+        const decision = snoozeDecision(req);
+        if (!decision.ok) throw ApplicationFailure.nonRetryable(decision.reason, decision.type);
+      },
+    },
+  );
 
   for (;;) {
     if (state.snoozeMs > 0) boundSnoozes(); // a shift carried from before the bounds is bounded from now on
     if (contextStale) {
       contextStale = false;
-      ctx = await reads().loadContext({ tenantId: state.tenantId, documentType: state.documentType, assignee: state.assignee });
+      ctx = await reads().loadContext({
+        tenantId: state.tenantId,
+        documentType: state.documentType,
+        assignee: state.assignee,
+      });
     }
     const planned = safePlan(state, ctx!, planOptions);
     const now = Date.now();
@@ -159,7 +260,10 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     const due = planned.filter((p) => p.at <= now + ahead);
     if (lean) {
       // NextNotificationAt names the next email still to come, so sending the due ones does not change it.
-      const changes = searchAttributeChanges(searchAttributesFor(state, planned.find((p) => p.at > now)?.at), workflowInfo().typedSearchAttributes);
+      const changes = searchAttributeChanges(
+        searchAttributesFor(state, planned.find((p) => p.at > now)?.at),
+        workflowInfo().typedSearchAttributes,
+      );
       if (changes.length > 0) upsertSearchAttributes(changes);
     } else {
       upsertSearchAttributes(searchAttributesFor(state, planned[0]?.at));
@@ -174,10 +278,19 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     }
     if (isTerminal(state.status) && planned.length === 0) break;
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS[lean ? 'lean' : 'earlier'])) {
+    if (
+      info.continueAsNewSuggested ||
+      info.historyLength > (input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS[lean ? 'lean' : 'earlier'])
+    ) {
       await Promise.all(background);
       await condition(allHandlersFinished);
-      await continueAsNew<typeof documentWorkflow>({ tenantId: state.tenantId, documentId: state.documentId, state, maxHistoryEvents: input.maxHistoryEvents, version: WORKFLOW_VERSION });
+      await continueAsNew<typeof documentWorkflow>({
+        tenantId: state.tenantId,
+        documentId: state.documentId,
+        state,
+        maxHistoryEvents: input.maxHistoryEvents,
+        version: WORKFLOW_VERSION,
+      });
     }
     changed = false;
     const next = planned[0];
@@ -208,12 +321,23 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
       if (lean || patched('decision-webhook-in-background')) background.push(delivery);
       else await delivery;
     }
-    const results = early ? await sendAtInstant(p, prepared.emails) : await Promise.all(prepared.emails.map((job) => sendEmail(job)));
+    const results = early
+      ? await sendAtInstant(p, prepared.emails)
+      : await Promise.all(prepared.emails.map((job) => sendEmail(job)));
     if (!results) return;
     if (early) escalate(p, prepared);
     for (const r of results) {
-      recordEmail(state, { key: r.ledgerKey, kind: p.kind, to: r.to, status: r.status, at: Date.now(), messageId: r.messageId, detail: r.detail });
-      if (state.task && r.status === 'sent' && !state.task.recipients.includes(r.to) && r.linked) state.task.recipients.push(r.to);
+      recordEmail(state, {
+        key: r.ledgerKey,
+        kind: p.kind,
+        to: r.to,
+        status: r.status,
+        at: Date.now(),
+        messageId: r.messageId,
+        detail: r.detail,
+      });
+      if (state.task && r.status === 'sent' && !state.task.recipients.includes(r.to) && r.linked)
+        state.task.recipients.push(r.to);
     }
   }
 
@@ -235,7 +359,10 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
    * deleted, and `p` planned again from the new state. @returns undefined when withdrawn.
    */
   async function sendAtInstant(p: PlannedNotification, jobs: EmailJob[]): Promise<SendResult[] | undefined> {
-    const { sendEmail: sendAt } = scheduledEmailActivities(scheduledEmailTaskQueue(workflowInfo().taskQueue), p.at - Date.now());
+    const { sendEmail: sendAt } = scheduledEmailActivities(
+      scheduledEmailTaskQueue(workflowInfo().taskQueue),
+      p.at - Date.now(),
+    );
     const sending = new CancellationScope();
     const sends = sending.run(() => Promise.all(jobs.map((job) => sendAt({ ...job, notBefore: p.at }))));
     const watching = new CancellationScope();
@@ -249,11 +376,19 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     const { withdrawn } = await local.withdrawEmails({ keys: jobs.map((j) => j.ledgerKey) });
     if (withdrawn.length < jobs.length) {
       // Already released at its instant: it went out, and a plan from the new state must not send it again.
-      record(state, { at: Date.now(), kind: 'info', text: `${p.summary} went out at its time; the document changed too late to withdraw it` });
+      record(state, {
+        at: Date.now(),
+        kind: 'info',
+        text: `${p.summary} went out at its time; the document changed too late to withdraw it`,
+      });
       return undefined;
     }
     unmarkFired(state, p.key);
-    record(state, { at: Date.now(), kind: 'info', text: `${p.summary} withdrawn before its time: the document changed` });
+    record(state, {
+      at: Date.now(),
+      kind: 'info',
+      text: `${p.summary} withdrawn before its time: the document changed`,
+    });
     return undefined;
   }
 }
@@ -289,21 +424,45 @@ function safePlan(state: DocState, ctx: PlanContext, options: PlanOptions, recor
 function decisionSnapshot(state: DocState, taskId: string) {
   const d = state.decisions.find((x) => x.taskId === taskId)?.decision;
   const s = snapshotOf(state);
-  return d ? { ...s, task: { id: taskId, version: s.task?.id === taskId ? s.task.version : 0 }, decision: { action: d.action, actor: d.actor, at: new Date(d.at).toISOString(), reason: d.reason } } : s;
+  return d
+    ? {
+        ...s,
+        task: { id: taskId, version: s.task?.id === taskId ? s.task.version : 0 },
+        decision: { action: d.action, actor: d.actor, at: new Date(d.at).toISOString(), reason: d.reason },
+      }
+    : s;
 }
 
 /** Shared by the Update validators: throws (rejecting the Update) for a stale, decided or expired task. */
-function validateTask(state: DocState, taskId: string, taskVersion: number | undefined, actor: string, expiresAt?: number, extra?: string): void {
+function validateTask(
+  state: DocState,
+  taskId: string,
+  taskVersion: number | undefined,
+  actor: string,
+  expiresAt?: number,
+  extra?: string,
+): void {
   const task = state.task;
-  if (!task || task.id !== taskId) throw ApplicationFailure.nonRetryable('this task is no longer open: the document has moved on', 'StaleTask');
+  if (!task || task.id !== taskId)
+    throw ApplicationFailure.nonRetryable('this task is no longer open: the document has moved on', 'StaleTask');
   if (task.decision) {
-    throw ApplicationFailure.nonRetryable(`already ${task.decision.action} by ${task.decision.actor} at ${new Date(task.decision.at).toISOString()}`, 'AlreadyDecided', task.decision);
+    throw ApplicationFailure.nonRetryable(
+      `already ${task.decision.action} by ${task.decision.actor} at ${new Date(task.decision.at).toISOString()}`,
+      'AlreadyDecided',
+      task.decision,
+    );
   }
-  if (taskVersion !== undefined && taskVersion !== task.version) throw ApplicationFailure.nonRetryable('this task was reassigned: the link is no longer valid', 'Reassigned');
-  if (expiresAt !== undefined && expiresAt <= Date.now()) throw ApplicationFailure.nonRetryable('this link has expired', 'Expired');
+  if (taskVersion !== undefined && taskVersion !== task.version)
+    throw ApplicationFailure.nonRetryable('this task was reassigned: the link is no longer valid', 'Reassigned');
+  if (expiresAt !== undefined && expiresAt <= Date.now())
+    throw ApplicationFailure.nonRetryable('this link has expired', 'Expired');
   // Links carry the recipient's address in lower case; the task records it as the directory spells it.
   const who = actor.toLowerCase();
-  if (task.recipients.length > 0 && !task.recipients.some((r) => r.toLowerCase() === who) && who !== state.assignee?.toLowerCase()) {
+  if (
+    task.recipients.length > 0 &&
+    !task.recipients.some((r) => r.toLowerCase() === who) &&
+    who !== state.assignee?.toLowerCase()
+  ) {
     throw ApplicationFailure.nonRetryable(`${actor} is not a recipient of this task`, 'WrongRecipient');
   }
   if (!awaitingAction(state)) throw ApplicationFailure.nonRetryable('nothing is awaiting action', 'StaleTask');

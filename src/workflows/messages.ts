@@ -1,5 +1,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DocumentView, ResolveTaskInput, ResolveTaskResult, RulesChangedNotice, SnoozeInput, SnoozeResult } from './types';
+import type {
+  DocumentView,
+  ResolveTaskInput,
+  ResolveTaskResult,
+  RulesChangedNotice,
+  SnoozeInput,
+  SnoozeResult,
+} from './types';
 
 /** The pipeline reports every state change of a document through this one signal (raw; validated inside). */
 export const documentEventSignal = defineSignal<[unknown]>('documentEvent');

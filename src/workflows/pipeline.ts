@@ -7,7 +7,14 @@
  *   await reportDocumentEvent({ documentId: 'INV-1', type: 'status_changed', status: 'pending_approval' });
  *   const decision = await nextDecision('INV-1');
  */
-import { condition, defineSignal, proxyActivities, setHandler, uuid4, type ActivityOptions } from '@temporalio/workflow';
+import {
+  condition,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  uuid4,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { DocumentEventInput } from '../domain/events';
 import type { DocumentSnapshot } from './types';
 
@@ -33,7 +40,9 @@ export interface DocumentDecision {
 /** The activities `docnotifyPlugin` adds to the pipeline's worker. */
 export interface DocnotifyPipelineActivities {
   /** Validates the event (a ValidationError naming the field is not retried) and signals the document's workflow. */
-  reportDocumentEvent(event: PipelineEvent & { eventId: string; occurredAt: string }): Promise<{ workflowId: string; eventId: string }>;
+  reportDocumentEvent(
+    event: PipelineEvent & { eventId: string; occurredAt: string },
+  ): Promise<{ workflowId: string; eventId: string }>;
 }
 
 /** The signal docnotify sends to the workflows that reported a document's events when its task is decided. */
@@ -48,9 +57,16 @@ const DEFAULT_ACTIVITY_OPTIONS: ActivityOptions = {
  * Reports a document event to docnotify from workflow code. The event id is generated deterministically when
  * absent, so a retried or replayed report is delivered once.
  */
-export async function reportDocumentEvent(event: PipelineEvent, options: ActivityOptions = DEFAULT_ACTIVITY_OPTIONS): Promise<{ workflowId: string; eventId: string }> {
+export async function reportDocumentEvent(
+  event: PipelineEvent,
+  options: ActivityOptions = DEFAULT_ACTIVITY_OPTIONS,
+): Promise<{ workflowId: string; eventId: string }> {
   const { reportDocumentEvent: report } = proxyActivities<DocnotifyPipelineActivities>(options);
-  return report({ ...event, eventId: event.eventId ?? uuid4(), occurredAt: event.occurredAt ?? new Date().toISOString() } as never);
+  return report({
+    ...event,
+    eventId: event.eventId ?? uuid4(),
+    occurredAt: event.occurredAt ?? new Date().toISOString(),
+  } as never);
 }
 
 let decisions: DocumentDecision[] | undefined;
@@ -72,11 +88,15 @@ function listenForDecisions(): void {
  * is not lost: the SDK keeps signals until their handler is set, and this module keeps them until they are asked for.
  * @returns the decision, or undefined on timeout
  */
-export async function nextDecision(documentId: string, timeout?: string | number): Promise<DocumentDecision | undefined> {
+export async function nextDecision(
+  documentId: string,
+  timeout?: string | number,
+): Promise<DocumentDecision | undefined> {
   listenForDecisions();
   const pending = decisions as DocumentDecision[];
   const match = () => pending.findIndex((d) => d.documentId === documentId);
-  const arrived = timeout === undefined ? (await condition(() => match() >= 0), true) : await condition(() => match() >= 0, timeout);
+  const arrived =
+    timeout === undefined ? (await condition(() => match() >= 0), true) : await condition(() => match() >= 0, timeout);
   if (!arrived) return undefined;
   return pending.splice(match(), 1)[0];
 }

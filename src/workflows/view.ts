@@ -1,4 +1,8 @@
-import { defineSearchAttributeKey, type SearchAttributeUpdatePair, type TypedSearchAttributes } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  type SearchAttributeUpdatePair,
+  type TypedSearchAttributes,
+} from '@temporalio/common';
 import { awaitingAction, type DocState } from '../domain/document';
 import { isSaneInstant } from '../domain/events';
 import type { PlannedNotification } from '../domain/plan';
@@ -21,7 +25,8 @@ const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date
 
 /** Search attribute values for the current state; `null` clears an attribute. */
 /** A Datetime attribute's value: an instant Temporal refuses (say, the year 10000 of a bad OCR) is left unset, never sent. */
-const searchableDate = (ms: number | undefined): Date | null => (ms !== undefined && isSaneInstant(ms) ? new Date(ms) : null);
+const searchableDate = (ms: number | undefined): Date | null =>
+  ms !== undefined && isSaneInstant(ms) ? new Date(ms) : null;
 
 export function searchAttributesFor(state: DocState, nextAt: number | undefined): SearchAttributeUpdatePair[] {
   return [
@@ -41,8 +46,12 @@ export function searchAttributesFor(state: DocState, nextAt: number | undefined)
  * The pairs of `wanted` whose value differs from `current` (what the run last upserted, or was started with):
  * each upsert is a visibility write and, on Temporal Cloud, a billed action, so unchanged values are not sent.
  */
-export function searchAttributeChanges(wanted: SearchAttributeUpdatePair[], current: TypedSearchAttributes): SearchAttributeUpdatePair[] {
-  const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+export function searchAttributeChanges(
+  wanted: SearchAttributeUpdatePair[],
+  current: TypedSearchAttributes,
+): SearchAttributeUpdatePair[] {
+  const same = (a: unknown, b: unknown) =>
+    a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
   return wanted.filter(({ key, value }) => !same(value ?? undefined, current.get(key) ?? undefined));
 }
 
@@ -68,7 +77,12 @@ export function snapshotOf(state: DocState): DocumentSnapshot {
 }
 
 /** The `documentState` query's answer. */
-export function viewOf(state: DocState, planned: PlannedNotification[], finished: boolean, rules?: { version?: number; readAt?: number }): DocumentView {
+export function viewOf(
+  state: DocState,
+  planned: PlannedNotification[],
+  finished: boolean,
+  rules?: { version?: number; readAt?: number },
+): DocumentView {
   const t = state.task;
   return {
     tenantId: state.tenantId,
@@ -82,8 +96,23 @@ export function viewOf(state: DocState, planned: PlannedNotification[], finished
     dueAt: iso(state.dueAt),
     awaitingAction: awaitingAction(state),
     escalationLevel: state.escalationLevel,
-    task: t ? { id: t.id, version: t.version, status: t.status, recipients: t.recipients, openedAt: new Date(t.openedAt).toISOString(), decision: snapshotOf(state).decision } : undefined,
-    decisions: (state.decisions ?? []).map((d) => ({ taskId: d.taskId, action: d.decision.action, actor: d.decision.actor, at: new Date(d.decision.at).toISOString(), reason: d.decision.reason })),
+    task: t
+      ? {
+          id: t.id,
+          version: t.version,
+          status: t.status,
+          recipients: t.recipients,
+          openedAt: new Date(t.openedAt).toISOString(),
+          decision: snapshotOf(state).decision,
+        }
+      : undefined,
+    decisions: (state.decisions ?? []).map((d) => ({
+      taskId: d.taskId,
+      action: d.decision.action,
+      actor: d.decision.actor,
+      at: new Date(d.decision.at).toISOString(),
+      reason: d.decision.reason,
+    })),
     pending: planned.map((p) => ({ ...p, at: new Date(p.at).toISOString() })),
     nextNotificationAt: iso(planned[0]?.at),
     emails: state.emails.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),

@@ -23,7 +23,10 @@ export interface ClusterEnv {
 export function clusterEnv(): ClusterEnv {
   const need = (k: string): string => {
     const v = process.env[k];
-    if (!v) throw new Error(`${k} is not set: run the cluster tier through \`npm test\` (scripts/test.sh starts \`npm run cluster\`)`);
+    if (!v)
+      throw new Error(
+        `${k} is not set: run the cluster tier through \`npm test\` (scripts/test.sh starts \`npm run cluster\`)`,
+      );
     return v;
   };
   const list = (k: string): string[] => need(k).split(',').filter(Boolean);
@@ -47,21 +50,38 @@ export function clusterEnv(): ClusterEnv {
 export function clusterConfig(): Config {
   const c = clusterEnv();
   return loadConfig({
-    TEMPORAL_ADDRESS: c.temporalAddress, TEMPORAL_NAMESPACE: c.namespace, DATABASE_URL: c.databaseUrl, SMTP_URL: c.smtpUrl,
-    TASK_QUEUE: c.taskQueue, API_TOKEN: c.apiToken, ACTION_LINK_SECRET: c.actionLinkSecret, PUBLIC_BASE_URL: c.publicBaseUrl, LOG_LEVEL: 'warn',
+    TEMPORAL_ADDRESS: c.temporalAddress,
+    TEMPORAL_NAMESPACE: c.namespace,
+    DATABASE_URL: c.databaseUrl,
+    SMTP_URL: c.smtpUrl,
+    TASK_QUEUE: c.taskQueue,
+    API_TOKEN: c.apiToken,
+    ACTION_LINK_SECRET: c.actionLinkSecret,
+    PUBLIC_BASE_URL: c.publicBaseUrl,
+    LOG_LEVEL: 'warn',
   });
 }
 
 /** A call of one web process's HTTP API (bearer token); throws with the body on an unexpected status. */
-export async function api<T = unknown>(webUrl: string, method: string, pathAndQuery: string, body?: unknown, expect: number[] = [200, 201, 202]): Promise<T> {
+export async function api<T = unknown>(
+  webUrl: string,
+  method: string,
+  pathAndQuery: string,
+  body?: unknown,
+  expect: number[] = [200, 201, 202],
+): Promise<T> {
   const res = await fetch(`${webUrl}/api/v1${pathAndQuery}`, {
     method,
-    headers: { authorization: `Bearer ${clusterEnv().apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${clusterEnv().apiToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
   });
   const text = await res.text();
-  if (!expect.includes(res.status)) throw new Error(`${method} ${webUrl}/api/v1${pathAndQuery}: ${res.status} ${text.slice(0, 500)}`);
+  if (!expect.includes(res.status))
+    throw new Error(`${method} ${webUrl}/api/v1${pathAndQuery}: ${res.status} ${text.slice(0, 500)}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
@@ -77,7 +97,9 @@ export interface Mail {
 export async function mailTo(to: string): Promise<Mail[]> {
   const out: Mail[] = [];
   for (let start = 0; ; start += 500) {
-    const res = await fetch(`${clusterEnv().mailpitUrl}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}&limit=500&start=${start}`);
+    const res = await fetch(
+      `${clusterEnv().mailpitUrl}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}&limit=500&start=${start}`,
+    );
     if (!res.ok) throw new Error(`mailpit search: ${res.status}`);
     const page = (await res.json()) as { messages: Mail[] };
     out.push(...page.messages);
@@ -91,10 +113,15 @@ export async function mailCount(to: string): Promise<number> {
 }
 
 export async function waitForMailTo(to: string, n: number, timeoutMs: number): Promise<Mail[]> {
-  return eventually(async () => {
-    const m = await mailTo(to);
-    return m.length >= n ? m : undefined;
-  }, `${n} email(s) to ${to}`, timeoutMs, 500);
+  return eventually(
+    async () => {
+      const m = await mailTo(to);
+      return m.length >= n ? m : undefined;
+    },
+    `${n} email(s) to ${to}`,
+    timeoutMs,
+    500,
+  );
 }
 
 export async function mailHtml(id: string): Promise<string> {
@@ -103,12 +130,18 @@ export async function mailHtml(id: string): Promise<string> {
 }
 
 /** Runs `fn` over `items`, at most `limit` at once. */
-export async function inParallel<T>(items: T[], limit: number, fn: (t: T, i: number) => Promise<unknown>): Promise<void> {
+export async function inParallel<T>(
+  items: T[],
+  limit: number,
+  fn: (t: T, i: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
 }

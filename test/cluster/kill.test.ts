@@ -27,7 +27,11 @@ let client: DocnotifyClient;
 
 beforeAll(async () => {
   stores = await openStores(env.databaseUrl, config, { max: 4 });
-  client = await DocnotifyClient.connect({ address: env.temporalAddress, namespace: env.namespace, taskQueue: env.taskQueue });
+  client = await DocnotifyClient.connect({
+    address: env.temporalAddress,
+    namespace: env.namespace,
+    taskQueue: env.taskQueue,
+  });
 });
 afterAll(async () => {
   await client?.close();
@@ -49,14 +53,23 @@ test(`${DOCUMENTS} documents × (first email + reminder) on the real server, a w
   const to = `${tenant}@example.com`;
   const [web1, web2] = env.webUrls;
   const rule = await api<{ id: string }>(web1, 'POST', `/rules?tenant=${tenant}`, {
-    name: 'Approval', trigger: { status: 'pending_approval' }, delay: '0s', repeat: { interval: REMINDER_AFTER, maxCount: 1 },
+    name: 'Approval',
+    trigger: { status: 'pending_approval' },
+    delay: '0s',
+    repeat: { interval: REMINDER_AFTER, maxCount: 1 },
     recipients: { assignee: false, addresses: [to] },
   });
   expect(rule.id).toBeTruthy();
 
   // Events through both web processes, 16 at a time.
   const documents = Array.from({ length: DOCUMENTS }, (_, i) => `INV-${String(i + 1).padStart(3, '0')}`);
-  await inParallel(documents, 16, (documentId, i) => api((i % 2 ? web2 : web1), 'POST', `/documents/${documentId}/events`, { type: 'status_changed', tenantId: tenant, status: 'pending_approval' }));
+  await inParallel(documents, 16, (documentId, i) =>
+    api(i % 2 ? web2 : web1, 'POST', `/documents/${documentId}/events`, {
+      type: 'status_changed',
+      tenantId: tenant,
+      status: 'pending_approval',
+    }),
+  );
   const tIngested = Date.now();
 
   // Kill worker 1 once KILL_AT emails arrived.
@@ -71,10 +84,15 @@ test(`${DOCUMENTS} documents × (first email + reminder) on the real server, a w
   const sendingAtKill = new Set(atKill.filter((r) => r.status === 'sending').map((r) => r.messageId));
   const mailpitAtKill = await mailCount(to);
 
-  const rows = await eventually(async () => {
-    const r = await stores.notifications.list({ tenantId: tenant, status: 'sent', limit: 1000 });
-    return r.length >= TOTAL ? r : undefined;
-  }, `${TOTAL} sent ledger rows`, 240_000, 1000);
+  const rows = await eventually(
+    async () => {
+      const r = await stores.notifications.list({ tenantId: tenant, status: 'sent', limit: 1000 });
+      return r.length >= TOTAL ? r : undefined;
+    },
+    `${TOTAL} sent ledger rows`,
+    240_000,
+    1000,
+  );
   await sleep(1000); // Mailpit stores the last message
   const tDone = Date.now();
 
@@ -83,17 +101,30 @@ test(`${DOCUMENTS} documents × (first email + reminder) on the real server, a w
   for (const m of mails) byId.set(`<${m.MessageID}>`, (byId.get(`<${m.MessageID}>`) ?? 0) + 1);
   const duplicated = [...byId].filter(([, n]) => n > 1).map(([id]) => id);
   const all = await stores.notifications.list({ tenantId: tenant, limit: 1000 });
-  const restarted = await eventually(async () => (await fetch(`${env.workerMetricsUrls[0]}/healthz`).then((r) => r.ok, () => false)) || undefined, 'worker 1 healthy again (restarted by the cluster)', 60_000, 500)
-    .then(() => 'healthy again', () => 'not healthy again');
+  const restarted = await eventually(
+    async () =>
+      (await fetch(`${env.workerMetricsUrls[0]}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )) || undefined,
+    'worker 1 healthy again (restarted by the cluster)',
+    60_000,
+    500,
+  ).then(
+    () => 'healthy again',
+    () => 'not healthy again',
+  );
 
-  console.log([
-    `cluster crash test: ${DOCUMENTS} documents × (first + reminder after ${REMINDER_AFTER}) = ${TOTAL} emails, 2 workers, real Temporal server on PostgreSQL`,
-    `  ingest through 2 web processes: ${((tIngested - t0) / 1000).toFixed(1)} s`,
-    `  worker 1 (pid ${victim}) SIGKILLed ${((tKilled - tIngested) / 1000).toFixed(1)} s after ingest: ${mailpitAtKill} at Mailpit, ledger ${atKill.filter((r) => r.status === 'sent').length} sent / ${sendingAtKill.size} sending / ${atKill.filter((r) => r.status === 'scheduled').length} scheduled`,
-    `  at the end: ${mails.length} messages at Mailpit, ${byId.size} distinct Message-IDs, ${mails.length - byId.size} duplicate(s)${duplicated.length ? ` (${duplicated.join(', ')})` : ''}`,
-    `  ledger: ${all.filter((r) => r.status === 'sent').length} sent (${all.filter((r) => r.kind === 'reminder').length} reminders), attempts > 1 on ${all.filter((r) => r.attempts > 1).length} row(s); worker 1 ${restarted}`,
-    `  total ${((tDone - t0) / 1000).toFixed(1)} s (kill → all sent ${((tDone - tKilled) / 1000).toFixed(1)} s)`,
-  ].join('\n'));
+  console.log(
+    [
+      `cluster crash test: ${DOCUMENTS} documents × (first + reminder after ${REMINDER_AFTER}) = ${TOTAL} emails, 2 workers, real Temporal server on PostgreSQL`,
+      `  ingest through 2 web processes: ${((tIngested - t0) / 1000).toFixed(1)} s`,
+      `  worker 1 (pid ${victim}) SIGKILLed ${((tKilled - tIngested) / 1000).toFixed(1)} s after ingest: ${mailpitAtKill} at Mailpit, ledger ${atKill.filter((r) => r.status === 'sent').length} sent / ${sendingAtKill.size} sending / ${atKill.filter((r) => r.status === 'scheduled').length} scheduled`,
+      `  at the end: ${mails.length} messages at Mailpit, ${byId.size} distinct Message-IDs, ${mails.length - byId.size} duplicate(s)${duplicated.length ? ` (${duplicated.join(', ')})` : ''}`,
+      `  ledger: ${all.filter((r) => r.status === 'sent').length} sent (${all.filter((r) => r.kind === 'reminder').length} reminders), attempts > 1 on ${all.filter((r) => r.attempts > 1).length} row(s); worker 1 ${restarted}`,
+      `  total ${((tDone - t0) / 1000).toFixed(1)} s (kill → all sent ${((tDone - tKilled) / 1000).toFixed(1)} s)`,
+    ].join('\n'),
+  );
 
   expect(mailpitAtKill).toBeLessThan(TOTAL); // the kill landed mid-run
   expect(all).toHaveLength(TOTAL);
@@ -111,10 +142,15 @@ test(`${DOCUMENTS} documents × (first email + reminder) on the real server, a w
 
   // The workflows agree: two emails each, nothing left planned.
   await inParallel(documents, 16, async (documentId) => {
-    const view = await eventually(async () => {
-      const v = await client.getState(documentId, tenant);
-      return v.emailCount === 2 && v.pending.length === 0 ? v : undefined;
-    }, `${documentId}: 2 emails recorded, nothing pending`, 30_000, 500);
+    const view = await eventually(
+      async () => {
+        const v = await client.getState(documentId, tenant);
+        return v.emailCount === 2 && v.pending.length === 0 ? v : undefined;
+      },
+      `${documentId}: 2 emails recorded, nothing pending`,
+      30_000,
+      500,
+    );
     expect(view.emailCount).toBe(2);
   });
 }, 360_000);

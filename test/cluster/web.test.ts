@@ -13,7 +13,11 @@ const env = clusterEnv();
 let client: DocnotifyClient;
 
 beforeAll(async () => {
-  client = await DocnotifyClient.connect({ address: env.temporalAddress, namespace: env.namespace, taskQueue: env.taskQueue });
+  client = await DocnotifyClient.connect({
+    address: env.temporalAddress,
+    namespace: env.namespace,
+    taskQueue: env.taskQueue,
+  });
 });
 afterAll(async () => {
   await client?.close();
@@ -23,21 +27,40 @@ test('a rule edit through the second web process reaches the running workflows: 
   const tenant = uid('cedit');
   const to = `${tenant}@example.com`;
   const [web1, web2] = env.webUrls;
-  const spec = { name: 'Approval', trigger: { status: 'pending_approval' }, delay: '1h', recipients: { assignee: false, addresses: [to] } };
+  const spec = {
+    name: 'Approval',
+    trigger: { status: 'pending_approval' },
+    delay: '1h',
+    recipients: { assignee: false, addresses: [to] },
+  };
   const rule = await api<{ id: string; version: number }>(web1, 'POST', `/rules?tenant=${tenant}`, spec);
   const documents = Array.from({ length: 10 }, (_, i) => `EDIT-${i + 1}`);
-  await inParallel(documents, 5, (d) => api(web1, 'POST', `/documents/${d}/events`, { type: 'status_changed', tenantId: tenant, status: 'pending_approval' }));
+  await inParallel(documents, 5, (d) =>
+    api(web1, 'POST', `/documents/${d}/events`, {
+      type: 'status_changed',
+      tenantId: tenant,
+      status: 'pending_approval',
+    }),
+  );
   // Planned an hour out with the rules as created.
-  const before = await eventually(async () => {
-    const views = await Promise.all(documents.map((d) => client.getState(d, tenant)));
-    return views.every((v) => v.pending.some((p) => p.kind === 'first')) ? views : undefined;
-  }, 'every document planned', 60_000, 500);
+  const before = await eventually(
+    async () => {
+      const views = await Promise.all(documents.map((d) => client.getState(d, tenant)));
+      return views.every((v) => v.pending.some((p) => p.kind === 'first')) ? views : undefined;
+    },
+    'every document planned',
+    60_000,
+    500,
+  );
   const hour = Date.parse(before[0].pending.find((p) => p.kind === 'first')!.at) - Date.parse(before[0].statusSince!);
   expect(hour).toBe(3_600_000);
   expect(await mailTo(to)).toHaveLength(0);
 
   const t0 = Date.now();
-  const updated = await api<{ version: number; delay: unknown }>(web2, 'PUT', `/rules/${rule.id}?tenant=${tenant}`, { ...spec, delay: '2s' });
+  const updated = await api<{ version: number; delay: unknown }>(web2, 'PUT', `/rules/${rule.id}?tenant=${tenant}`, {
+    ...spec,
+    delay: '2s',
+  });
   const httpMs = Date.now() - t0;
   expect(updated.version).toBe(rule.version + 1);
   // The second web process told the workflows: each re-plans (2 s after its status change, i.e. now) and sends.
@@ -49,7 +72,9 @@ test('a rule edit through the second web process reaches the running workflows: 
     expect(v.emailCount).toBe(1);
     expect(v.rulesVersion).toBeGreaterThan(before[0].rulesVersion ?? 0);
   }
-  console.log(`cluster rule edit through web 2: PUT answered in ${httpMs} ms; ${documents.length} documents re-planned and emailed ${((tMail - t0) / 1000).toFixed(1)} s after it`);
+  console.log(
+    `cluster rule edit through web 2: PUT answered in ${httpMs} ms; ${documents.length} documents re-planned and emailed ${((tMail - t0) / 1000).toFixed(1)} s after it`,
+  );
 }, 180_000);
 
 test('an action link from an email, opened and posted on the second web process, applies the decision', async () => {
@@ -57,13 +82,25 @@ test('an action link from an email, opened and posted on the second web process,
   const to = `${uid('ana')}@example.com`;
   const [web1, web2] = env.webUrls;
   const doc = 'INV-ACT-1';
-  await api(web1, 'POST', `/rules?tenant=${tenant}`, { name: 'Approval', trigger: { status: 'pending_approval' }, actions: ['approve', 'reject'], recipients: { assignee: true } });
+  await api(web1, 'POST', `/rules?tenant=${tenant}`, {
+    name: 'Approval',
+    trigger: { status: 'pending_approval' },
+    actions: ['approve', 'reject'],
+    recipients: { assignee: true },
+  });
   await api(web1, 'POST', `/documents/${doc}/events`, [
     { type: 'assigned', tenantId: tenant, assignee: to },
     { type: 'status_changed', tenantId: tenant, status: 'pending_approval' },
   ]);
   const [mail] = await waitForMailTo(to, 1, 60_000);
-  const approve = linksIn(await mailHtml(mail.ID)).map((h) => new URL(h)).find((u) => /^\/actions\/[^/]+$/.test(u.pathname) && u.pathname.length > 50 && JSON.parse(Buffer.from(u.pathname.split('/')[2].split('.')[2], 'base64url').toString()).a === 'approve');
+  const approve = linksIn(await mailHtml(mail.ID))
+    .map((h) => new URL(h))
+    .find(
+      (u) =>
+        /^\/actions\/[^/]+$/.test(u.pathname) &&
+        u.pathname.length > 50 &&
+        JSON.parse(Buffer.from(u.pathname.split('/')[2].split('.')[2], 'base64url').toString()).a === 'approve',
+    );
   expect(approve).toBeDefined();
   expect(approve!.origin).toBe(new URL(env.publicBaseUrl).origin); // the link names the first web process
   await eventually(async () => (await client.getState(doc, tenant)).task?.recipients.includes(to), 'the task recorded');
@@ -83,9 +120,13 @@ test('an action link from an email, opened and posted on the second web process,
   });
   const result = await posted.text();
   expect({ status: posted.status, approved: result.includes('Approved') }).toEqual({ status: 200, approved: true });
-  const state = await eventually(async () => {
-    const s = await client.getState(doc, tenant);
-    return s.task?.decision ? s : undefined;
-  }, 'the decision in the workflow', 30_000);
+  const state = await eventually(
+    async () => {
+      const s = await client.getState(doc, tenant);
+      return s.task?.decision ? s : undefined;
+    },
+    'the decision in the workflow',
+    30_000,
+  );
   expect(state.task?.decision).toMatchObject({ action: 'approve', actor: to });
 }, 120_000);

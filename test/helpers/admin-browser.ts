@@ -4,11 +4,23 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The Debian Chromium (scripts/install-tools.sh installs it with DOCNOTIFY_WITH_BROWSER=1). */
 export const CHROMIUM = process.env.DOCNOTIFY_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Launches headless Chromium; fails with a hint when it is not installed. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`apt-get install -y chromium\` (or DOCNOTIFY_WITH_BROWSER=1 bash scripts/install-tools.sh)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: run \`apt-get install -y chromium\` (or DOCNOTIFY_WITH_BROWSER=1 bash scripts/install-tools.sh)`,
+    );
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
@@ -41,12 +53,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Signs in through the form (the page is on, or redirects to, the sign-in page). */
-export async function signIn(page: Page, baseUrl: string, user: string, password: string, next = '/admin/rules'): Promise<void> {
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  user: string,
+  password: string,
+  next = '/admin/rules',
+): Promise<void> {
   await page.goto(`${baseUrl}${next}`);
   if (!page.url().includes('/admin/sign-in')) return;
   await page.fill('#user', user);
   await page.fill('#password', password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/admin/sign-in')), page.click('button[type=submit]')]);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith('/admin/sign-in')),
+    page.click('button[type=submit]'),
+  ]);
 }
 
 /** The `Cookie` header of the browser's admin session (for plain fetch with a real session). */
@@ -56,7 +77,12 @@ export async function cookieHeader(page: Page, baseUrl: string): Promise<string>
 }
 
 /** Polls `fn` with reloads of the page until it is truthy. */
-export async function untilAfterReload(page: Page, fn: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function untilAfterReload(
+  page: Page,
+  fn: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     if (await fn()) return;
@@ -81,5 +107,7 @@ export async function waitForText(page: Page, selector: string, expected: string
 
 /** Does the element matching `selector` have the focus? */
 export async function hasFocus(page: Page, selector: string): Promise<boolean> {
-  return (await page.evaluate(`document.activeElement === document.querySelector(${JSON.stringify(selector)})`)) as boolean;
+  return (await page.evaluate(
+    `document.activeElement === document.querySelector(${JSON.stringify(selector)})`,
+  )) as boolean;
 }

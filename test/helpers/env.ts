@@ -7,10 +7,18 @@ import { workflowBundleOptions } from '../../src/workflow-bundle';
 export function stackEnv(): { temporalAddress: string; smtpUrl: string; mailpitUrl: string; databaseUrl: string } {
   const need = (k: string) => {
     const v = process.env[k];
-    if (!v) throw new Error(`${k} is not set: run integration tests through \`npm test\` (scripts/test.sh starts the services)`);
+    if (!v)
+      throw new Error(
+        `${k} is not set: run integration tests through \`npm test\` (scripts/test.sh starts the services)`,
+      );
     return v;
   };
-  return { temporalAddress: need('TEMPORAL_ADDRESS'), smtpUrl: need('SMTP_URL'), mailpitUrl: need('MAILPIT_URL'), databaseUrl: need('DATABASE_URL') };
+  return {
+    temporalAddress: need('TEMPORAL_ADDRESS'),
+    smtpUrl: need('SMTP_URL'),
+    mailpitUrl: need('MAILPIT_URL'),
+    databaseUrl: need('DATABASE_URL'),
+  };
 }
 
 /** A unique, readable id for one test (documents, tenants, task queues, addresses). */
@@ -40,12 +48,20 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+  bundle ??= bundleWorkflowCode({
+    ...workflowBundleOptions,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
+  });
   return bundle;
 }
 
 /** Polls `fn` until it returns a truthy value, or throws with `what` after `timeoutMs`. */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 30_000,
+  everyMs = 250,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -55,7 +71,10 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     } catch (e) {
       last = e;
     }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    if (Date.now() > until)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -23,7 +23,9 @@ async function get<T>(path: string): Promise<T> {
 
 /** Every message to this address (newest first). */
 export async function messagesTo(address: string): Promise<MailSummary[]> {
-  const r = await get<{ messages: MailSummary[] }>(`/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}&limit=500`);
+  const r = await get<{ messages: MailSummary[] }>(
+    `/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}&limit=500`,
+  );
   return r.messages.filter((m) => m.To.some((t) => t.Address.toLowerCase() === address.toLowerCase()));
 }
 
@@ -37,9 +39,13 @@ export async function headers(id: string): Promise<Record<string, string[]>> {
 
 /** Waits until `count` messages reached the address, then returns them oldest first. */
 export async function waitForMail(address: string, count = 1, timeoutMs = 60_000): Promise<MailSummary[]> {
-  const list = await eventually(async () => {
-    const m = await messagesTo(address);
-    return m.length >= count ? m : undefined;
-  }, `${count} email(s) to ${address}`, timeoutMs);
+  const list = await eventually(
+    async () => {
+      const m = await messagesTo(address);
+      return m.length >= count ? m : undefined;
+    },
+    `${count} email(s) to ${address}`,
+    timeoutMs,
+  );
   return [...list].sort((a, b) => a.Created.localeCompare(b.Created));
 }

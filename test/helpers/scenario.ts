@@ -8,7 +8,10 @@ import { messagesTo } from './mailpit';
 /** One test's world: its own tenant (so its rules are the only ones that apply) and helpers around it. */
 export class Scenario {
   readonly tenantId = uid('tenant');
-  constructor(readonly client: DocnotifyClient, readonly stores: Stores) {}
+  constructor(
+    readonly client: DocnotifyClient,
+    readonly stores: Stores,
+  ) {}
 
   static async create(config: Config, stores: Stores): Promise<Scenario> {
     const client = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, taskQueue: config.TASK_QUEUE });

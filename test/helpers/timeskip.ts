@@ -31,7 +31,16 @@ export const HOUR = 3_600_000;
 
 /** Mon–Fri 09:00–18:00 Europe/Madrid with Spanish national holidays (2026–2027 by default). */
 export function spanishCalendar(fromYear = 2026, toYear = 2027): BusinessCalendar {
-  return toBusinessCalendar(parseCalendarConfig({ timeZone: 'Europe/Madrid', workingDays: [1, 2, 3, 4, 5], workingHours: { start: '09:00', end: '18:00' }, holidays: { country: 'ES' } }), fromYear, toYear);
+  return toBusinessCalendar(
+    parseCalendarConfig({
+      timeZone: 'Europe/Madrid',
+      workingDays: [1, 2, 3, 4, 5],
+      workingHours: { start: '09:00', end: '18:00' },
+      holidays: { country: 'ES' },
+    }),
+    fromYear,
+    toYear,
+  );
 }
 
 /** A Friday whose next Tuesday is a holiday, with the other days of that week working: local dates 'YYYY-MM-DD'. */
@@ -59,7 +68,8 @@ export function holidayWeek(now: number): HolidayWeek {
     if (new Date(t).getUTCDay() !== 5) continue;
     const [friday, monday, tuesday, wednesday, thursday] = [0, 3, 4, 5, 6].map((k) => date(t + k * DAY));
     if (madrid(`${friday}T17:00`) <= now + HOUR) continue;
-    if (working(friday) && working(monday) && holidays.has(tuesday) && working(wednesday) && working(thursday)) return { friday, monday, tuesday, wednesday, thursday, calendar };
+    if (working(friday) && working(monday) && holidays.has(tuesday) && working(wednesday) && working(thursday))
+      return { friday, monday, tuesday, wednesday, thursday, calendar };
   }
   throw new Error('no week with a Tuesday holiday found');
 }
@@ -93,7 +103,9 @@ export class TimeSkipWorld {
 
   static async start(): Promise<TimeSkipWorld> {
     installQuietRuntime();
-    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } } });
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } },
+    });
     const world = new TimeSkipWorld(env);
     try {
       await registerSearchAttributes(env);
@@ -107,20 +119,41 @@ export class TimeSkipWorld {
 
   private async startWorkers(): Promise<void> {
     const activities = {
-      loadContext: async (input: { tenantId: string; documentType: string; assignee?: string }): Promise<PlanContext> => {
+      loadContext: async (input: {
+        tenantId: string;
+        documentType: string;
+        assignee?: string;
+      }): Promise<PlanContext> => {
         const ctx = this.contexts.get(input.tenantId);
         if (!ctx) throw new Error(`no PlanContext registered for tenant ${input.tenantId}`);
         return ctx;
       },
-      prepareNotification: async (input: { planned: PlannedNotification; snapshot: DocumentSnapshot }): Promise<PrepareResult> => {
+      prepareNotification: async (input: {
+        planned: PlannedNotification;
+        snapshot: DocumentSnapshot;
+      }): Promise<PrepareResult> => {
         const { planned: p, snapshot: s } = input;
         this.prepared.push(p);
-        const to = p.kind === 'escalation' ? [MANAGER] : p.kind === 'decision' ? [...new Set([s.decision?.actor, s.assignee].filter((x): x is string => !!x))] : s.assignee ? [s.assignee] : [];
+        const to =
+          p.kind === 'escalation'
+            ? [MANAGER]
+            : p.kind === 'decision'
+              ? [...new Set([s.decision?.actor, s.assignee].filter((x): x is string => !!x))]
+              : s.assignee
+                ? [s.assignee]
+                : [];
         if (to.length === 0) return { emails: [], skipped: 'no recipients' };
         return {
           emails: to.map((email) => ({
-            ledgerKey: `${s.tenantId}/${s.documentId}/${p.key}/${email}`, kind: p.kind, seq: p.seq, template: p.template, priority: 'medium',
-            ruleId: p.ruleId || undefined, recipient: { email }, snapshot: s, actions: [],
+            ledgerKey: `${s.tenantId}/${s.documentId}/${p.key}/${email}`,
+            kind: p.kind,
+            seq: p.seq,
+            template: p.template,
+            priority: 'medium',
+            ruleId: p.ruleId || undefined,
+            recipient: { email },
+            snapshot: s,
+            actions: [],
           })),
         };
       },
@@ -131,11 +164,23 @@ export class TimeSkipWorld {
     };
     const sendEmail = async (job: EmailJob): Promise<SendResult> => {
       this.sent.push({ job, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
-      return { ledgerKey: job.ledgerKey, to: job.recipient.email, status: 'sent', messageId: `<${job.ledgerKey}@test.example>`, detail: '250 OK', linked: job.kind !== 'decision' };
+      return {
+        ledgerKey: job.ledgerKey,
+        to: job.recipient.email,
+        status: 'sent',
+        messageId: `<${job.ledgerKey}@test.example>`,
+        detail: '250 OK',
+        linked: job.kind !== 'decision',
+      };
     };
     const connection = this.env.nativeConnection;
     this.workers = [
-      await Worker.create({ connection, taskQueue: this.taskQueue, workflowBundle: await workflowBundle(), activities }),
+      await Worker.create({
+        connection,
+        taskQueue: this.taskQueue,
+        workflowBundle: await workflowBundle(),
+        activities,
+      }),
       await Worker.create({ connection, taskQueue: emailTaskQueue(this.taskQueue), activities: { sendEmail } }),
     ];
     this.running = Promise.all(this.workers.map((w) => w.run()));
@@ -177,7 +222,12 @@ export class TimeSkipWorld {
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, t]) => [name, encodeSearchAttributeIndexedValueType(t.toUpperCase() as 'KEYWORD' | 'BOOL' | 'INT' | 'DATETIME')!])),
+    searchAttributes: Object.fromEntries(
+      Object.entries(SEARCH_ATTRIBUTES).map(([name, t]) => [
+        name,
+        encodeSearchAttributeIndexedValueType(t.toUpperCase() as 'KEYWORD' | 'BOOL' | 'INT' | 'DATETIME')!,
+      ]),
+    ),
   });
 }
 
@@ -187,7 +237,10 @@ function installQuietRuntime(): void {
   runtimeInstalled = true;
   try {
     // The test server is not a real Temporal Server: core warns about capabilities it does not advertise.
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+    });
   } catch {
     // already installed by another helper in this process
   }
@@ -203,7 +256,9 @@ export interface Sent {
 
 /** The workflow's own record of its emails (`documentState.emails`, `at` in workflow time), oldest first. */
 export function emailsOf(view: DocumentView): Sent[] {
-  return view.emails.map((e) => ({ kind: e.kind, to: e.to, at: Date.parse(e.at), key: e.key })).sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
+  return view.emails
+    .map((e) => ({ kind: e.kind, to: e.to, at: Date.parse(e.at), key: e.key }))
+    .sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
 }
 
 /** An instant given as a wall-clock time in a zone, e.g. wallTime('2026-12-04T17:00', 'Europe/Madrid'). */

@@ -32,18 +32,66 @@ function openssl(args: string[], cwd: string): void {
 /** A CA, a second unrelated CA, a server certificate for 127.0.0.1/localhost and a client certificate, all signed by the CA. */
 export function makePki(): TestPki {
   const dir = mkdtempSync(path.join(tmpdir(), 'docnotify-pki-'));
-  const ca = (name: string) => openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.pem`], dir);
+  const ca = (name: string) =>
+    openssl(
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${name}`,
+        '-keyout',
+        `${name}.key`,
+        '-out',
+        `${name}.pem`,
+      ],
+      dir,
+    );
   ca('ca');
   ca('other-ca');
   const leaf = (name: string, ext: string) => {
     writeFileSync(path.join(dir, `${name}.ext`), ext);
-    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`], dir);
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`], dir);
+    openssl(
+      ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`],
+      dir,
+    );
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-extfile',
+        `${name}.ext`,
+        '-out',
+        `${name}.pem`,
+      ],
+      dir,
+    );
   };
   leaf('server', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   leaf('client', 'extendedKeyUsage=clientAuth\n');
   const p = (f: string) => path.join(dir, f);
-  return { dir, ca: p('ca.pem'), otherCa: p('other-ca.pem'), serverCert: p('server.pem'), serverKey: p('server.key'), clientCert: p('client.pem'), clientKey: p('client.key') };
+  return {
+    dir,
+    ca: p('ca.pem'),
+    otherCa: p('other-ca.pem'),
+    serverCert: p('server.pem'),
+    serverKey: p('server.key'),
+    clientCert: p('client.pem'),
+    clientKey: p('client.key'),
+  };
 }
 
 export interface TlsProxy {
@@ -55,20 +103,27 @@ export interface TlsProxy {
 export async function startTlsProxy(pki: TestPki, target: string, mtls: boolean): Promise<TlsProxy> {
   const [host, port] = target.split(':');
   const sockets = new Set<net.Socket>();
-  const server = tls.createServer({
-    key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert), ca: readFileSync(pki.ca),
-    requestCert: mtls, rejectUnauthorized: mtls, ALPNProtocols: ['h2'],
-  }, (client) => {
-    const upstream = net.connect(Number(port), host);
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
+  const server = tls.createServer(
+    {
+      key: readFileSync(pki.serverKey),
+      cert: readFileSync(pki.serverCert),
+      ca: readFileSync(pki.ca),
+      requestCert: mtls,
+      rejectUnauthorized: mtls,
+      ALPNProtocols: ['h2'],
+    },
+    (client) => {
+      const upstream = net.connect(Number(port), host);
+      sockets.add(client).add(upstream);
+      client.pipe(upstream).pipe(client);
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', end).on('close', end);
+      upstream.on('error', end).on('close', end);
+    },
+  );
   server.on('tlsClientError', () => undefined); // refused handshakes are the point of some tests
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port: listening } = server.address() as net.AddressInfo;

@@ -32,8 +32,16 @@ export async function startWebhookServer(): Promise<WebhookServer> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const status = Date.now() < failUntil ? failStatus : 200;
-      calls.push({ at: Date.now(), path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
-      res.writeHead(status, { 'content-type': 'application/json' }).end(status === 200 ? '{"ok":true}' : '{"error":"unavailable"}');
+      calls.push({
+        at: Date.now(),
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        status,
+      });
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(status === 200 ? '{"ok":true}' : '{"error":"unavailable"}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -46,10 +54,11 @@ export async function startWebhookServer(): Promise<WebhookServer> {
       failStatus = status;
     },
     callsFor: (deliveryId) => calls.filter((c) => c.headers['x-docnotify-delivery'] === deliveryId),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -57,11 +66,18 @@ export async function startWebhookServer(): Promise<WebhookServer> {
  * Verifies `x-docnotify-signature: t=<unix>,v1=<hex>` the way docs/webhooks.md tells the pipeline to:
  * HMAC-SHA256(secret, "<t>.<raw body>"), compared in constant time, `t` within `toleranceSeconds`.
  */
-export function verifyWebhookSignature(header: string | string[] | undefined, body: string, secret: string, toleranceSeconds = 300, now = Date.now()): boolean {
+export function verifyWebhookSignature(
+  header: string | string[] | undefined,
+  body: string,
+  secret: string,
+  toleranceSeconds = 300,
+  now = Date.now(),
+): boolean {
   if (typeof header !== 'string') return false;
   const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=', 2) as [string, string]));
   const t = Number(parts.t);
-  if (!Number.isInteger(t) || Math.abs(now / 1000 - t) > toleranceSeconds || !/^[0-9a-f]{64}$/.test(parts.v1 ?? '')) return false;
+  if (!Number.isInteger(t) || Math.abs(now / 1000 - t) > toleranceSeconds || !/^[0-9a-f]{64}$/.test(parts.v1 ?? ''))
+    return false;
   const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
   return timingSafeEqual(expected, Buffer.from(parts.v1, 'hex'));
 }

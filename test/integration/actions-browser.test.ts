@@ -37,7 +37,13 @@ beforeAll(async () => {
   hooks = await startWebhookServer();
   worker = await startTestWorker(config);
   client = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, taskQueue: config.TASK_QUEUE });
-  app = await buildServer({ config, client, stores: worker.stores, log: createLogger('warn'), sendTest: async () => ({ status: 'skipped' }) });
+  app = await buildServer({
+    config,
+    client,
+    stores: worker.stores,
+    log: createLogger('warn'),
+    sendTest: async () => ({ status: 'skipped' }),
+  });
   await app.listen({ port, host: '127.0.0.1' });
   browser = await launchBrowser();
 });
@@ -54,15 +60,35 @@ afterAll(async () => {
 async function emailFor(to: string) {
   const tenant = uid('tenant');
   const webhookSecret = `whsec_${randomUUID()}`;
-  await worker.stores.tenants.put({ id: tenant, locale: 'en', calendar: null, calendars: {}, adminEmails: [], webhookUrl: `${hooks.url}/${tenant}`, webhookSecret });
-  await worker.stores.rules.create({ name: 'Approval', tenantId: tenant, trigger: { status: 'pending_approval' }, actions: ['approve', 'reject', 'snooze', 'open'], recipients: { assignee: true } });
+  await worker.stores.tenants.put({
+    id: tenant,
+    locale: 'en',
+    calendar: null,
+    calendars: {},
+    adminEmails: [],
+    webhookUrl: `${hooks.url}/${tenant}`,
+    webhookSecret,
+  });
+  await worker.stores.rules.create({
+    name: 'Approval',
+    tenantId: tenant,
+    trigger: { status: 'pending_approval' },
+    actions: ['approve', 'reject', 'snooze', 'open'],
+    recipients: { assignee: true },
+  });
   const doc = uid('INV');
   const base = { tenantId: tenant, documentId: doc } as const;
-  await client.sendEvent({ ...base, type: 'fields_updated', fields: { invoice_id: 'R-2026-0042', supplier_name: 'ACME Tools S.L.', total_amount: 1234.5, currency: 'EUR' } });
+  await client.sendEvent({
+    ...base,
+    type: 'fields_updated',
+    fields: { invoice_id: 'R-2026-0042', supplier_name: 'ACME Tools S.L.', total_amount: 1234.5, currency: 'EUR' },
+  });
   await client.sendEvent({ ...base, type: 'assigned', assignee: to });
   await client.sendEvent({ ...base, type: 'status_changed', status: 'pending_approval' });
   const [mail] = await waitForMail(to);
-  const links = linksIn((await message(mail.ID)).HTML).filter((h) => h.startsWith(`${config.PUBLIC_BASE_URL}/actions/`));
+  const links = linksIn((await message(mail.ID)).HTML).filter((h) =>
+    h.startsWith(`${config.PUBLIC_BASE_URL}/actions/`),
+  );
   expect(links).toHaveLength(4); // approve, reject, snooze, open (in the rule's order)
   const before = await eventually(async () => {
     const s = await client.getState(doc, tenant);
@@ -94,7 +120,10 @@ test('approve from the email: confirmation page, click, result page, decision re
     await screenshot(page, 'actions-confirm');
     expect((await client.getState(e.doc, e.tenant)).history).toEqual(e.before.history); // showing changed nothing
 
-    const [result] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Approve' }).click()]);
+    const [result] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Approve' }).click(),
+    ]);
     expect(result.status()).toBe(200);
     await page.waitForLoadState();
     await expect(page.locator('h1').textContent()).resolves.toBe('Approved');
@@ -113,14 +142,23 @@ test('approve from the email: confirmation page, click, result page, decision re
     expect(state.task?.decision).toMatchObject({ action: 'approve', actor: to });
 
     const deliveryId = `${e.tenant}/${e.doc}/${state.task!.id}:decision`;
-    const call = await eventually(async () => hooks.callsFor(deliveryId).find((c) => c.status === 200), 'the webhook call');
+    const call = await eventually(
+      async () => hooks.callsFor(deliveryId).find((c) => c.status === 200),
+      'the webhook call',
+    );
     expect(verifyWebhookSignature(call.headers['x-docnotify-signature'], call.body, e.webhookSecret)).toBe(true);
-    expect(JSON.parse(call.body)).toMatchObject({ type: 'task_resolved', documentId: e.doc, decision: { action: 'approve', actor: to } });
+    expect(JSON.parse(call.body)).toMatchObject({
+      type: 'task_resolved',
+      documentId: e.doc,
+      decision: { action: 'approve', actor: to },
+    });
 
     const again = await page.goto(e.approve);
     expect(again?.status()).toBe(200);
     await expect(page.locator('h1').textContent()).resolves.toBe('Already decided');
-    await expect(page.locator('.notice').textContent()).resolves.toMatch(new RegExp(`^Already approved by ${to.replace(/\./g, '\\.')} on .+\\(UTC\\)\\.$`));
+    await expect(page.locator('.notice').textContent()).resolves.toMatch(
+      new RegExp(`^Already approved by ${to.replace(/\./g, '\\.')} on .+\\(UTC\\)\\.$`),
+    );
     expect(await page.locator('form').count()).toBe(0);
     await screenshot(page, 'actions-already-decided');
     expect(hooks.callsFor(deliveryId).filter((c) => c.status === 200)).toHaveLength(1);
@@ -142,7 +180,10 @@ test('reject in German: the reason is required before anything is sent; with it 
     await page.waitForTimeout(300);
     expect(posts).toHaveLength(0);
     await page.getByLabel('Grund der Ablehnung (Pflichtfeld)').fill('Falscher Steuersatz');
-    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Ablehnen' }).click()]);
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Ablehnen' }).click(),
+    ]);
     await page.waitForLoadState();
     await expect(page.locator('h1').textContent()).resolves.toBe('Abgelehnt');
     await screenshot(page, 'actions-rejected-de');
@@ -164,7 +205,10 @@ test('snooze: choose how long, the reminders are postponed and the task stays op
     const page = await context.newPage();
     await page.goto(e.snooze);
     await page.getByLabel('Postpone the reminders by').selectOption('4h');
-    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Snooze' }).click()]);
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Snooze' }).click(),
+    ]);
     await page.waitForLoadState();
     await expect(page.locator('h1').textContent()).resolves.toBe('Reminders postponed');
     await screenshot(page, 'actions-snoozed');

@@ -35,7 +35,13 @@ const usedTokens = new Set<string>();
 /** The web server with the action pages; its log (level info, so request lines would show) is kept in `logLines`. */
 async function server(overrides: Partial<Config> = {}, temporal: DocnotifyClient = client): Promise<FastifyInstance> {
   const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
-  return buildServer({ config: { ...config, ...overrides }, client: temporal, stores: worker.stores, log, sendTest: async () => ({ status: 'skipped' }) });
+  return buildServer({
+    config: { ...config, ...overrides },
+    client: temporal,
+    stores: worker.stores,
+    log,
+    sendTest: async () => ({ status: 'skipped' }),
+  });
 }
 
 beforeAll(async () => {
@@ -72,13 +78,31 @@ interface Task {
 async function openTask(opts: { user?: { id: string; email: string } } = {}): Promise<Task> {
   const tenant = uid('tenant');
   const webhookSecret = `whsec_${randomUUID()}`;
-  await worker.stores.tenants.put({ id: tenant, locale: 'en', calendar: null, calendars: {}, adminEmails: [], webhookUrl: `${hooks.url}/${tenant}`, webhookSecret });
-  await worker.stores.rules.create({ name: 'Approval', tenantId: tenant, trigger: { status: 'pending_approval' }, actions: ['approve', 'reject', 'snooze', 'open'], recipients: { assignee: true } });
+  await worker.stores.tenants.put({
+    id: tenant,
+    locale: 'en',
+    calendar: null,
+    calendars: {},
+    adminEmails: [],
+    webhookUrl: `${hooks.url}/${tenant}`,
+    webhookSecret,
+  });
+  await worker.stores.rules.create({
+    name: 'Approval',
+    tenantId: tenant,
+    trigger: { status: 'pending_approval' },
+    actions: ['approve', 'reject', 'snooze', 'open'],
+    recipients: { assignee: true },
+  });
   const doc = uid('INV');
   const to = opts.user?.email ?? `${uid('ana')}@example.com`;
   if (opts.user) await worker.stores.directory.putUser(tenant, opts.user);
   const base = { tenantId: tenant, documentId: doc } as const;
-  await client.sendEvent({ ...base, type: 'fields_updated', fields: { invoice_id: 'R-2026-0042', supplier_name: 'ACME Tools S.L.', total_amount: 1234.5, currency: 'EUR' } });
+  await client.sendEvent({
+    ...base,
+    type: 'fields_updated',
+    fields: { invoice_id: 'R-2026-0042', supplier_name: 'ACME Tools S.L.', total_amount: 1234.5, currency: 'EUR' },
+  });
   await client.sendEvent({ ...base, type: 'assigned', assignee: opts.user?.id ?? to });
   await client.sendEvent({ ...base, type: 'status_changed', status: 'pending_approval' });
   const [mail] = await waitForMail(to);
@@ -124,11 +148,17 @@ function visitor(target: () => FastifyInstance = () => app) {
   };
   return {
     remoteAddress,
-    get: (token: string, headers: Record<string, string> = {}, query = '') => req({ method: 'GET', url: path(token, query), headers }),
+    get: (token: string, headers: Record<string, string> = {}, query = '') =>
+      req({ method: 'GET', url: path(token, query), headers }),
     head: (token: string, headers: Record<string, string> = {}) => req({ method: 'HEAD', url: path(token), headers }),
     /** A form POST from our page (same-origin Origin) unless `headers` says otherwise. */
     post: (token: string, fields: Record<string, string>, headers: Record<string, string> = { origin: ORIGIN }) =>
-      req({ method: 'POST', url: path(token), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams(fields).toString() }),
+      req({
+        method: 'POST',
+        url: path(token),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams(fields).toString(),
+      }),
   };
 }
 
@@ -143,8 +173,13 @@ function csrfOf(res: LightMyRequestResponse): string {
 const mintedCsrf = (token: string, keys = KEYS) => new FormGuard(keys).issue(token, Date.now());
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[2], 'base64url').toString()) as Record<string, unknown>;
-const withPayload = (token: string, payload: string) => token.split('.').map((p, i) => (i === 2 ? payload : p)).join('.');
+const payloadOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[2], 'base64url').toString()) as Record<string, unknown>;
+const withPayload = (token: string, payload: string) =>
+  token
+    .split('.')
+    .map((p, i) => (i === 2 ? payload : p))
+    .join('.');
 
 /** An HTML page with this status that says `text`, and no stack trace. */
 function expectPage(res: LightMyRequestResponse, status: number, text: string): void {
@@ -165,8 +200,16 @@ describe('GET and HEAD show, and change nothing', () => {
       const u = new URL(href);
       expect(u.origin).toBe(ORIGIN);
       for (let i = 0; i < 3; i++) {
-        const get = await app.inject({ method: 'GET', url: u.pathname + u.search, remoteAddress: scanner.remoteAddress });
-        const head = await app.inject({ method: 'HEAD', url: u.pathname + u.search, remoteAddress: scanner.remoteAddress });
+        const get = await app.inject({
+          method: 'GET',
+          url: u.pathname + u.search,
+          remoteAddress: scanner.remoteAddress,
+        });
+        const head = await app.inject({
+          method: 'HEAD',
+          url: u.pathname + u.search,
+          remoteAddress: scanner.remoteAddress,
+        });
         expect(head.statusCode).toBe(get.statusCode);
         expect(head.body).toBe('');
         if (u.pathname.startsWith('/actions/')) expect(get.statusCode).toBe(200);
@@ -181,12 +224,17 @@ describe('GET and HEAD show, and change nothing', () => {
     const t = await openTask();
     const res = await visitor().get(t.tokens.approve);
     expectPage(res, 200, 'Approve this document?');
-    for (const s of [t.doc, 'ACME Tools S.L.', '€1,234.50', 'R-2026-0042', 'Pending approval', t.to]) expect(res.body).toContain(s);
+    for (const s of [t.doc, 'ACME Tools S.L.', '€1,234.50', 'R-2026-0042', 'Pending approval', t.to])
+      expect(res.body).toContain(s);
     expect(res.body.match(/<form method="post">/g)).toHaveLength(1);
     expect(res.body.match(/<button/g)).toHaveLength(1);
     expect(res.body).not.toMatch(/<script/i);
     expect(res.headers).toMatchObject({
-      'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY', 'x-robots-tag': 'noindex, nofollow', 'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'x-robots-tag': 'noindex, nofollow',
+      'x-content-type-options': 'nosniff',
     });
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("default-src 'none'");
@@ -222,7 +270,9 @@ describe('GET and HEAD show, and change nothing', () => {
     expectPage(fr, 200, '¿Posponer los recordatorios?');
     const none = await v.get(t.tokens.snooze, { 'accept-language': 'fr-FR' });
     expectPage(none, 200, 'Postpone the reminders?');
-    const expired = await v.get(keyring.sign({ ...t.claims, expiresAt: Date.now() - 1000 }), { 'accept-language': 'de' });
+    const expired = await v.get(keyring.sign({ ...t.claims, expiresAt: Date.now() - 1000 }), {
+      'accept-language': 'de',
+    });
     expectPage(expired, 410, 'Dieser Link ist abgelaufen');
     await expectUnchanged(t);
   });
@@ -256,7 +306,18 @@ describe('links that must not work leave the workflow alone', () => {
     expect([head.statusCode, head.body]).toEqual([410, '']);
     expectPage(await v.post(expired, { csrf: mintedCsrf(expired) }), 410, 'This link has expired');
     // the workflow's validator refuses an expired link on its own too
-    const direct = await client.resolveTask(t.doc, { taskId: t.claims.taskId, taskVersion: t.claims.taskVersion, action: 'approve', actor: t.to, expiresAt: Date.now() - 1000, via: 'link' }, t.tenant);
+    const direct = await client.resolveTask(
+      t.doc,
+      {
+        taskId: t.claims.taskId,
+        taskVersion: t.claims.taskVersion,
+        action: 'approve',
+        actor: t.to,
+        expiresAt: Date.now() - 1000,
+        via: 'link',
+      },
+      t.tenant,
+    );
     expect(direct).toMatchObject({ ok: false, type: 'Expired' });
     await expectUnchanged(t);
   });
@@ -310,7 +371,11 @@ describe('links that must not work leave the workflow alone', () => {
     expectPage(await v.post(t.tokens.approve, { csrf: old }), 403, 'This page has expired');
     await expectUnchanged(t);
     // control: the same form from our page (same-origin Referer, as some browsers send instead of Origin) works
-    expectPage(await v.post(t.tokens.approve, { csrf }, { referer: `${ORIGIN}/actions/${t.tokens.approve}` }), 200, 'Approved');
+    expectPage(
+      await v.post(t.tokens.approve, { csrf }, { referer: `${ORIGIN}/actions/${t.tokens.approve}` }),
+      200,
+      'Approved',
+    );
   });
 
   test('a link signed with a retired key → 410 on GET and POST', async () => {
@@ -319,7 +384,11 @@ describe('links that must not work leave the workflow alone', () => {
     try {
       const v = visitor(() => rotated);
       expectPage(await v.get(t.tokens.approve), 410, 'This link is no longer valid');
-      expectPage(await v.post(t.tokens.approve, { csrf: mintedCsrf(t.tokens.approve, `${NEW_KEY},${KEYS}:retired`) }), 410, 'This link is no longer valid');
+      expectPage(
+        await v.post(t.tokens.approve, { csrf: mintedCsrf(t.tokens.approve, `${NEW_KEY},${KEYS}:retired`) }),
+        410,
+        'This link is no longer valid',
+      );
       await expectUnchanged(t);
     } finally {
       await rotated.close();
@@ -349,7 +418,12 @@ describe('links that must not work leave the workflow alone', () => {
     const v = visitor();
     const approveCsrf = csrfOf(await v.get(t.tokens.approve));
     const snoozeCsrf = csrfOf(await v.get(t.tokens.snooze));
-    await client.sendEvent({ tenantId: t.tenant, documentId: t.doc, type: 'assigned', assignee: `${uid('bob')}@example.com` });
+    await client.sendEvent({
+      tenantId: t.tenant,
+      documentId: t.doc,
+      type: 'assigned',
+      assignee: `${uid('bob')}@example.com`,
+    });
     const reassigned = await eventually(async () => {
       const s = await state(t);
       return s.task?.version === t.claims.taskVersion + 1 ? s : undefined;
@@ -383,9 +457,17 @@ describe('decisions', () => {
     expect(first.body).toContain(t.to);
     const again = await v.post(t.tokens.approve, { csrf });
     expectPage(again, 409, 'Already decided');
-    expect(again.body).toMatch(new RegExp(`Already <strong>approved</strong> by <strong>${t.to.replace(/\./g, '\\.')}</strong> on <strong>[^<]+\\(UTC\\)</strong>`));
+    expect(again.body).toMatch(
+      new RegExp(
+        `Already <strong>approved</strong> by <strong>${t.to.replace(/\./g, '\\.')}</strong> on <strong>[^<]+\\(UTC\\)</strong>`,
+      ),
+    );
     // the reject link now shows the decision instead of a form; a POST on it is refused by the workflow
-    expectPage(await v.post(t.tokens.reject, { csrf: mintedCsrf(t.tokens.reject), reason: 'too late' }), 409, 'Already decided');
+    expectPage(
+      await v.post(t.tokens.reject, { csrf: mintedCsrf(t.tokens.reject), reason: 'too late' }),
+      409,
+      'Already decided',
+    );
     const page = await v.get(t.tokens.reject);
     expectPage(page, 200, 'Already decided');
     expect(page.body).not.toContain('<form');
@@ -398,15 +480,28 @@ describe('decisions', () => {
     const t = await openTask();
     const v = visitor();
     expectPage(await v.post(t.tokens.approve, { csrf: csrfOf(await v.get(t.tokens.approve)) }), 200, 'Approved');
-    await client.sendEvent({ tenantId: t.tenant, documentId: t.doc, type: 'status_changed', status: 'approved', actor: 'pipeline' });
-    await eventually(async () => ((await state(t)).status === 'approved' ? true : undefined), 'the pipeline\'s status change');
+    await client.sendEvent({
+      tenantId: t.tenant,
+      documentId: t.doc,
+      type: 'status_changed',
+      status: 'approved',
+      actor: 'pipeline',
+    });
+    await eventually(
+      async () => ((await state(t)).status === 'approved' ? true : undefined),
+      "the pipeline's status change",
+    );
     const page = await v.get(t.tokens.approve);
     expectPage(page, 200, 'Already decided');
-    expect(page.body).toMatch(new RegExp(`Already <strong>approved</strong> by <strong>${t.to.replace(/\./g, '\\.')}</strong>`));
+    expect(page.body).toMatch(
+      new RegExp(`Already <strong>approved</strong> by <strong>${t.to.replace(/\./g, '\\.')}</strong>`),
+    );
     expect(page.body).not.toContain('<form');
     const again = await v.post(t.tokens.approve, { csrf: mintedCsrf(t.tokens.approve) });
     expectPage(again, 409, 'Already decided');
-    expect((await state(t)).decisions).toEqual([expect.objectContaining({ taskId: t.claims.taskId, action: 'approve', actor: t.to })]);
+    expect((await state(t)).decisions).toEqual([
+      expect.objectContaining({ taskId: t.claims.taskId, action: 'approve', actor: t.to }),
+    ]);
   });
 
   test('reject requires a reason (checked on the server too); with one the document is rejected', async () => {
@@ -422,7 +517,11 @@ describe('decisions', () => {
     const done = await v.post(t.tokens.reject, { csrf, reason: 'Wrong VAT <b>rate</b>' });
     expectPage(done, 200, 'Rejected');
     expect(done.body).toContain('Wrong VAT &lt;b&gt;rate&lt;/b&gt;');
-    expect((await state(t)).task?.decision).toMatchObject({ action: 'reject', actor: t.to, reason: 'Wrong VAT <b>rate</b>' });
+    expect((await state(t)).task?.decision).toMatchObject({
+      action: 'reject',
+      actor: t.to,
+      reason: 'Wrong VAT <b>rate</b>',
+    });
   });
 
   test('snooze asks how long and postpones; the task stays open', async () => {
@@ -465,7 +564,9 @@ describe('rate limits', () => {
   test('a burst of 100 requests on one link → mostly 429 with a clear page', async () => {
     const t = await openTask();
     const v = visitor();
-    const res = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? v.get(t.tokens.approve) : v.head(t.tokens.approve))));
+    const res = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => (i % 2 ? v.get(t.tokens.approve) : v.head(t.tokens.approve))),
+    );
     const limited = res.filter((r) => r.statusCode === 429);
     expect(limited.length).toBeGreaterThanOrEqual(75);
     expect(res.filter((r) => r.statusCode === 200).length).toBeGreaterThanOrEqual(1);
@@ -481,7 +582,9 @@ describe('rate limits', () => {
   test('a burst of 100 requests from one address over many links → mostly 429', async () => {
     const t = await openTask();
     const v = visitor();
-    const res = await Promise.all(Array.from({ length: 100 }, (_, i) => v.get(keyring.sign({ ...t.claims, expiresAt: Date.now() + 60_000 + i }))));
+    const res = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => v.get(keyring.sign({ ...t.claims, expiresAt: Date.now() + 60_000 + i }))),
+    );
     expect(res.filter((r) => r.statusCode === 429).length).toBeGreaterThanOrEqual(50);
     expect((await visitor().get(t.tokens.approve)).statusCode).toBe(200); // another address is served
     await expectUnchanged(t);
@@ -498,7 +601,11 @@ describe('the pipeline webhook', () => {
     hooks.failFor(6_000);
     expectPage(await v.post(t.tokens.approve, { csrf }), 200, 'Approved');
     const deliveryId = `${t.tenant}/${t.doc}/${t.claims.taskId}:decision`;
-    await eventually(async () => hooks.callsFor(deliveryId).some((c) => c.status === 200), 'the webhook to be delivered', 60_000);
+    await eventually(
+      async () => hooks.callsFor(deliveryId).some((c) => c.status === 200),
+      'the webhook to be delivered',
+      60_000,
+    );
     const calls = hooks.callsFor(deliveryId);
     expect(calls.filter((c) => c.status === 503).length).toBeGreaterThanOrEqual(2);
     const accepted = calls.filter((c) => c.status === 200);
@@ -508,20 +615,41 @@ describe('the pipeline webhook', () => {
     expect(call.headers['content-type']).toBe('application/json');
     expect(verifyWebhookSignature(call.headers['x-docnotify-signature'], call.body, t.webhookSecret)).toBe(true);
     expect(verifyWebhookSignature(call.headers['x-docnotify-signature'], call.body, 'another-secret')).toBe(false);
-    expect(verifyWebhookSignature(call.headers['x-docnotify-signature'], call.body.replace('approve', 'reject'), t.webhookSecret)).toBe(false);
+    expect(
+      verifyWebhookSignature(
+        call.headers['x-docnotify-signature'],
+        call.body.replace('approve', 'reject'),
+        t.webhookSecret,
+      ),
+    ).toBe(false);
     // The Standard Webhooks signature verifies with the standard library, keyed with the same secret; one id per delivery.
-    const standard = { 'webhook-id': String(call.headers['webhook-id']), 'webhook-timestamp': String(call.headers['webhook-timestamp']), 'webhook-signature': String(call.headers['webhook-signature']) };
+    const standard = {
+      'webhook-id': String(call.headers['webhook-id']),
+      'webhook-timestamp': String(call.headers['webhook-timestamp']),
+      'webhook-signature': String(call.headers['webhook-signature']),
+    };
     expect(() => new Webhook(t.webhookSecret, { format: 'raw' }).verify(call.body, standard)).not.toThrow();
     expect(() => new Webhook('another-secret', { format: 'raw' }).verify(call.body, standard)).toThrow();
     expect(new Set(calls.map((c) => c.headers['webhook-id'])).size).toBe(1);
     expect(JSON.parse(call.body)).toMatchObject({
-      type: 'task_resolved', deliveryId, tenantId: t.tenant, documentId: t.doc, documentType: 'invoice', taskId: t.claims.taskId,
+      type: 'task_resolved',
+      deliveryId,
+      tenantId: t.tenant,
+      documentId: t.doc,
+      documentType: 'invoice',
+      taskId: t.claims.taskId,
       decision: { action: 'approve', actor: t.to, at: expect.any(String) },
     });
 
     const mails = await waitForMail(t.to, 2);
     expect(mails[1].Subject).toMatch(/approve|approved|decision/i);
-    await client.sendEvent({ tenantId: t.tenant, documentId: t.doc, type: 'status_changed', status: 'approved', actor: t.to });
+    await client.sendEvent({
+      tenantId: t.tenant,
+      documentId: t.doc,
+      type: 'status_changed',
+      status: 'approved',
+      actor: t.to,
+    });
     await eventually(async () => (await state(t)).status === 'approved', 'the approved status');
     await sleep(3_000);
     expect(await messagesTo(t.to)).toHaveLength(2);
@@ -534,7 +662,15 @@ describe('the pipeline webhook', () => {
 
 describe('failures and logs', () => {
   test('a valid link for a document docnotify does not know → 404 page', async () => {
-    const token = keyring.sign({ tenantId: 'default', documentId: uid('GONE'), taskId: 'e1', taskVersion: 1, action: 'approve', recipient: 'ana@example.com', expiresAt: Date.now() + 60_000 });
+    const token = keyring.sign({
+      tenantId: 'default',
+      documentId: uid('GONE'),
+      taskId: 'e1',
+      taskVersion: 1,
+      action: 'approve',
+      recipient: 'ana@example.com',
+      expiresAt: Date.now() + 60_000,
+    });
     expectPage(await visitor().get(token), 404, 'Document not found');
   });
 
@@ -544,7 +680,15 @@ describe('failures and logs', () => {
     };
     const broken = await server({}, { getState: down, resolveTask: down, snooze: down } as unknown as DocnotifyClient);
     try {
-      const token = keyring.sign({ tenantId: 'default', documentId: uid('DOWN'), taskId: 'e1', taskVersion: 1, action: 'approve', recipient: 'ana@example.com', expiresAt: Date.now() + 60_000 });
+      const token = keyring.sign({
+        tenantId: 'default',
+        documentId: uid('DOWN'),
+        taskId: 'e1',
+        taskVersion: 1,
+        action: 'approve',
+        recipient: 'ana@example.com',
+        expiresAt: Date.now() + 60_000,
+      });
       const v = visitor(() => broken);
       expectPage(await v.get(token), 503, 'Temporarily unavailable');
       expect((await v.head(token)).statusCode).toBe(503);

@@ -13,7 +13,15 @@ import { sendTestEmail } from '../../src/email/test-send';
 import { createLogger } from '../../src/log';
 import type { Rule } from '../../src/domain/rules';
 import { buildServer } from '../../src/web/server';
-import { cookieHeader, hasFocus, launchBrowser, screenshot, signIn, untilAfterReload, waitForText } from '../helpers/admin-browser';
+import {
+  cookieHeader,
+  hasFocus,
+  launchBrowser,
+  screenshot,
+  signIn,
+  untilAfterReload,
+  waitForText,
+} from '../helpers/admin-browser';
 import { runCli } from '../helpers/cli';
 import { eventually, sleep, testConfig, uid } from '../helpers/env';
 import { messagesTo, waitForMail } from '../helpers/mailpit';
@@ -21,7 +29,10 @@ import { startTestWorker } from '../helpers/worker';
 
 const USER = 'admin';
 const PASSWORD = 'correct-horse-battery';
-const config = testConfig({ ADMIN_CREDENTIALS: `${USER}:${PASSWORD}`, ...(process.env.TEMPORAL_UI_URL ? { TEMPORAL_UI_URL: process.env.TEMPORAL_UI_URL } : {}) });
+const config = testConfig({
+  ADMIN_CREDENTIALS: `${USER}:${PASSWORD}`,
+  ...(process.env.TEMPORAL_UI_URL ? { TEMPORAL_UI_URL: process.env.TEMPORAL_UI_URL } : {}),
+});
 
 const docType = `doctype-${randomUUID().slice(0, 8)}`;
 const ruleName = `Admin browser ${randomUUID().slice(0, 8)}`;
@@ -42,7 +53,10 @@ beforeAll(async () => {
   worker = await startTestWorker(config);
   client = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, taskQueue: config.TASK_QUEUE });
   app = await buildServer({
-    config, client, stores: worker.stores, log: createLogger('silent'),
+    config,
+    client,
+    stores: worker.stores,
+    log: createLogger('silent'),
     sendTest: (input) => sendTestEmail(config, worker.stores, input),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -54,8 +68,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  for (const d of started) await client?.sendEvent({ type: 'status_changed', documentId: d, documentType: docType, status: 'deleted' }).catch(() => undefined);
-  for (const r of (await worker?.stores.rules.list('default', { documentType: docType }).catch(() => [])) ?? []) await worker.stores.rules.remove('default', r.id).catch(() => undefined);
+  for (const d of started)
+    await client
+      ?.sendEvent({ type: 'status_changed', documentId: d, documentType: docType, status: 'deleted' })
+      .catch(() => undefined);
+  for (const r of (await worker?.stores.rules.list('default', { documentType: docType }).catch(() => [])) ?? [])
+    await worker.stores.rules.remove('default', r.id).catch(() => undefined);
   await worker?.stores.templates.remove('default', 'status_on_hold', 'en', docType).catch(() => undefined);
   await app?.close();
   await client?.close();
@@ -68,15 +86,46 @@ async function theRule(): Promise<Rule> {
   return rule;
 }
 
-const text = async (selector: string, p: Page = page) => ((await p.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+const text = async (selector: string, p: Page = page) =>
+  ((await p.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
 describe('without a session', () => {
-  const pages = ['/admin', '/admin/rules', '/admin/rules/new', '/admin/rules/x', '/admin/rules/x/log', '/admin/rules/x/delete', '/admin/templates', '/admin/templates/status_on_hold',
-    '/admin/directory', '/admin/directory/users/new', '/admin/directory/users/x', '/admin/directory/groups/new', '/admin/log', '/admin/log/email?key=x',
-    '/admin/documents', '/admin/documents/default/X-1', '/admin/nope'];
-  const forms = ['/admin/rules', '/admin/rules/x', '/admin/rules/x/active', '/admin/rules/x/delete', '/admin/templates/status_on_hold', '/admin/templates/status_on_hold/test',
-    '/admin/preview/template', '/admin/directory/users', '/admin/directory/users/x', '/admin/directory/users/x/delete', '/admin/directory/groups', '/admin/directory/groups/x',
-    '/admin/directory/groups/x/delete', '/admin/sign-out', '/admin/tenant'];
+  const pages = [
+    '/admin',
+    '/admin/rules',
+    '/admin/rules/new',
+    '/admin/rules/x',
+    '/admin/rules/x/log',
+    '/admin/rules/x/delete',
+    '/admin/templates',
+    '/admin/templates/status_on_hold',
+    '/admin/directory',
+    '/admin/directory/users/new',
+    '/admin/directory/users/x',
+    '/admin/directory/groups/new',
+    '/admin/log',
+    '/admin/log/email?key=x',
+    '/admin/documents',
+    '/admin/documents/default/X-1',
+    '/admin/nope',
+  ];
+  const forms = [
+    '/admin/rules',
+    '/admin/rules/x',
+    '/admin/rules/x/active',
+    '/admin/rules/x/delete',
+    '/admin/templates/status_on_hold',
+    '/admin/templates/status_on_hold/test',
+    '/admin/preview/template',
+    '/admin/directory/users',
+    '/admin/directory/users/x',
+    '/admin/directory/users/x/delete',
+    '/admin/directory/groups',
+    '/admin/directory/groups/x',
+    '/admin/directory/groups/x/delete',
+    '/admin/sign-out',
+    '/admin/tenant',
+  ];
 
   test('every admin page redirects to the sign-in page and every form is refused with 403', async () => {
     for (const p of pages) {
@@ -87,12 +136,22 @@ describe('without a session', () => {
     const forged = 'docnotify_admin=v1.eyJ1IjoiYWRtaW4iLCJzIjoieCIsImUiOjk5OTk5OTk5OTk5OTl9.AAAA';
     for (const p of forms) {
       for (const cookie of [undefined, forged]) {
-        const res = await fetch(`${base}${p}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body: 'name=x&_csrf=x' });
+        const res = await fetch(`${base}${p}`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+          body: 'name=x&_csrf=x',
+        });
         expect([p, res.status]).toEqual([p, 403]);
       }
     }
     // The sign-in form itself needs the token of the form the browser was shown.
-    const signIn = await fetch(`${base}/admin/sign-in`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `user=${USER}&password=${PASSWORD}` });
+    const signIn = await fetch(`${base}/admin/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `user=${USER}&password=${PASSWORD}`,
+    });
     expect(signIn.status).toBe(403);
     expect(signIn.headers.get('set-cookie') ?? '').not.toMatch(/docnotify_admin=/);
     const signInPage = await fetch(`${base}/admin/sign-in`);
@@ -121,9 +180,19 @@ describe('signed in', () => {
 
   test('a POST with the session but without its CSRF token is refused', async () => {
     const cookie = await cookieHeader(page, base);
-    const res = await fetch(`${base}/admin/rules`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `name=${encodeURIComponent(ruleName)}&trigger=status%3Aon_hold` });
+    const res = await fetch(`${base}/admin/rules`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `name=${encodeURIComponent(ruleName)}&trigger=status%3Aon_hold`,
+    });
     expect(res.status).toBe(403);
-    const wrong = await fetch(`${base}/admin/rules`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=AAAA&name=${encodeURIComponent(ruleName)}` });
+    const wrong = await fetch(`${base}/admin/rules`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `_csrf=AAAA&name=${encodeURIComponent(ruleName)}`,
+    });
     expect(wrong.status).toBe(403);
     expect(await worker.stores.rules.list('default', { documentType: docType })).toHaveLength(0);
     const get = await fetch(`${base}/admin/rules`, { redirect: 'manual', headers: { cookie } });
@@ -173,14 +242,29 @@ describe('signed in', () => {
     expect(await worker.stores.rules.list('default', { documentType: docType })).toHaveLength(0);
 
     await page.fill('#f-delay', '0s');
-    await Promise.all([page.waitForURL(`${base}/admin/rules`), page.click('button[type=submit][value=save]:not(.visually-hidden)')]);
+    await Promise.all([
+      page.waitForURL(`${base}/admin/rules`),
+      page.click('button[type=submit][value=save]:not(.visually-hidden)'),
+    ]);
     expect(await text('.flash')).toContain(`Rule “${ruleName}” created.`);
     const row = page.locator('#rules-table tbody tr', { hasText: ruleName });
     expect(await row.count()).toBe(1);
-    expect((await row.textContent())?.replace(/\s+/g, ' ')).toMatch(new RegExp(`${docType}.*On hold.*High.*Immediately.*repeat every 1h.*Assigned user/group.*Active`));
+    expect((await row.textContent())?.replace(/\s+/g, ' ')).toMatch(
+      new RegExp(`${docType}.*On hold.*High.*Immediately.*repeat every 1h.*Assigned user/group.*Active`),
+    );
     await screenshot(page, 'rules');
     const rule = await theRule();
-    expect(rule).toMatchObject({ name: ruleName, active: true, tenantId: 'default', documentType: docType, trigger: { status: 'on_hold' }, priority: 'high', repeat: { maxCount: 3 }, actions: ['open'], recipients: { assignee: true, addresses: [] } });
+    expect(rule).toMatchObject({
+      name: ruleName,
+      active: true,
+      tenantId: 'default',
+      documentType: docType,
+      trigger: { status: 'on_hold' },
+      priority: 'high',
+      repeat: { maxCount: 3 },
+      actions: ['open'],
+      recipients: { assignee: true, addresses: [] },
+    });
     expect(rule.repeat?.interval).toEqual({ kind: 'elapsed', ms: 3_600_000 });
     expect(rule.escalation).toHaveLength(1);
 
@@ -202,7 +286,10 @@ describe('signed in', () => {
     expect(await page.inputValue('#f-escalation-0-after')).toBe('2h');
     expect(await page.inputValue('#f-priority')).toBe('high');
     await page.check('#f-resendOnReassignment');
-    await Promise.all([page.waitForURL(`${base}/admin/rules`), page.click('button[type=submit][value=save]:not(.visually-hidden)')]);
+    await Promise.all([
+      page.waitForURL(`${base}/admin/rules`),
+      page.click('button[type=submit][value=save]:not(.visually-hidden)'),
+    ]);
     expect(await text('.flash')).toBe(`Rule “${ruleName}” saved.`);
     const after = await theRule();
     expect(after.resendOnReassignment).toBe(true);
@@ -234,8 +321,13 @@ describe('signed in', () => {
     await page.goto(`${base}/admin/rules?type=${docType}`);
     await page.click(`a[aria-label="Logs of ${ruleName}"]`);
     expect(await text('h1')).toBe(`Log of rule “${ruleName}”`);
-    await untilAfterReload(page, async () => (await page.locator('#log-table tbody tr', { hasText: doc1 }).count()) === 1, 'the log row');
-    const row = (await page.locator('#log-table tbody tr', { hasText: doc1 }).textContent())?.replace(/\s+/g, ' ') ?? '';
+    await untilAfterReload(
+      page,
+      async () => (await page.locator('#log-table tbody tr', { hasText: doc1 }).count()) === 1,
+      'the log row',
+    );
+    const row =
+      (await page.locator('#log-table tbody tr', { hasText: doc1 }).textContent())?.replace(/\s+/g, ' ') ?? '';
     expect(row).toContain(owner);
     expect(row).toMatch(/First email/);
     expect(row).toMatch(/sent/);
@@ -255,7 +347,10 @@ describe('signed in', () => {
     await page.goto(`${base}/admin/documents`);
     await screenshot(page, 'documents');
     await page.fill('#doc-id', doc1);
-    await Promise.all([page.waitForURL(`${base}/admin/documents/default/${doc1}`), page.click('button:has-text("Show timeline")')]);
+    await Promise.all([
+      page.waitForURL(`${base}/admin/documents/default/${doc1}`),
+      page.click('button:has-text("Show timeline")'),
+    ]);
     const planned = await text('#planned-table');
     expect(planned).toContain(`reminder 1 of '${ruleName}'`);
     expect(planned).toContain(`escalation level 1 of '${ruleName}'`);
@@ -263,7 +358,9 @@ describe('signed in', () => {
     expect(await text('#h-task + dl')).toMatch(/Waiting in\s*On hold/);
     expect(await text('.meta')).toContain(owner);
     const link = await page.getAttribute('a:has-text("Open in Temporal UI")', 'href');
-    expect(link).toBe(`${config.TEMPORAL_UI_URL}/namespaces/default/workflows/${encodeURIComponent(`document/default/${doc1}`)}`);
+    expect(link).toBe(
+      `${config.TEMPORAL_UI_URL}/namespaces/default/workflows/${encodeURIComponent(`document/default/${doc1}`)}`,
+    );
     expect(await text('ol.timeline')).toMatch(/on_hold/);
     await screenshot(page, 'timeline');
   });
@@ -289,7 +386,10 @@ describe('signed in', () => {
     await page.goto(`${base}/admin/rules/${rule.id}/log`);
     expect(await page.locator('#log-table tbody tr', { hasText: doc2 }).count()).toBe(0);
     // Running workflows re-read the rules: doc1's reminder is no longer planned.
-    await eventually(async () => !(await client.getState(doc1)).pending.some((p) => p.ruleId === rule.id), 'the reminder of the deactivated rule to be dropped');
+    await eventually(
+      async () => !(await client.getState(doc1)).pending.some((p) => p.ruleId === rule.id),
+      'the reminder of the deactivated rule to be dropped',
+    );
   });
 
   test('edit a template: the preview follows the typing, an unknown placeholder is refused beside the field, save, send test', async () => {
@@ -297,7 +397,10 @@ describe('signed in', () => {
     await screenshot(page, 'templates');
     await page.fill('#open-name', 'status_on_hold');
     await page.fill('#open-type', docType);
-    await Promise.all([page.waitForURL((u) => u.pathname === '/admin/templates/status_on_hold'), page.click('button:has-text("Open or create")')]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/admin/templates/status_on_hold'),
+      page.click('button:has-text("Open or create")'),
+    ]);
     expect(await text('h1')).toBe(`Template “status_on_hold” for ${docType}`);
     const subject = '[data-preview-locale=en] [data-part=subject]';
     expect(await text(subject)).toBe(`[${docType} INV-2024-0042] Document on hold`);
@@ -324,7 +427,10 @@ describe('signed in', () => {
     await expect(worker.stores.templates.get('default', 'status_on_hold', 'en', docType)).rejects.toThrow(/not found/);
 
     await page.fill('#f-en-html', originalHtml);
-    await Promise.all([page.waitForURL((u) => u.pathname === '/admin/templates/status_on_hold' && u.search.includes(docType)), page.click('button[type=submit][value=save]:not(.visually-hidden)')]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/admin/templates/status_on_hold' && u.search.includes(docType)),
+      page.click('button[type=submit][value=save]:not(.visually-hidden)'),
+    ]);
     expect(await text('.flash')).toBe(`Template “status_on_hold” saved (en) for ${docType}.`);
     const saved = await worker.stores.templates.get('default', 'status_on_hold', 'en', docType);
     expect(saved.subject).toBe('Custom {{document_id}} from {{supplier_name}} {{invoice_id}}');
@@ -362,7 +468,13 @@ describe('signed in', () => {
     await page.fill('#f-timeZone', 'Europe/Madrid');
     await Promise.all([page.waitForURL(`${base}/admin/directory`), page.click('button:has-text("Create user")')]);
     expect(await text('.flash')).toBe(`User “${userId}” created.`);
-    expect(await worker.stores.directory.getUser('default', userId)).toMatchObject({ email: `${userId}@example.com`, locale: 'es', timeZone: 'Europe/Madrid', roles: ['approver', 'ap-clerk'], outOfOffice: false });
+    expect(await worker.stores.directory.getUser('default', userId)).toMatchObject({
+      email: `${userId}@example.com`,
+      locale: 'es',
+      timeZone: 'Europe/Madrid',
+      roles: ['approver', 'ap-clerk'],
+      outOfOffice: false,
+    });
 
     await page.click(`a[aria-label="Edit user ${userId}"]`);
     expect(await page.getAttribute('#f-id', 'readonly')).not.toBeNull();
@@ -375,10 +487,16 @@ describe('signed in', () => {
     await page.fill('#f-name', 'Accounts payable');
     await page.fill('#f-members', `${userId}\nsomeone-else`);
     await Promise.all([page.waitForURL(`${base}/admin/directory`), page.click('button:has-text("Create group")')]);
-    expect((await worker.stores.directory.listGroups('default')).find((g) => g.id === groupId)).toMatchObject({ name: 'Accounts payable', members: [userId, 'someone-else'] });
+    expect((await worker.stores.directory.listGroups('default')).find((g) => g.id === groupId)).toMatchObject({
+      name: 'Accounts payable',
+      members: [userId, 'someone-else'],
+    });
     await screenshot(page, 'directory');
 
-    for (const [what, id] of [['user', userId], ['group', groupId]]) {
+    for (const [what, id] of [
+      ['user', userId],
+      ['group', groupId],
+    ]) {
       await page.click(`a[aria-label="Delete ${what} ${id}"]`);
       expect(await text('h1')).toBe(`Delete ${what} “${id}”?`);
       await Promise.all([page.waitForURL(`${base}/admin/directory`), page.click(`button:has-text("Delete ${what}")`)]);
@@ -446,7 +564,10 @@ describe('signed in', () => {
   test('sign-out ends the session', async () => {
     const cookie = await cookieHeader(page, base);
     await page.goto(`${base}/admin/rules`);
-    await Promise.all([page.waitForURL((u) => u.pathname === '/admin/sign-in'), page.click('button:has-text("Sign out")')]);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/admin/sign-in'),
+      page.click('button:has-text("Sign out")'),
+    ]);
     // The old cookie no longer works in this process either.
     const res = await fetch(`${base}/admin/rules`, { redirect: 'manual', headers: { cookie } });
     expect(res.status).toBe(303);

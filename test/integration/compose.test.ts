@@ -29,7 +29,10 @@ const REQUIRED = {
   SMTP_URL: 'smtps://user:pass@smtp.example.com:465',
 } as const;
 
-interface Healthcheck { test?: string[]; disable?: boolean }
+interface Healthcheck {
+  test?: string[];
+  disable?: boolean;
+}
 interface Service {
   image?: string;
   build?: unknown;
@@ -42,14 +45,18 @@ interface Service {
   command?: string[];
   user?: string;
 }
-interface Project { services: Record<string, Service> }
+interface Project {
+  services: Record<string, Service>;
+}
 
 let tmp: string;
 let emptyEnvFile: string;
 
 beforeAll(() => {
   if (!fs.existsSync(COMPOSE)) {
-    throw new Error(`Docker Compose is not installed at ${COMPOSE}: run \`bash scripts/install-tools.sh\` (it builds it from the Go module proxy)`);
+    throw new Error(
+      `Docker Compose is not installed at ${COMPOSE}: run \`bash scripts/install-tools.sh\` (it builds it from the Go module proxy)`,
+    );
   }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-compose-'));
   emptyEnvFile = path.join(tmp, 'empty.env');
@@ -65,8 +72,21 @@ afterAll(() => {
  * (default: an empty one, so no `.env` or `compose.env` of the checkout leaks in).
  */
 function composeConfig(vars: Record<string, string>, opts: { profile?: string; envFile?: string } = {}) {
-  const args = ['--env-file', opts.envFile ?? emptyEnvFile, '-f', COMPOSE_FILE, ...(opts.profile ? ['--profile', opts.profile] : []), 'config', '--format', 'json'];
-  const r = spawnSync(COMPOSE, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, ...vars }, encoding: 'utf8', timeout: 60_000 });
+  const args = [
+    '--env-file',
+    opts.envFile ?? emptyEnvFile,
+    '-f',
+    COMPOSE_FILE,
+    ...(opts.profile ? ['--profile', opts.profile] : []),
+    'config',
+    '--format',
+    'json',
+  ];
+  const r = spawnSync(COMPOSE, args, {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, ...vars },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -90,7 +110,15 @@ describe('docker compose config', () => {
 
   test('with the required variables the file is valid, and Mailpit is not part of it without --profile dev', () => {
     const { services } = project();
-    expect(Object.keys(services).sort()).toEqual(['postgres', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'web', 'worker']);
+    expect(Object.keys(services).sort()).toEqual([
+      'postgres',
+      'temporal',
+      'temporal-namespace',
+      'temporal-schema',
+      'temporal-ui',
+      'web',
+      'worker',
+    ]);
     expect(services.worker.environment?.SMTP_URL).toBe(REQUIRED.SMTP_URL);
     expect(services.web.environment?.SMTP_URL).toBe(REQUIRED.SMTP_URL);
   });
@@ -102,7 +130,9 @@ describe('docker compose config', () => {
     expect(services.mailpit.healthcheck?.test).toBeDefined();
     expect(services.worker.depends_on?.mailpit).toEqual({ condition: 'service_healthy', required: false });
     // Every other service runs in both modes.
-    const profiled = Object.entries(services).filter(([, s]) => s.profiles?.length).map(([name]) => name);
+    const profiled = Object.entries(services)
+      .filter(([, s]) => s.profiles?.length)
+      .map(([name]) => name);
     expect(profiled).toEqual(['mailpit']);
   });
 
@@ -159,7 +189,9 @@ describe('docker compose config', () => {
     const { services } = project({ ...REQUIRED, SMTP_URL: 'smtp://mailpit:1025' }, { profile: 'dev' });
     expect(services.temporal.image).toBe(`temporalio/server:${CLUSTER_SETTINGS.temporalVersion}`);
     for (const job of ['temporal-schema', 'temporal-namespace']) {
-      expect(services[job].image).toMatch(new RegExp(`^temporalio/admin-tools:${CLUSTER_SETTINGS.temporalVersion.replace(/\./g, '\\.')}(-|$)`));
+      expect(services[job].image).toMatch(
+        new RegExp(`^temporalio/admin-tools:${CLUSTER_SETTINGS.temporalVersion.replace(/\./g, '\\.')}(-|$)`),
+      );
     }
     expect(services.worker.build).toBeDefined(); // docnotify itself is built from the Dockerfile
     expect(services.web.image).toBe(services.worker.image);
@@ -180,13 +212,23 @@ describe('docker compose config', () => {
 
   test('retention is 30 days (CLUSTER_SETTINGS.retentionDays) by default and follows DOCNOTIFY_RETENTION_DAYS', () => {
     expect(CLUSTER_SETTINGS.retentionDays).toBe(30);
-    expect(project().services['temporal-namespace'].environment?.DOCNOTIFY_RETENTION_DAYS).toBe(String(CLUSTER_SETTINGS.retentionDays));
-    expect(project({ ...REQUIRED, DOCNOTIFY_RETENTION_DAYS: '7' }).services['temporal-namespace'].environment?.DOCNOTIFY_RETENTION_DAYS).toBe('7');
+    expect(project().services['temporal-namespace'].environment?.DOCNOTIFY_RETENTION_DAYS).toBe(
+      String(CLUSTER_SETTINGS.retentionDays),
+    );
+    expect(
+      project({ ...REQUIRED, DOCNOTIFY_RETENTION_DAYS: '7' }).services['temporal-namespace'].environment
+        ?.DOCNOTIFY_RETENTION_DAYS,
+    ).toBe('7');
   });
 
   test('the search attributes registered are SEARCH_ATTRIBUTES', () => {
     const list = project().services['temporal-namespace'].environment?.DOCNOTIFY_SEARCH_ATTRIBUTES ?? '';
-    const registered = Object.fromEntries(list.trim().split(/\s+/).map((pair) => pair.split('=')));
+    const registered = Object.fromEntries(
+      list
+        .trim()
+        .split(/\s+/)
+        .map((pair) => pair.split('=')),
+    );
     expect(registered).toEqual(SEARCH_ATTRIBUTES);
   });
 
@@ -200,26 +242,42 @@ describe('docker compose config', () => {
 
   test('no `|| true`: the jobs run their scripts under `set -eu`', () => {
     const { services } = project();
-    const text = [fs.readFileSync(COMPOSE_FILE, 'utf8'), ...['temporal-schema.sh', 'temporal-namespace.sh'].map((f) => fs.readFileSync(path.join(SCRIPTS, f), 'utf8'))].join('\n');
-    const code = text.split('\n').filter((line) => !/^\s*#/.test(line)).join('\n'); // comments may say "no || true"
+    const text = [
+      fs.readFileSync(COMPOSE_FILE, 'utf8'),
+      ...['temporal-schema.sh', 'temporal-namespace.sh'].map((f) => fs.readFileSync(path.join(SCRIPTS, f), 'utf8')),
+    ].join('\n');
+    const code = text
+      .split('\n')
+      .filter((line) => !/^\s*#/.test(line))
+      .join('\n'); // comments may say "no || true"
     expect(code).not.toMatch(/\|\|\s*true/);
-    for (const [job, script] of [['temporal-schema', 'temporal-schema.sh'], ['temporal-namespace', 'temporal-namespace.sh']]) {
+    for (const [job, script] of [
+      ['temporal-schema', 'temporal-schema.sh'],
+      ['temporal-namespace', 'temporal-namespace.sh'],
+    ]) {
       expect(services[job].entrypoint).toEqual(['/bin/sh', `/docnotify/${script}`]);
       expect(fs.readFileSync(path.join(SCRIPTS, script), 'utf8')).toMatch(/^set -eu$/m);
     }
   });
 
   test('scripts/compose/make-env.sh writes a file the compose file accepts, in both modes', () => {
-    for (const [mode, args] of [['dev', ['--dev']], ['relay', ['--smtp', 'smtp://u:p@relay.example.com:587']]] as const) {
+    for (const [mode, args] of [
+      ['dev', ['--dev']],
+      ['relay', ['--smtp', 'smtp://u:p@relay.example.com:587']],
+    ] as const) {
       const file = path.join(tmp, `${mode}.env`);
       execFileSync('bash', [path.join(SCRIPTS, 'make-env.sh'), ...args, '--out', file], { stdio: 'pipe' });
       expect(fs.statSync(file).mode & 0o077).toBe(0);
       const { services } = project({}, { envFile: file, profile: mode === 'dev' ? 'dev' : undefined });
       expect(services.worker.environment?.API_TOKEN).toMatch(/^[0-9a-f]{64}$/);
-      expect(services.worker.environment?.SMTP_URL).toBe(mode === 'dev' ? 'smtp://mailpit:1025' : 'smtp://u:p@relay.example.com:587');
+      expect(services.worker.environment?.SMTP_URL).toBe(
+        mode === 'dev' ? 'smtp://mailpit:1025' : 'smtp://u:p@relay.example.com:587',
+      );
       expect(Boolean(services.mailpit)).toBe(mode === 'dev');
       // Never overwrites a file of secrets.
-      const again = spawnSync('bash', [path.join(SCRIPTS, 'make-env.sh'), ...args, '--out', file], { encoding: 'utf8' });
+      const again = spawnSync('bash', [path.join(SCRIPTS, 'make-env.sh'), ...args, '--out', file], {
+        encoding: 'utf8',
+      });
       expect(again.status).toBe(2);
       expect(again.stderr).toContain('not overwriting');
     }
@@ -251,8 +309,18 @@ describe('temporal-namespace.sh (against a stub temporal CLI)', () => {
   "workflow count --namespace") echo "Total: 0" ;;
   *) echo "stub: unexpected call: $*" >&2; exit 3 ;;
 esac`;
-  const list = Object.entries(SEARCH_ATTRIBUTES).map(([n, t]) => `${n}=${t}`).join(' ');
-  const base = { DOCNOTIFY_SEARCH_ATTRIBUTES: list, DOCNOTIFY_WAIT_SECONDS: '2', DOCNOTIFY_POLL_SECONDS: '1', STUB_HEALTH: 'ok', STUB_DESCRIBE: 'missing', STUB_CREATE: 'ok', STUB_SA: 'ok' };
+  const list = Object.entries(SEARCH_ATTRIBUTES)
+    .map(([n, t]) => `${n}=${t}`)
+    .join(' ');
+  const base = {
+    DOCNOTIFY_SEARCH_ATTRIBUTES: list,
+    DOCNOTIFY_WAIT_SECONDS: '2',
+    DOCNOTIFY_POLL_SECONDS: '1',
+    STUB_HEALTH: 'ok',
+    STUB_DESCRIBE: 'missing',
+    STUB_CREATE: 'ok',
+    STUB_SA: 'ok',
+  };
   const run = (env: Record<string, string>) => runJob('temporal-namespace.sh', 'temporal', stub, { ...base, ...env });
 
   test('a new cluster: creates the namespace with 30 days (720h) and registers every attribute with its type', () => {
@@ -320,11 +388,21 @@ describe('temporal-schema.sh (against a stub temporal-sql-tool)', () => {
     for (const sub of ['temporal', 'visibility']) fs.mkdirSync(path.join(dir, sub, 'versioned'), { recursive: true });
     return dir;
   };
-  const env = (dir: string) => ({ TEMPORAL_SCHEMA_DIR: dir, SQL_HOST: 'postgres', SQL_USER: 'docnotify', SQL_PASSWORD: 'secret' });
+  const env = (dir: string) => ({
+    TEMPORAL_SCHEMA_DIR: dir,
+    SQL_HOST: 'postgres',
+    SQL_USER: 'docnotify',
+    SQL_PASSWORD: 'secret',
+  });
 
   test('creates and migrates both databases, in order, with the password only in the environment', () => {
     const dir = schemaDir();
-    const r = runJob('temporal-schema.sh', 'temporal-sql-tool', '[ "$SQL_PASSWORD" = secret ] && [ "$SQL_PLUGIN" = postgres12 ] || exit 9', env(dir));
+    const r = runJob(
+      'temporal-schema.sh',
+      'temporal-sql-tool',
+      '[ "$SQL_PASSWORD" = secret ] && [ "$SQL_PLUGIN" = postgres12 ] || exit 9',
+      env(dir),
+    );
     expect(r.status).toBe(0);
     expect(r.calls).toEqual([
       '--db temporal create',
@@ -337,7 +415,12 @@ describe('temporal-schema.sh (against a stub temporal-sql-tool)', () => {
   });
 
   test('a failed step stops the job with a non-zero status', () => {
-    const r = runJob('temporal-schema.sh', 'temporal-sql-tool', 'case "$*" in *update-schema*) echo "schema update failed" >&2; exit 1 ;; esac', env(schemaDir()));
+    const r = runJob(
+      'temporal-schema.sh',
+      'temporal-sql-tool',
+      'case "$*" in *update-schema*) echo "schema update failed" >&2; exit 1 ;; esac',
+      env(schemaDir()),
+    );
     expect(r.status).not.toBe(0);
     expect(r.calls).toHaveLength(3);
   });
@@ -367,7 +450,7 @@ describe('Dockerfile', () => {
     expect(text).not.toMatch(/COPY --from=build .*node_modules/);
   });
 
-  test('.dockerignore keeps secrets and the checkout\'s node_modules out of the build context', () => {
+  test(".dockerignore keeps secrets and the checkout's node_modules out of the build context", () => {
     const lines = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(lines[lines.findIndex((l) => !l.startsWith('#') && l.trim() !== '')]).toBe('*');
     expect(lines).toEqual(expect.arrayContaining(['**/.env', '**/*.env', '!src', '!scripts/compose/healthcheck.mjs']));
@@ -375,7 +458,10 @@ describe('Dockerfile', () => {
   });
 
   test('every package the runtime imports is a production dependency (what --omit=dev installs)', () => {
-    const r = spawnSync(process.execPath, [path.join(SCRIPTS, 'check-runtime-deps.mjs'), 'src'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(SCRIPTS, 'check-runtime-deps.mjs'), 'src'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('@temporalio/worker');
@@ -385,7 +471,10 @@ describe('Dockerfile', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'dist-'));
     fs.writeFileSync(path.join(dir, 'a.js'), "const t = require('@temporalio/testing');\nconst z = require('zod');\n");
     fs.writeFileSync(path.join(dir, 'workflows.bundle.js'), "require('jest');\n"); // bundles are skipped
-    const r = spawnSync(process.execPath, [path.join(SCRIPTS, 'check-runtime-deps.mjs'), dir], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(SCRIPTS, 'check-runtime-deps.mjs'), dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('a.js: imports @temporalio/testing, a devDependency');
     expect(r.stderr).not.toContain('zod');
@@ -405,13 +494,16 @@ describe('healthcheck.mjs', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   // Asynchronous: the check talks to a server in this process.
-  const check = (args: string[], env: Record<string, string> = {}) => new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn(process.execPath, [path.join(SCRIPTS, 'healthcheck.mjs'), ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => resolve({ code, out }));
-  });
+  const check = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(SCRIPTS, 'healthcheck.mjs'), ...args], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
   const closedPort = async () => {
     const s = createServer();
     await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));

@@ -13,13 +13,28 @@ test('a long-lived document continues as new, carrying its state; nothing is sen
   const client: DocnotifyClient = s.client;
   try {
     const to = address('can');
-    await s.rule({ name: 'Chatty', trigger: { status: 'on_hold' }, repeat: { interval: '2s', maxCount: 6 }, recipients: { assignee: false, addresses: [to] } });
+    await s.rule({
+      name: 'Chatty',
+      trigger: { status: 'on_hold' },
+      repeat: { interval: '2s', maxCount: 6 },
+      recipients: { assignee: false, addresses: [to] },
+    });
     const workflowId = `document/${s.tenantId}/CAN`;
     const first = await client.temporal.workflow.signalWithStart('documentWorkflow', {
-      workflowId, taskQueue: config.TASK_QUEUE,
+      workflowId,
+      taskQueue: config.TASK_QUEUE,
       args: [{ tenantId: s.tenantId, documentId: 'CAN', maxHistoryEvents: 40 }],
       signal: documentEventSignal,
-      signalArgs: [{ type: 'status_changed', status: 'on_hold', eventId: 'can-1', occurredAt: new Date().toISOString(), tenantId: s.tenantId, documentId: 'CAN' }],
+      signalArgs: [
+        {
+          type: 'status_changed',
+          status: 'on_hold',
+          eventId: 'can-1',
+          occurredAt: new Date().toISOString(),
+          tenantId: s.tenantId,
+          documentId: 'CAN',
+        },
+      ],
     });
     await waitForMail(to, 7, 60_000);
     const handle = client.temporal.workflow.getHandle(workflowId);
@@ -33,7 +48,14 @@ test('a long-lived document continues as new, carrying its state; nothing is sen
     expect(state.pending.filter((p) => p.kind === 'reminder')).toEqual([]);
     expect(await messagesTo(to)).toHaveLength(7);
     // The duplicate of an event applied in an earlier run is still recognized.
-    await handle.signal(documentEventSignal, { type: 'status_changed', status: 'on_hold', eventId: 'can-1', occurredAt: new Date().toISOString(), tenantId: s.tenantId, documentId: 'CAN' });
+    await handle.signal(documentEventSignal, {
+      type: 'status_changed',
+      status: 'on_hold',
+      eventId: 'can-1',
+      occurredAt: new Date().toISOString(),
+      tenantId: s.tenantId,
+      documentId: 'CAN',
+    });
     await s.status('CAN', 'exported');
     await eventually(async () => (await s.state('CAN')).finished, 'the workflow to finish after exported');
     expect(await messagesTo(to)).toHaveLength(7);

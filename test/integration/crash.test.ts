@@ -43,7 +43,11 @@ afterAll(async () => {
 async function startChild(cfg: Config): Promise<{ child: ChildProcess; output: () => string }> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   for (const [k, v] of Object.entries(cfg)) if (v !== undefined && v !== null) env[k] = String(v);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/crash-worker.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/crash-worker.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   const keep = (d: Buffer) => {
@@ -75,21 +79,38 @@ test(`${DOCUMENTS} documents × ${RECIPIENTS} emails, worker SIGKILLed mid-strea
   const t0 = Date.now();
   const tenantId = uid('crash');
   const addresses = Array.from({ length: RECIPIENTS }, (_, i) => `${tenantId}-r${i + 1}@example.com`);
-  await stores.rules.create({ name: 'Approval', tenantId, trigger: { status: 'pending_approval' }, recipients: { assignee: false, addresses }, delay: '0s' });
+  await stores.rules.create({
+    name: 'Approval',
+    tenantId,
+    trigger: { status: 'pending_approval' },
+    recipients: { assignee: false, addresses },
+    delay: '0s',
+  });
   const documents = Array.from({ length: DOCUMENTS }, (_, i) => `${tenantId}-INV-${String(i + 1).padStart(3, '0')}`);
-  for (const documentId of documents) await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'pending_approval' });
+  for (const documentId of documents)
+    await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'pending_approval' });
 
   const first = await startChild(config);
   const tStarted = Date.now();
   // Kill once ≥ 30 emails arrived, at a moment the ledger shows sends in flight (rows `sending`): the kill then
   // lands between a claim and its outcome. After 60 emails it kills anyway.
-  await eventually(async () => {
-    const arrived = (await mailpit(addresses)).length;
-    if (arrived < KILL_AFTER) return false;
-    return arrived >= 2 * KILL_AFTER || (await stores.notifications.list({ tenantId, status: 'sending', limit: 1 })).length > 0;
-  }, `${KILL_AFTER} emails at Mailpit`, 90_000, 50);
+  await eventually(
+    async () => {
+      const arrived = (await mailpit(addresses)).length;
+      if (arrived < KILL_AFTER) return false;
+      return (
+        arrived >= 2 * KILL_AFTER ||
+        (await stores.notifications.list({ tenantId, status: 'sending', limit: 1 })).length > 0
+      );
+    },
+    `${KILL_AFTER} emails at Mailpit`,
+    90_000,
+    50,
+  );
   first.child.kill('SIGKILL');
-  await new Promise((r) => (first.child.exitCode !== null || first.child.signalCode !== null ? r(null) : first.child.once('exit', r)));
+  await new Promise((r) =>
+    first.child.exitCode !== null || first.child.signalCode !== null ? r(null) : first.child.once('exit', r),
+  );
   const tKilled = Date.now();
   // What the ledger says at the kill moment (nothing writes to it until the next worker starts)
   const atKill = await stores.notifications.list({ tenantId, limit: 1000 });
@@ -99,10 +120,15 @@ test(`${DOCUMENTS} documents × ${RECIPIENTS} emails, worker SIGKILLed mid-strea
 
   const second = await startChild(config);
   try {
-    await eventually(async () => {
-      const rows = await stores.notifications.list({ tenantId, status: 'sent', limit: 1000 });
-      return rows.length === TOTAL;
-    }, `${TOTAL} ledger rows sent`, 240_000, 500);
+    await eventually(
+      async () => {
+        const rows = await stores.notifications.list({ tenantId, status: 'sent', limit: 1000 });
+        return rows.length === TOTAL;
+      },
+      `${TOTAL} ledger rows sent`,
+      240_000,
+      500,
+    );
   } catch (e) {
     throw new Error(`${(e as Error).message}\n--- second worker output ---\n${second.output()}`, { cause: e });
   }
@@ -116,13 +142,15 @@ test(`${DOCUMENTS} documents × ${RECIPIENTS} emails, worker SIGKILLed mid-strea
   const duplicates = mails.length - byId.size;
   const rows = await stores.notifications.list({ tenantId, limit: 1000 });
 
-  console.log([
-    `crash test: ${TOTAL} emails (${DOCUMENTS} documents × ${RECIPIENTS}), SMTP pool ${config.SMTP_POOL_SIZE}`,
-    `  when killed (${((tKilled - tStarted) / 1000).toFixed(1)} s after the first worker was ready): ${mailpitAtKill} at Mailpit, ledger ${sentAtKill} sent / ${sendingAtKill.size} sending`,
-    `  after the second worker: ${mails.length} messages at Mailpit, ${byId.size} distinct Message-IDs, ${duplicates} duplicate(s)${duplicated.length ? ` (${duplicated.join(', ')})` : ''}`,
-    `  ledger: ${rows.filter((r) => r.status === 'sent').length} sent, attempts > 1 on ${rows.filter((r) => r.attempts > 1).length} row(s)`,
-    `  total ${((tDone - t0) / 1000).toFixed(1)} s (kill → all sent ${((tDone - tKilled) / 1000).toFixed(1)} s)`,
-  ].join('\n'));
+  console.log(
+    [
+      `crash test: ${TOTAL} emails (${DOCUMENTS} documents × ${RECIPIENTS}), SMTP pool ${config.SMTP_POOL_SIZE}`,
+      `  when killed (${((tKilled - tStarted) / 1000).toFixed(1)} s after the first worker was ready): ${mailpitAtKill} at Mailpit, ledger ${sentAtKill} sent / ${sendingAtKill.size} sending`,
+      `  after the second worker: ${mails.length} messages at Mailpit, ${byId.size} distinct Message-IDs, ${duplicates} duplicate(s)${duplicated.length ? ` (${duplicated.join(', ')})` : ''}`,
+      `  ledger: ${rows.filter((r) => r.status === 'sent').length} sent, attempts > 1 on ${rows.filter((r) => r.attempts > 1).length} row(s)`,
+      `  total ${((tDone - t0) / 1000).toFixed(1)} s (kill → all sent ${((tDone - tKilled) / 1000).toFixed(1)} s)`,
+    ].join('\n'),
+  );
 
   expect(mailpitAtKill).toBeLessThan(TOTAL); // the kill landed mid-stream
   expect(rows).toHaveLength(TOTAL);
@@ -140,5 +168,12 @@ test(`${DOCUMENTS} documents × ${RECIPIENTS} emails, worker SIGKILLed mid-strea
     expect(view.emailCount).toBe(RECIPIENTS);
   }
   second.child.kill('SIGKILL');
-  await Promise.all(documents.map((d) => client.temporal.workflow.getHandle(workflowIdFor(tenantId, d)).terminate('crash test done').catch(() => undefined)));
+  await Promise.all(
+    documents.map((d) =>
+      client.temporal.workflow
+        .getHandle(workflowIdFor(tenantId, d))
+        .terminate('crash test done')
+        .catch(() => undefined),
+    ),
+  );
 }, 420_000);

@@ -44,9 +44,14 @@ async function newSystems(count: number): Promise<System[]> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const key of [...Object.keys(configSchema.shape), 'MAILPIT_URL', 'DOCNOTIFY_NO_DEV_ENV']) delete env[key];
     Object.assign(env, {
-      DOCNOTIFY_DEV_DIR: dir, PORT: String(http), LOG_LEVEL: 'warn',
-      [DEV_PORT_ENV.temporalPort]: String(temporal), [DEV_PORT_ENV.temporalUiPort]: String(temporalUi),
-      [DEV_PORT_ENV.smtpPort]: String(smtp), [DEV_PORT_ENV.mailpitHttpPort]: String(mailpit), [DEV_PORT_ENV.pgPort]: String(pg),
+      DOCNOTIFY_DEV_DIR: dir,
+      PORT: String(http),
+      LOG_LEVEL: 'warn',
+      [DEV_PORT_ENV.temporalPort]: String(temporal),
+      [DEV_PORT_ENV.temporalUiPort]: String(temporalUi),
+      [DEV_PORT_ENV.smtpPort]: String(smtp),
+      [DEV_PORT_ENV.mailpitHttpPort]: String(mailpit),
+      [DEV_PORT_ENV.pgPort]: String(pg),
     });
     const system = { dir, env, ports: { http, mailpit, pg } };
     systems.push(system);
@@ -56,12 +61,18 @@ async function newSystems(count: number): Promise<System[]> {
 
 /** Runs the real CLI (`node --import tsx src/cli/main.ts ...`) in the system's folder, so no `.env` of the checkout is read. */
 function spawnCli(system: System, args: string[], extraEnv: Record<string, string> = {}): Dev {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: system.dir, env: { ...system.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd: system.dir,
+    env: { ...system.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => out, exit };
 }
 
@@ -78,8 +89,10 @@ async function startDev(system: System, extraEnv: Record<string, string> = {}): 
   const dev = spawnCli(system, ['dev'], extraEnv);
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!dev.output().includes('docnotify is running')) {
-    if (exited(dev.child)) throw new Error(`docnotify dev exited during start (code ${dev.child.exitCode}):\n${dev.output()}`);
-    if (Date.now() > deadline) throw new Error(`docnotify dev not running after ${START_TIMEOUT_MS / 1000}s:\n${dev.output()}`);
+    if (exited(dev.child))
+      throw new Error(`docnotify dev exited during start (code ${dev.child.exitCode}):\n${dev.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`docnotify dev not running after ${START_TIMEOUT_MS / 1000}s:\n${dev.output()}`);
     await sleep(100);
   }
   return dev;
@@ -89,14 +102,26 @@ async function startDev(system: System, extraEnv: Record<string, string> = {}): 
 async function interrupt(dev: Dev): Promise<void> {
   dev.child.kill('SIGINT');
   const { code, signal } = await dev.exit;
-  expect({ code, signal, stopped: dev.output().includes('stopped.') }).toEqual({ code: 0, signal: null, stopped: true });
+  expect({ code, signal, stopped: dev.output().includes('stopped.') }).toEqual({
+    code: 0,
+    signal: null,
+    stopped: true,
+  });
 }
 
-async function api<T = unknown>(system: System, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function api<T = unknown>(
+  system: System,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const { API_TOKEN } = dotenv.parse(fs.readFileSync(path.join(system.dir, 'secrets.env')));
   const res = await fetch(`http://127.0.0.1:${system.ports.http}/api/v1${url}`, {
     method,
-    headers: { authorization: `Bearer ${API_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${API_TOKEN}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as T };
@@ -106,14 +131,19 @@ async function api<T = unknown>(system: System, method: string, url: string, bod
 async function exportDocument(system: System): Promise<{ doc: string; to: string }> {
   const doc = uid('INV');
   const to = `${uid('dev')}@example.com`;
-  const sent = await api(system, 'POST', `/documents/${doc}/events`, [{ type: 'assigned', assignee: to }, { type: 'status_changed', status: 'exported' }]);
+  const sent = await api(system, 'POST', `/documents/${doc}/events`, [
+    { type: 'assigned', assignee: to },
+    { type: 'status_changed', status: 'exported' },
+  ]);
   expect(sent.status).toBe(202);
   await eventually(async () => (await mailTo(system, to)).length > 0, `the email to ${to}`, 60_000);
   return { doc, to };
 }
 
 async function mailTo(system: System, to: string): Promise<string[]> {
-  const res = await fetch(`http://127.0.0.1:${system.ports.mailpit}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}`);
+  const res = await fetch(
+    `http://127.0.0.1:${system.ports.mailpit}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}`,
+  );
   return ((await res.json()) as { messages: { Subject: string }[] }).messages.map((m) => m.Subject);
 }
 
@@ -141,7 +171,9 @@ afterAll(async () => {
     if (!exited(child)) child.kill('SIGKILL');
   }
   for (const system of systems) {
-    await stopLeftovers(system.dir).catch((e: unknown) => console.error(`cleaning up ${system.dir}: ${(e as Error).message}`));
+    await stopLeftovers(system.dir).catch((e: unknown) =>
+      console.error(`cleaning up ${system.dir}: ${(e as Error).message}`),
+    );
     fs.rmSync(system.dir, { recursive: true, force: true });
   }
 });
@@ -170,7 +202,8 @@ test('Ctrl-C, then npm start again: it starts, with the same data; dev.env only 
   const secrets = dotenv.parse(fs.readFileSync(path.join(system.dir, 'secrets.env')));
   expect(fs.statSync(path.join(system.dir, 'secrets.env')).mode & 0o777).toBe(0o600);
   expect(second.output()).toMatch(/API_TOKEN in .*secrets\.env/);
-  for (const k of ['API_TOKEN', 'ADMIN_CREDENTIALS', 'ACTION_LINK_SECRET']) expect(second.output()).not.toContain(secrets[k].split(':').pop()!);
+  for (const k of ['API_TOKEN', 'ADMIN_CREDENTIALS', 'ACTION_LINK_SECRET'])
+    expect(second.output()).not.toContain(secrets[k].split(':').pop()!);
   await interrupt(second);
 }, 300_000);
 
@@ -178,7 +211,11 @@ test('SIGKILL of dev, then start again: the leftover services are stopped, and i
   const [system] = await newSystems(1);
   const first = await startDev(system);
   const { doc, to } = await exportDocument(system);
-  const pids = JSON.parse(fs.readFileSync(path.join(system.dir, 'services.json'), 'utf8')) as { owner: number; temporal: number; mailpit: number };
+  const pids = JSON.parse(fs.readFileSync(path.join(system.dir, 'services.json'), 'utf8')) as {
+    owner: number;
+    temporal: number;
+    mailpit: number;
+  };
   const postmaster = Number(fs.readFileSync(path.join(system.dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
   expect(pids.owner).toBe(first.child.pid);
 
@@ -186,15 +223,27 @@ test('SIGKILL of dev, then start again: the leftover services are stopped, and i
   expect(await first.exit).toEqual({ code: null, signal: 'SIGKILL' });
   // Its services live on as orphans, holding the ports and the data; its dev.env stays behind.
   const leftovers = { temporal: pids.temporal, mailpit: pids.mailpit, postgres: postmaster };
-  const running = () => Object.fromEntries(Object.entries(leftovers).map(([name, pid]) => [name, (commandLine(pid) ?? []).some((a) => a.includes(system.dir))]));
+  const running = () =>
+    Object.fromEntries(
+      Object.entries(leftovers).map(([name, pid]) => [
+        name,
+        (commandLine(pid) ?? []).some((a) => a.includes(system.dir)),
+      ]),
+    );
   expect(running()).toEqual({ temporal: true, mailpit: true, postgres: true });
   expect(fs.existsSync(path.join(system.dir, 'dev.env'))).toBe(true);
   // The stale dev.env is ignored: without it the CLI has no database.
   const stale = await cli(system, ['log', '--document', doc]);
-  expect({ code: stale.code, output: stale.output.trim() }).toEqual({ code: 2, output: 'docnotify: invalid configuration:\n  DATABASE_URL: is required for this command' });
+  expect({ code: stale.code, output: stale.output.trim() }).toEqual({
+    code: 2,
+    output: 'docnotify: invalid configuration:\n  DATABASE_URL: is required for this command',
+  });
 
   const second = await startDev(system);
-  for (const name of Object.keys(leftovers)) expect(second.output()).toContain(`${name}: stopping pid ${leftovers[name as keyof typeof leftovers]}, left running on ${system.dir}`);
+  for (const name of Object.keys(leftovers))
+    expect(second.output()).toContain(
+      `${name}: stopping pid ${leftovers[name as keyof typeof leftovers]}, left running on ${system.dir}`,
+    );
   expect(running()).toEqual({ temporal: false, mailpit: false, postgres: false });
   expect(await dataOf(system, doc, to)).toEqual(expectedData(doc, to));
   await interrupt(second);
@@ -217,15 +266,25 @@ test('two systems side by side on their own folders and ports; a third on a take
   const refused = async (extraEnv: Record<string, string>): Promise<string> => {
     const run = spawnCli(c, ['dev'], extraEnv);
     expect((await run.exit).code).toBe(1);
-    return run.output().split('\n').find((l) => l.startsWith('docnotify dev failed')) ?? run.output();
+    return (
+      run
+        .output()
+        .split('\n')
+        .find((l) => l.startsWith('docnotify dev failed')) ?? run.output()
+    );
   };
-  expect(await refused({ PORT: String(a.ports.http) }))
-    .toBe(`docnotify dev failed: Port ${a.ports.http} (HTTP) is already in use on 127.0.0.1. Stop what is using it, or set PORT to another port.`);
-  expect(await refused({ [DEV_PORT_ENV.pgPort]: String(a.ports.pg) }))
-    .toContain(`docnotify dev failed: Port ${a.ports.pg} (PostgreSQL) is already in use on 127.0.0.1. Stop what is using it, set DOCNOTIFY_PG_PORT to another port`);
-  expect(await refused({ DOCNOTIFY_DEV_DIR: b.dir }))
-    .toBe(`docnotify dev failed: docnotify dev is already running on ${b.dir} (pid ${devB.child.pid}). Stop it first, or run a second system beside it with its own DOCNOTIFY_DEV_DIR, PORT and DOCNOTIFY_*_PORT variables.`);
-  expect(await refused({ [DEV_PORT_ENV.smtpPort]: '70000' })).toBe('docnotify dev failed: DOCNOTIFY_SMTP_PORT=70000 is not a TCP port (1-65535)');
+  expect(await refused({ PORT: String(a.ports.http) })).toBe(
+    `docnotify dev failed: Port ${a.ports.http} (HTTP) is already in use on 127.0.0.1. Stop what is using it, or set PORT to another port.`,
+  );
+  expect(await refused({ [DEV_PORT_ENV.pgPort]: String(a.ports.pg) })).toContain(
+    `docnotify dev failed: Port ${a.ports.pg} (PostgreSQL) is already in use on 127.0.0.1. Stop what is using it, set DOCNOTIFY_PG_PORT to another port`,
+  );
+  expect(await refused({ DOCNOTIFY_DEV_DIR: b.dir })).toBe(
+    `docnotify dev failed: docnotify dev is already running on ${b.dir} (pid ${devB.child.pid}). Stop it first, or run a second system beside it with its own DOCNOTIFY_DEV_DIR, PORT and DOCNOTIFY_*_PORT variables.`,
+  );
+  expect(await refused({ [DEV_PORT_ENV.smtpPort]: '70000' })).toBe(
+    'docnotify dev failed: DOCNOTIFY_SMTP_PORT=70000 is not a TCP port (1-65535)',
+  );
 
   // Both still answer.
   expect(await dataOf(a, docA.doc, docA.to)).toEqual(expectedData(docA.doc, docA.to));

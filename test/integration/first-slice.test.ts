@@ -18,7 +18,13 @@ let app: FastifyInstance;
 beforeAll(async () => {
   worker = await startTestWorker(config);
   client = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, taskQueue: config.TASK_QUEUE });
-  app = await buildServer({ config, client, stores: worker.stores, log: createLogger('silent'), sendTest: async () => ({ status: 'skipped' }) });
+  app = await buildServer({
+    config,
+    client,
+    stores: worker.stores,
+    log: createLogger('silent'),
+    sendTest: async () => ({ status: 'skipped' }),
+  });
 });
 
 afterAll(async () => {
@@ -46,7 +52,9 @@ async function expectCompletedEmail(documentId: string, to: string): Promise<voi
 
 async function expectSearchable(documentId: string, status: string): Promise<void> {
   await eventually(async () => {
-    const docs = await client.list({ query: `DocumentId = '${documentId}' AND DocumentStatus = '${status}' AND TenantId = 'default' AND DocumentType = 'invoice'` });
+    const docs = await client.list({
+      query: `DocumentId = '${documentId}' AND DocumentStatus = '${status}' AND TenantId = 'default' AND DocumentType = 'invoice'`,
+    });
     return docs.length === 1 ? docs : undefined;
   }, `${documentId} visible with DocumentStatus = ${status}`);
 }
@@ -63,7 +71,13 @@ test('CLI: `docnotify event <id> exported --assignee` sends the completed email 
   const s = await runCli(['status', doc, '--json'], config);
   expect(s.code).toBe(0);
   const state = JSON.parse(s.stdout);
-  expect(state).toMatchObject({ documentId: doc, status: 'exported', assignee: to, emailCount: 1, awaitingAction: false });
+  expect(state).toMatchObject({
+    documentId: doc,
+    status: 'exported',
+    assignee: to,
+    emailCount: 1,
+    awaitingAction: false,
+  });
 });
 
 test('TypeScript client: signal-with-start delivers events and the workflow sends the email', async () => {
@@ -80,13 +94,22 @@ test('HTTP: POST /api/v1/documents/{id}/events with a bearer token sends the ema
   const doc = uid('INV');
   const to = `${uid('http')}@example.com`;
   const res = await app.inject({
-    method: 'POST', url: `/api/v1/documents/${doc}/events`, headers: { authorization: `Bearer ${config.API_TOKEN}` },
-    payload: [{ type: 'assigned', assignee: to, eventId: `${doc}-a`, occurredAt: new Date().toISOString() }, { type: 'status_changed', status: 'exported', eventId: `${doc}-s`, occurredAt: new Date().toISOString() }],
+    method: 'POST',
+    url: `/api/v1/documents/${doc}/events`,
+    headers: { authorization: `Bearer ${config.API_TOKEN}` },
+    payload: [
+      { type: 'assigned', assignee: to, eventId: `${doc}-a`, occurredAt: new Date().toISOString() },
+      { type: 'status_changed', status: 'exported', eventId: `${doc}-s`, occurredAt: new Date().toISOString() },
+    ],
   });
   expect(res.statusCode).toBe(202);
   expect(res.json()).toHaveLength(2);
   await expectCompletedEmail(doc, to);
-  const state = await app.inject({ method: 'GET', url: `/api/v1/documents/${doc}`, headers: { authorization: `Bearer ${config.API_TOKEN}` } });
+  const state = await app.inject({
+    method: 'GET',
+    url: `/api/v1/documents/${doc}`,
+    headers: { authorization: `Bearer ${config.API_TOKEN}` },
+  });
   expect(state.statusCode).toBe(200);
   expect(state.json()).toMatchObject({ documentId: doc, status: 'exported' });
 });
@@ -95,20 +118,33 @@ test('search attributes are set by the workflow and filter in visibility queries
   const doc = uid('INV');
   const to = `${uid('sa')}@example.com`;
   await client.sendEvent({ type: 'assigned', documentId: doc, assignee: to });
-  await client.sendEvent({ type: 'due_date_set', documentId: doc, dueAt: new Date(Date.now() + 5 * 86_400_000).toISOString() });
+  await client.sendEvent({
+    type: 'due_date_set',
+    documentId: doc,
+    dueAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
+  });
   await client.sendEvent({ type: 'status_changed', documentId: doc, status: 'pending_approval' });
   await eventually(async () => {
-    const docs = await client.list({ query: `DocumentId = '${doc}' AND DocumentStatus = 'pending_approval' AND AwaitingAction = true AND Assignee = '${to}' AND EscalationLevel = 0 AND DueAt > '${new Date().toISOString()}' AND NextNotificationAt > '${new Date().toISOString()}'` });
+    const docs = await client.list({
+      query: `DocumentId = '${doc}' AND DocumentStatus = 'pending_approval' AND AwaitingAction = true AND Assignee = '${to}' AND EscalationLevel = 0 AND DueAt > '${new Date().toISOString()}' AND NextNotificationAt > '${new Date().toISOString()}'`,
+    });
     return docs.length === 1 ? docs : undefined;
   }, 'every search attribute to filter');
   await client.sendEvent({ type: 'status_changed', documentId: doc, status: 'rejected' });
-  await eventually(async () => (await client.list({ query: `DocumentId = '${doc}' AND AwaitingAction = false AND DocumentStatus = 'rejected'` })).length === 1, 'AwaitingAction = false after rejection');
+  await eventually(
+    async () =>
+      (await client.list({ query: `DocumentId = '${doc}' AND AwaitingAction = false AND DocumentStatus = 'rejected'` }))
+        .length === 1,
+    'AwaitingAction = false after rejection',
+  );
 });
 
 describe('bad input is refused at the edge and starts no workflow', () => {
   const auth = { authorization: `Bearer ${config.API_TOKEN}` };
   async function expectNoWorkflow(doc: string): Promise<void> {
-    await expect(client.temporal.workflow.getHandle(workflowIdFor('default', doc)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(client.temporal.workflow.getHandle(workflowIdFor('default', doc)).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
   }
 
   test('CLI: unknown status → exit 2 naming the status', async () => {
@@ -133,7 +169,12 @@ describe('bad input is refused at the edge and starts no workflow', () => {
 
   test('HTTP: malformed JSON → 400', async () => {
     const doc = uid('BAD');
-    const res = await app.inject({ method: 'POST', url: `/api/v1/documents/${doc}/events`, headers: { ...auth, 'content-type': 'application/json' }, payload: '{"type": "status_changed",' });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/documents/${doc}/events`,
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{"type": "status_changed",',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatch(/malformed JSON/);
     await expectNoWorkflow(doc);
@@ -145,7 +186,12 @@ describe('bad input is refused at the edge and starts no workflow', () => {
     const none = await app.inject({ method: 'POST', url: `/api/v1/documents/${doc}/events`, payload: body });
     expect(none.statusCode).toBe(401);
     expect(none.json().error).toMatch(/bearer token is required/);
-    const wrong = await app.inject({ method: 'POST', url: `/api/v1/documents/${doc}/events`, headers: { authorization: 'Bearer nope' }, payload: body });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: `/api/v1/documents/${doc}/events`,
+      headers: { authorization: 'Bearer nope' },
+      payload: body,
+    });
     expect(wrong.statusCode).toBe(401);
     await expectNoWorkflow(doc);
   });
@@ -153,31 +199,64 @@ describe('bad input is refused at the edge and starts no workflow', () => {
   test('HTTP: unknown status, unknown field, blank document id → 400 naming the field', async () => {
     const doc = uid('BAD');
     const base = { eventId: 'e1', occurredAt: new Date().toISOString() };
-    const status = await app.inject({ method: 'POST', url: `/api/v1/documents/${doc}/events`, headers: auth, payload: { ...base, type: 'status_changed', status: 'done' } });
+    const status = await app.inject({
+      method: 'POST',
+      url: `/api/v1/documents/${doc}/events`,
+      headers: auth,
+      payload: { ...base, type: 'status_changed', status: 'done' },
+    });
     expect(status.statusCode).toBe(400);
     expect(status.json().error).toMatch(/status: unknown status "done"/);
-    const field = await app.inject({ method: 'POST', url: `/api/v1/documents/${doc}/events`, headers: auth, payload: { ...base, type: 'status_changed', status: 'exported', colour: 'red' } });
+    const field = await app.inject({
+      method: 'POST',
+      url: `/api/v1/documents/${doc}/events`,
+      headers: auth,
+      payload: { ...base, type: 'status_changed', status: 'exported', colour: 'red' },
+    });
     expect(field.statusCode).toBe(400);
     expect(field.json().error).toMatch(/colour/);
-    const blank = await app.inject({ method: 'POST', url: '/api/v1/documents/%20/events', headers: auth, payload: { ...base, type: 'status_changed', status: 'exported' } });
+    const blank = await app.inject({
+      method: 'POST',
+      url: '/api/v1/documents/%20/events',
+      headers: auth,
+      payload: { ...base, type: 'status_changed', status: 'exported' },
+    });
     expect(blank.statusCode).toBe(400);
     expect(blank.json().error).toMatch(/documentId/);
     // a batch with one bad event starts nothing
-    const batch = await app.inject({ method: 'POST', url: `/api/v1/documents/${doc}/events`, headers: auth, payload: [{ ...base, type: 'assigned', assignee: 'a@example.com' }, { ...base, eventId: 'e2', type: 'status_changed', status: 'nope' }] });
+    const batch = await app.inject({
+      method: 'POST',
+      url: `/api/v1/documents/${doc}/events`,
+      headers: auth,
+      payload: [
+        { ...base, type: 'assigned', assignee: 'a@example.com' },
+        { ...base, eventId: 'e2', type: 'status_changed', status: 'nope' },
+      ],
+    });
     expect(batch.statusCode).toBe(400);
     expect(batch.json().error).toMatch(/\[1\]/);
     await expectNoWorkflow(doc);
   });
 
   test('client: missing document id → ValidationError naming documentId', async () => {
-    await expect(client.sendEvent({ type: 'status_changed', documentId: '', status: 'exported' })).rejects.toThrow(/documentId: documentId must not be empty/);
+    await expect(client.sendEvent({ type: 'status_changed', documentId: '', status: 'exported' })).rejects.toThrow(
+      /documentId: documentId must not be empty/,
+    );
   });
 });
 
 test('/metrics reports events received and emails sent (Prometheus text format)', async () => {
   const doc = uid('INV');
   const to = `${uid('metrics')}@example.com`;
-  const res = await app.inject({ method: 'POST', url: `/api/v1/documents/${doc}/events`, headers: { authorization: `Bearer ${config.API_TOKEN}` }, payload: [{ type: 'assigned', assignee: to }, { type: 'status_changed', status: 'exported' }] });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/v1/documents/${doc}/events`,
+    headers: { authorization: `Bearer ${config.API_TOKEN}` },
+    payload: [
+      { type: 'assigned', assignee: to },
+      { type: 'status_changed', status: 'exported' },
+    ],
+  });
   expect(res.statusCode).toBe(202);
   await waitForMail(to);
   const metrics = await eventually(async () => {
@@ -196,7 +275,13 @@ test('/healthz checks PostgreSQL and Temporal: 200 when both answer, 503 naming 
 
   const deadDb = new Pool({ connectionString: 'postgres://nobody:x@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
   const deadTemporal = new DocnotifyClient(new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }));
-  const down = await buildServer({ config, client: deadTemporal, stores: { ...worker.stores, db: deadDb }, log: createLogger('silent'), sendTest: async () => ({ status: 'skipped' }) });
+  const down = await buildServer({
+    config,
+    client: deadTemporal,
+    stores: { ...worker.stores, db: deadDb },
+    log: createLogger('silent'),
+    sendTest: async () => ({ status: 'skipped' }),
+  });
   try {
     const res = await down.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(503);

@@ -39,23 +39,39 @@ async function world(config: Config): Promise<{ s: Scenario; worker: Awaited<Ret
 /** Ledger rows of the document, oldest first. */
 async function ledger(tenantId: string, documentId: string): Promise<NotificationRow[]> {
   const rows = await stores.notifications.list({ tenantId, documentId });
-  return rows.sort((a, b) => (a.sentAt ?? a.createdAt).localeCompare(b.sentAt ?? b.createdAt) || a.key.localeCompare(b.key));
+  return rows.sort(
+    (a, b) => (a.sentAt ?? a.createdAt).localeCompare(b.sentAt ?? b.createdAt) || a.key.localeCompare(b.key),
+  );
 }
 
 const stripId = (id: string) => id.replace(/^<|>$/g, '');
 const label = (r: Pick<NotificationRow, 'kind' | 'seq'>) => (r.kind === 'first' ? 'first' : `${r.kind} ${r.seq}`);
 
 /** Prints planned instant vs. ledger sentAt vs. Mailpit Created for each email, in ms after the status change. */
-function printLateness(title: string, since: number, rows: NotificationRow[], mail: MailSummary[], plannedOffset: (r: NotificationRow) => number): void {
+function printLateness(
+  title: string,
+  since: number,
+  rows: NotificationRow[],
+  mail: MailSummary[],
+  plannedOffset: (r: NotificationRow) => number,
+): void {
   const byId = new Map(mail.map((m) => [stripId(m.MessageID), m]));
   const lines = rows.map((r) => {
     const planned = since + plannedOffset(r);
     const sent = r.sentAt ? Date.parse(r.sentAt) : NaN;
     const m = byId.get(stripId(r.messageId));
     const created = m ? Date.parse(m.Created) : NaN;
-    return [label(r).padEnd(13), r.recipient.split('@')[0].slice(0, 22).padEnd(22), String(plannedOffset(r)).padStart(8), String(sent - planned).padStart(9), String(created - planned).padStart(12)].join(' ');
+    return [
+      label(r).padEnd(13),
+      r.recipient.split('@')[0].slice(0, 22).padEnd(22),
+      String(plannedOffset(r)).padStart(8),
+      String(sent - planned).padStart(9),
+      String(created - planned).padStart(12),
+    ].join(' ');
   });
-  console.log(`${title}\n${'email'.padEnd(13)} ${'to'.padEnd(22)} ${'planned'.padStart(8)} ${'late(led)'.padStart(9)} ${'late(mailpit)'.padStart(12)}\n${lines.join('\n')}\n(all in ms; planned = after the status change; late = sent − planned)`);
+  console.log(
+    `${title}\n${'email'.padEnd(13)} ${'to'.padEnd(22)} ${'planned'.padStart(8)} ${'late(led)'.padStart(9)} ${'late(mailpit)'.padStart(12)}\n${lines.join('\n')}\n(all in ms; planned = after the status change; late = sent − planned)`,
+  );
 }
 
 test('ladder in seconds: first at once, reminders every 3s (max 3), escalation after 9s to the manager; lateness printed', async () => {
@@ -66,7 +82,10 @@ test('ladder in seconds: first at once, reminders every 3s (max 3), escalation a
   await stores.directory.putUser(t, { id: 'boss', email: boss, name: 'Boss', locale: 'en' });
   await stores.directory.putUser(t, { id: 'ana', email: ana, name: 'Ana', locale: 'en', managerId: 'boss' });
   await s.rule({
-    name: 'Ladder', trigger: { status: 'pending_approval' }, delay: '0s', repeat: { interval: '3s', maxCount: 3 },
+    name: 'Ladder',
+    trigger: { status: 'pending_approval' },
+    delay: '0s',
+    repeat: { interval: '3s', maxCount: 3 },
     escalation: [{ after: '9s', manager: true }],
   });
   await s.event(doc, { type: 'assigned', assignee: 'ana' });
@@ -80,20 +99,35 @@ test('ladder in seconds: first at once, reminders every 3s (max 3), escalation a
 
   const all = [...toAna, ...toBoss].sort((a, b) => a.Created.localeCompare(b.Created));
   const who = all.map((m) => [m.To[0].Address, m.Subject.replace(/^\[invoice [^\]]+\] /, '')]);
-  expect(who.slice(0, 3)).toEqual([[ana, 'Approval required'], [ana, 'Reminder 1: action required'], [ana, 'Reminder 2: action required']]);
+  expect(who.slice(0, 3)).toEqual([
+    [ana, 'Approval required'],
+    [ana, 'Reminder 1: action required'],
+    [ana, 'Reminder 2: action required'],
+  ]);
   // Reminder 3 and the escalation fall on the same instant (3 × 3s = 9s): the ladder's order holds, reminder first.
-  expect(who.slice(3)).toEqual([[ana, 'Reminder 3: action required'], [boss, 'Escalation level 1: no response']]);
+  expect(who.slice(3)).toEqual([
+    [ana, 'Reminder 3: action required'],
+    [boss, 'Escalation level 1: no response'],
+  ]);
 
   const state = await s.state(doc);
   expect(state.escalationLevel).toBe(1);
   expect(state.pending).toEqual([]);
   const rows = await ledger(t, doc);
-  expect(rows.map((r) => [label(r), r.recipient, r.status])).toEqual(expect.arrayContaining([
-    ['first', ana, 'sent'], ['reminder 1', ana, 'sent'], ['reminder 2', ana, 'sent'], ['reminder 3', ana, 'sent'], ['escalation 1', boss, 'sent'],
-  ]));
+  expect(rows.map((r) => [label(r), r.recipient, r.status])).toEqual(
+    expect.arrayContaining([
+      ['first', ana, 'sent'],
+      ['reminder 1', ana, 'sent'],
+      ['reminder 2', ana, 'sent'],
+      ['reminder 3', ana, 'sent'],
+      ['escalation 1', boss, 'sent'],
+    ]),
+  );
   expect(rows).toHaveLength(5);
   const since = Date.parse(state.statusSince!);
-  printLateness(`ladder (order at Mailpit: ${who.map((w) => w[1].split(':')[0]).join(', ')})`, since, rows, all, (r) => (r.kind === 'escalation' ? 9000 : r.seq * 3000));
+  printLateness(`ladder (order at Mailpit: ${who.map((w) => w[1].split(':')[0]).join(', ')})`, since, rows, all, (r) =>
+    r.kind === 'escalation' ? 9000 : r.seq * 3000,
+  );
 });
 
 test('worker down through several planned moments, then restarted: every overdue email once, in order, none twice', async () => {
@@ -103,15 +137,25 @@ test('worker down through several planned moments, then restarted: every overdue
   const t = s.tenantId;
   const doc = 'RESTART-1';
   const to = address('restart');
-  await s.rule({ name: 'Restart', trigger: { status: 'pending_approval' }, delay: '0s', repeat: { interval: '2s', maxCount: 4 }, recipients: { assignee: false, addresses: [to] } });
+  await s.rule({
+    name: 'Restart',
+    trigger: { status: 'pending_approval' },
+    delay: '0s',
+    repeat: { interval: '2s', maxCount: 4 },
+    recipients: { assignee: false, addresses: [to] },
+  });
   await s.status(doc, 'pending_approval');
 
   await waitForMail(to, 1, 30_000);
   // Stop once the workflow recorded the first send (its activity finished), while it sleeps towards reminder 1.
-  const since = Date.parse((await eventually(async () => {
-    const v = await s.state(doc);
-    return v.emailCount === 1 ? v : undefined;
-  }, 'the first email recorded by the workflow')).statusSince!);
+  const since = Date.parse(
+    (
+      await eventually(async () => {
+        const v = await s.state(doc);
+        return v.emailCount === 1 ? v : undefined;
+      }, 'the first email recorded by the workflow')
+    ).statusSince!,
+  );
   await first.worker.stop();
   const stoppedAt = Date.now();
   const sentBeforeStop = (await messagesTo(to)).length;
@@ -126,7 +170,11 @@ test('worker down through several planned moments, then restarted: every overdue
   const final = (await messagesTo(to)).sort((a, b) => a.Created.localeCompare(b.Created));
   expect(final).toHaveLength(5);
   expect(final.map((m) => m.Subject.replace(/^\[invoice [^\]]+\] /, ''))).toEqual([
-    'Approval required', 'Reminder 1: action required', 'Reminder 2: action required', 'Reminder 3: action required', 'Reminder 4: action required',
+    'Approval required',
+    'Reminder 1: action required',
+    'Reminder 2: action required',
+    'Reminder 3: action required',
+    'Reminder 4: action required',
   ]);
   expect(new Set(final.map((m) => m.MessageID)).size).toBe(5);
 
@@ -143,5 +191,11 @@ test('worker down through several planned moments, then restarted: every overdue
   const state = await s.state(doc);
   expect(state.emailCount).toBe(5);
   expect(state.pending).toEqual([]);
-  printLateness(`restart (worker stopped ${stoppedAt - since} ms after the status change, down ${restartedAt - stoppedAt} ms; ${sentBeforeStop} email(s) before the stop)`, since, rows, final, (r) => r.seq * 2000);
+  printLateness(
+    `restart (worker stopped ${stoppedAt - since} ms after the status change, down ${restartedAt - stoppedAt} ms; ${sentBeforeStop} email(s) before the stop)`,
+    since,
+    rows,
+    final,
+    (r) => r.seq * 2000,
+  );
 });

@@ -10,7 +10,12 @@ test('operators see time: each timer carries a summary, NextNotificationAt and D
   const s = await Scenario.create(config, worker.stores);
   try {
     const ana = address('ana');
-    await s.rule({ name: 'Approval', trigger: { status: 'pending_approval' }, repeat: { interval: '1h', maxCount: 2 }, escalation: [{ after: '30m', manager: true }] });
+    await s.rule({
+      name: 'Approval',
+      trigger: { status: 'pending_approval' },
+      repeat: { interval: '1h', maxCount: 2 },
+      escalation: [{ after: '30m', manager: true }],
+    });
     const due = new Date(Date.now() + 3 * 86_400_000);
     await s.event('OP1', { type: 'assigned', assignee: ana });
     await s.event('OP1', { type: 'due_date_set', dueAt: due.toISOString() });
@@ -33,7 +38,11 @@ test('operators see time: each timer carries a summary, NextNotificationAt and D
     expect(new Date(next!).getTime()).toBeGreaterThan(Date.now() + 25 * 60_000);
     expect(new Date(desc.searchAttributes.DueAt?.[0] as string).toISOString()).toBe(due.toISOString());
     const state = await s.state('OP1');
-    expect(state.pending.map((p) => p.summary)).toEqual([`escalation level 1 of 'Approval' to manager`, `reminder 1 of 'Approval'`, `reminder 2 of 'Approval'`]);
+    expect(state.pending.map((p) => p.summary)).toEqual([
+      `escalation level 1 of 'Approval' to manager`,
+      `reminder 1 of 'Approval'`,
+      `reminder 2 of 'Approval'`,
+    ]);
   } finally {
     await s.close();
     await worker.stop();

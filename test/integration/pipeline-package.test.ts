@@ -38,19 +38,31 @@ let docnotify: DocnotifyClient;
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-pack-'));
   // `npm pack` runs `prepack` (the production build): the tarball holds dist/ as it is built now.
-  const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', work], {
+    cwd: ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const tarball = path.join(work, stdout.trim().split('\n').pop()!);
   app = path.join(work, 'app');
   fs.cpSync(path.join(ROOT, 'examples/pipeline'), app, { recursive: true });
   const pkg = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8'));
   pkg.dependencies.docnotify = `file:${tarball}`;
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(pkg, null, 2));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, maxBuffer: 64 * 1024 * 1024 });
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    cwd: app,
+    maxBuffer: 64 * 1024 * 1024,
+  });
 
   stores = await openStores(config.DATABASE_URL!, config, { max: 3 });
   temporal = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   docnotify = new DocnotifyClient(new Client({ connection: temporal }), config.TASK_QUEUE);
-  web = await buildServer({ config, client: docnotify, stores, log: pino({ level: 'silent' }), sendTest: async () => ({ status: 'skipped' }) });
+  web = await buildServer({
+    config,
+    client: docnotify,
+    stores,
+    log: pino({ level: 'silent' }),
+    sendTest: async () => ({ status: 'skipped' }),
+  });
 });
 
 afterAll(async () => {
@@ -74,13 +86,29 @@ test('the tarball holds the built entries and their declarations, and nothing of
   expect(fs.existsSync(path.join(installed, 'src'))).toBe(false);
   expect(fs.existsSync(path.join(installed, 'test'))).toBe(false);
   // The example type-checks against the installed declarations (its imports of docnotify/plugin and docnotify/workflows).
-  await run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', app, '--typeRoots', path.join(ROOT, 'node_modules/@types')], { cwd: app });
+  await run(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      app,
+      '--typeRoots',
+      path.join(ROOT, 'node_modules/@types'),
+    ],
+    { cwd: app },
+  );
 });
 
 test('the example pipeline runs on the installed package: reports from workflow code, the link decision comes back, the invoice is exported', async () => {
   const tenant = uid('tenant');
   await stores.tenants.put({ id: tenant, locale: 'en', calendar: null, calendars: {}, adminEmails: [] });
-  await stores.rules.create({ name: 'Approval', tenantId: tenant, trigger: { status: 'pending_approval' }, actions: ['approve', 'reject'], recipients: { assignee: true } });
+  await stores.rules.create({
+    name: 'Approval',
+    tenantId: tenant,
+    trigger: { status: 'pending_approval' },
+    actions: ['approve', 'reject'],
+    recipients: { assignee: true },
+  });
 
   worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
     cwd: app,
@@ -100,7 +128,13 @@ test('the example pipeline runs on the installed package: reports from workflow 
   });
   worker.stdout!.on('data', (d: Buffer) => (workerLog += d.toString()));
   worker.stderr!.on('data', (d: Buffer) => (workerLog += d.toString()));
-  await eventually(async () => workerLog.includes('pipeline worker polling') || (worker!.exitCode !== null && Promise.reject(new Error(workerLog))), 'the example worker to start', 120_000);
+  await eventually(
+    async () =>
+      workerLog.includes('pipeline worker polling') ||
+      (worker!.exitCode !== null && Promise.reject(new Error(workerLog))),
+    'the example worker to start',
+    120_000,
+  );
 
   const documentId = uid('INV');
   const approver = `${uid('approver')}@example.com`;
@@ -115,14 +149,21 @@ test('the example pipeline runs on the installed package: reports from workflow 
   const [mail] = await waitForMail(approver);
   const html = (await message(mail.ID)).HTML;
   expect(html).toContain('ACME Tools S.L.');
-  const tokens = linksIn(html).map((href) => /\/actions\/([^/?#]+)$/.exec(new URL(href).pathname)?.[1]).filter(Boolean) as string[];
+  const tokens = linksIn(html)
+    .map((href) => /\/actions\/([^/?#]+)$/.exec(new URL(href).pathname)?.[1])
+    .filter(Boolean) as string[];
   const origin = new URL(config.PUBLIC_BASE_URL).origin;
   let approved = false;
   for (const token of tokens) {
     const page = await web.inject({ method: 'GET', url: `/actions/${token}` });
     if (!page.body.includes('Approve this document?')) continue;
     const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)![1];
-    const done = await web.inject({ method: 'POST', url: `/actions/${token}`, headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ csrf }).toString() });
+    const done = await web.inject({
+      method: 'POST',
+      url: `/actions/${token}`,
+      headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ csrf }).toString(),
+    });
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('Approved');
     approved = true;

@@ -23,7 +23,13 @@ beforeAll(async () => {
   stores = w.stores;
   stopWorker = w.stop;
   client = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, taskQueue: config.TASK_QUEUE });
-  app = await buildServer({ config, client, stores, log: createLogger('silent'), sendTest: async () => ({ status: 'skipped' }) });
+  app = await buildServer({
+    config,
+    client,
+    stores,
+    log: createLogger('silent'),
+    sendTest: async () => ({ status: 'skipped' }),
+  });
 });
 afterAll(async () => {
   await app?.close();
@@ -33,24 +39,49 @@ afterAll(async () => {
 
 async function inParallel<T>(items: T[], limit: number, fn: (t: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 test(`with ${N} open documents a rule edit answers in under 1 s, and every document takes the new rules version within N / rate + 30 s`, async () => {
   const tenant = uid('fan');
-  const spec = { name: 'Approval', trigger: { status: 'pending_approval' }, delay: '3d', repeat: { interval: '1d', maxCount: 3 }, recipients: { assignee: false, addresses: ['fan@example.com'] } };
+  const spec = {
+    name: 'Approval',
+    trigger: { status: 'pending_approval' },
+    delay: '3d',
+    repeat: { interval: '1d', maxCount: 3 },
+    recipients: { assignee: false, addresses: ['fan@example.com'] },
+  };
   const rule = await stores.rules.create(spec, tenant);
   // A document in another status is outside the change's scope: it is not woken.
   await client.sendEvent({ type: 'status_changed', tenantId: tenant, documentId: 'OTHER', status: 'on_hold' });
   const ids = Array.from({ length: N }, (_, i) => `D${i + 1}`);
-  await inParallel(ids, 16, (documentId) => client.sendEvent({ type: 'status_changed', tenantId: tenant, documentId, status: 'pending_approval' }));
-  await eventually(async () => (await client.temporal.workflow.count(`TenantId = '${tenant}' AND DocumentStatus = 'pending_approval' AND NextNotificationAt > '2000-01-01T00:00:00Z'`)).count >= N, `${N} documents planned`, 120_000, 1000);
+  await inParallel(ids, 16, (documentId) =>
+    client.sendEvent({ type: 'status_changed', tenantId: tenant, documentId, status: 'pending_approval' }),
+  );
+  await eventually(
+    async () =>
+      (
+        await client.temporal.workflow.count(
+          `TenantId = '${tenant}' AND DocumentStatus = 'pending_approval' AND NextNotificationAt > '2000-01-01T00:00:00Z'`,
+        )
+      ).count >= N,
+    `${N} documents planned`,
+    120_000,
+    1000,
+  );
   const before = await stores.rulesVersions.current(tenant);
 
   const t0 = Date.now();
-  const res = await app.inject({ method: 'PUT', url: `/api/v1/rules/${rule.id}?tenant=${tenant}`, headers: { authorization: `Bearer ${config.API_TOKEN}` }, payload: { ...spec, repeat: { interval: '2d', maxCount: 3 } } });
+  const res = await app.inject({
+    method: 'PUT',
+    url: `/api/v1/rules/${rule.id}?tenant=${tenant}`,
+    headers: { authorization: `Bearer ${config.API_TOKEN}` },
+    payload: { ...spec, repeat: { interval: '2d', maxCount: 3 } },
+  });
   const httpMs = Date.now() - t0;
   expect(res.statusCode).toBe(200);
   expect(httpMs).toBeLessThan(1000);
@@ -61,13 +92,18 @@ test(`with ${N} open documents a rule edit answers in under 1 s, and every docum
   const fanOut = await client.temporal.workflow.getHandle(`rules-fanout/${tenant}`).result();
   expect(fanOut).toMatchObject({ version, told: N });
   const pending = new Set(ids);
-  await eventually(async () => {
-    await inParallel([...pending], 16, async (id) => {
-      const view = await client.temporal.workflow.getHandle(`document/${tenant}/${id}`).query(documentStateQuery);
-      if ((view.rulesVersion ?? 0) >= version) pending.delete(id);
-    });
-    return pending.size === 0;
-  }, `every document on rules version ${version}`, boundMs, 1000);
+  await eventually(
+    async () => {
+      await inParallel([...pending], 16, async (id) => {
+        const view = await client.temporal.workflow.getHandle(`document/${tenant}/${id}`).query(documentStateQuery);
+        if ((view.rulesVersion ?? 0) >= version) pending.delete(id);
+      });
+      return pending.size === 0;
+    },
+    `every document on rules version ${version}`,
+    boundMs,
+    1000,
+  );
   expect(Date.now() - t0).toBeLessThan(boundMs);
   // The new interval is in every plan: the first reminder two days after the first notice.
   const sample = await client.getState('D1', tenant);
@@ -80,15 +116,28 @@ test(`with ${N} open documents a rule edit answers in under 1 s, and every docum
 
 test('a change committed while no fan-out could start is told by the next one (the outbox)', async () => {
   const tenant = uid('fan');
-  const spec = { name: 'Approval', trigger: { status: 'pending_approval' }, delay: '3d', recipients: { assignee: false, addresses: ['fan@example.com'] } };
+  const spec = {
+    name: 'Approval',
+    trigger: { status: 'pending_approval' },
+    delay: '3d',
+    recipients: { assignee: false, addresses: ['fan@example.com'] },
+  };
   const rule = await stores.rules.create(spec, tenant);
   await client.sendEvent({ type: 'status_changed', tenantId: tenant, documentId: 'A', status: 'pending_approval' });
-  await eventually(async () => (await client.getState('A', tenant)).rulesVersion === 1, 'document A planned with version 1');
+  await eventually(
+    async () => (await client.getState('A', tenant)).rulesVersion === 1,
+    'document A planned with version 1',
+  );
   // As if the web server died between the commit and the fan-out: the store records the change, nobody starts it.
   await stores.rules.update(tenant, rule.id, { ...spec, delay: '4d' });
   expect(await stores.rulesVersions.pending(tenant)).toMatchObject({ version: 2 });
   // A later change (here a calendar edit through the API) starts the fan-out, which tells both, at version 3.
-  const res = await app.inject({ method: 'PUT', url: `/api/v1/tenants/${tenant}`, headers: { authorization: `Bearer ${config.API_TOKEN}` }, payload: { locale: 'en' } });
+  const res = await app.inject({
+    method: 'PUT',
+    url: `/api/v1/tenants/${tenant}`,
+    headers: { authorization: `Bearer ${config.API_TOKEN}` },
+    payload: { locale: 'en' },
+  });
   expect(res.statusCode).toBe(200);
   await eventually(async () => (await client.getState('A', tenant)).rulesVersion === 3, 'document A on version 3');
   const a = await client.getState('A', tenant);

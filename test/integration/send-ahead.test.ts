@@ -30,11 +30,22 @@ afterAll(async () => {
 /** A document whose first notice is planned DELAY_MS after its status change; resolves once it waits as `scheduled`. */
 async function scheduledDocument(label: string): Promise<{ documentId: string; to: string; since: number }> {
   const to = address(label);
-  await s.rule({ name: `ahead ${label}`, trigger: { status: 'pending_approval' }, documentType: label, delay: `${DELAY_MS / 1000}s`, recipients: { assignee: false, addresses: [to] } });
+  await s.rule({
+    name: `ahead ${label}`,
+    trigger: { status: 'pending_approval' },
+    documentType: label,
+    delay: `${DELAY_MS / 1000}s`,
+    recipients: { assignee: false, addresses: [to] },
+  });
   const documentId = `${label}-${Date.now()}`;
   await s.event(documentId, { type: 'status_changed', status: 'pending_approval', documentType: label });
   const since = Date.parse((await eventually(async () => (await s.state(documentId)).statusSince, 'status applied'))!);
-  await eventually(async () => (await stores.notifications.list({ tenantId: s.tenantId, documentId })).find((r) => r.status === 'scheduled'), 'a scheduled ledger row', 15_000);
+  await eventually(
+    async () =>
+      (await stores.notifications.list({ tenantId: s.tenantId, documentId })).find((r) => r.status === 'scheduled'),
+    'a scheduled ledger row',
+    15_000,
+  );
   return { documentId, to, since };
 }
 
@@ -62,7 +73,11 @@ test('an email prepared ahead waits as "scheduled" and reaches SMTP at its insta
 test('a status change before the instant withdraws the waiting email: nothing is sent, the ledger row is gone', async () => {
   const { documentId, to, since } = await scheduledDocument('withdrawn');
   await s.status(documentId, 'approved');
-  await eventually(async () => (await stores.notifications.list({ tenantId: s.tenantId, documentId })).length === 0, 'the scheduled row withdrawn', 15_000);
+  await eventually(
+    async () => (await stores.notifications.list({ tenantId: s.tenantId, documentId })).length === 0,
+    'the scheduled row withdrawn',
+    15_000,
+  );
   await sleep(Math.max(0, since + DELAY_MS + 3_000 - Date.now()));
   expect(await messagesTo(to)).toHaveLength(0);
   const view = await s.state(documentId);
@@ -72,13 +87,27 @@ test('a status change before the instant withdraws the waiting email: nothing is
 
 test('a snooze before the instant moves the waiting reminder: it goes out once, at the new time', async () => {
   const to = address('snoozed');
-  await s.rule({ name: 'ahead snoozed', trigger: { status: 'pending_approval' }, documentType: 'snoozed', delay: '0s', repeat: { interval: `${DELAY_MS / 1000}s`, maxCount: 1 }, recipients: { assignee: false, addresses: [to] } });
+  await s.rule({
+    name: 'ahead snoozed',
+    trigger: { status: 'pending_approval' },
+    documentType: 'snoozed',
+    delay: '0s',
+    repeat: { interval: `${DELAY_MS / 1000}s`, maxCount: 1 },
+    recipients: { assignee: false, addresses: [to] },
+  });
   const documentId = `snoozed-${Date.now()}`;
   await s.event(documentId, { type: 'status_changed', status: 'pending_approval', documentType: 'snoozed' });
   await waitForMail(to, 1, 30_000); // the first notice, at once
   const view = await s.state(documentId);
   const since = Date.parse(view.statusSince!);
-  const reminder = await eventually(async () => (await stores.notifications.list({ tenantId: s.tenantId, documentId })).find((r) => r.kind === 'reminder' && r.status === 'scheduled'), 'the reminder scheduled', 15_000);
+  const reminder = await eventually(
+    async () =>
+      (await stores.notifications.list({ tenantId: s.tenantId, documentId })).find(
+        (r) => r.kind === 'reminder' && r.status === 'scheduled',
+      ),
+    'the reminder scheduled',
+    15_000,
+  );
   const snoozed = await s.client.snooze(documentId, { taskId: view.task!.id, duration: 'PT6S', actor: to }, s.tenantId);
   expect(snoozed.ok).toBe(true);
   await sleep(Math.max(0, since + DELAY_MS + 2_000 - Date.now()));

@@ -13,8 +13,10 @@ import { SEARCH_ATTRIBUTES } from '../../src/dev/services';
 function env(name: 'TEMPORAL_ADDRESS' | 'MAILPIT_URL' | 'DATABASE_URL' | 'SMTP_URL'): string {
   const value = process.env[name];
   if (!value) {
-    throw new Error(`${name} is not set: run the integration tests through the test script, or start ` +
-      '`node --import tsx src/dev/stack.ts --env-file FILE` and load FILE into the environment');
+    throw new Error(
+      `${name} is not set: run the integration tests through the test script, or start ` +
+        '`node --import tsx src/dev/stack.ts --env-file FILE` and load FILE into the environment',
+    );
   }
   return value;
 }
@@ -30,10 +32,12 @@ describe('local services', () => {
     try {
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
       const actual = Object.fromEntries(Object.keys(SEARCH_ATTRIBUTES).map((name) => [name, customAttributes?.[name]]));
-      const expected = Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [
-        name,
-        encodeSearchAttributeIndexedValueType(type.toUpperCase() as 'KEYWORD' | 'BOOL' | 'INT' | 'DATETIME'),
-      ]));
+      const expected = Object.fromEntries(
+        Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [
+          name,
+          encodeSearchAttributeIndexedValueType(type.toUpperCase() as 'KEYWORD' | 'BOOL' | 'INT' | 'DATETIME'),
+        ]),
+      );
       expect(actual).toEqual(expected);
     } finally {
       await connection.close();

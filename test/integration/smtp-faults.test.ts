@@ -34,8 +34,20 @@ afterAll(async () => {
 async function tenantWithRule(opts: { admin?: string } = {}): Promise<{ tenantId: string; to: string }> {
   const tenantId = uid('tenant');
   const to = `${uid('rcpt')}@example.com`;
-  await stores.tenants.put({ id: tenantId, locale: 'en', calendar: null, calendars: {}, adminEmails: opts.admin ? [opts.admin] : [] });
-  await stores.rules.create({ name: 'Exported notice', tenantId, trigger: { status: 'exported' }, recipients: { assignee: false, addresses: [to] }, delay: '0s' });
+  await stores.tenants.put({
+    id: tenantId,
+    locale: 'en',
+    calendar: null,
+    calendars: {},
+    adminEmails: opts.admin ? [opts.admin] : [],
+  });
+  await stores.rules.create({
+    name: 'Exported notice',
+    tenantId,
+    trigger: { status: 'exported' },
+    recipients: { assignee: false, addresses: [to] },
+    delay: '0s',
+  });
   return { tenantId, to };
 }
 
@@ -46,12 +58,21 @@ async function exported(c: DocnotifyClient, tenantId: string): Promise<string> {
 }
 
 /** The ledger row of the document's first email, once it exists (and, with `final`, once it is no longer `sending`). */
-async function ledgerRow(tenantId: string, documentId: string, final = true, timeoutMs = 30_000): Promise<NotificationRow> {
-  return eventually(async () => {
-    const rows = await stores.notifications.list({ tenantId, documentId, kind: 'first' });
-    if (rows.length !== 1) return undefined;
-    return !final || rows[0].status !== 'sending' ? rows[0] : undefined;
-  }, `ledger row of ${documentId}${final ? ' with a final status' : ''}`, timeoutMs);
+async function ledgerRow(
+  tenantId: string,
+  documentId: string,
+  final = true,
+  timeoutMs = 30_000,
+): Promise<NotificationRow> {
+  return eventually(
+    async () => {
+      const rows = await stores.notifications.list({ tenantId, documentId, kind: 'first' });
+      if (rows.length !== 1) return undefined;
+      return !final || rows[0].status !== 'sending' ? rows[0] : undefined;
+    },
+    `ledger row of ${documentId}${final ? ' with a final status' : ''}`,
+    timeoutMs,
+  );
 }
 
 /** The email as the workflow recorded it (`documentState` query), once the activity returned. */
@@ -65,8 +86,16 @@ async function workflowEmail(c: DocnotifyClient, tenantId: string, documentId: s
 
 describe('temporary replies are retried and the email is delivered once', () => {
   test.each([
-    { name: '421 at RCPT TO, twice, then 250', steps: [reply(421, '4.7.0 try again later'), reply(421, '4.7.0 try again later')], attempts: 3 },
-    { name: '450 after DATA (greylisting), then 250', steps: [reply(450, '4.2.0 greylisted, come back later', 'data')], attempts: 2 },
+    {
+      name: '421 at RCPT TO, twice, then 250',
+      steps: [reply(421, '4.7.0 try again later'), reply(421, '4.7.0 try again later')],
+      attempts: 3,
+    },
+    {
+      name: '450 after DATA (greylisting), then 250',
+      steps: [reply(450, '4.2.0 greylisted, come back later', 'data')],
+      attempts: 2,
+    },
   ])('$name', async ({ steps, attempts }) => {
     const { tenantId, to } = await tenantWithRule();
     fault.script(to, steps, accept);
@@ -98,11 +127,16 @@ describe('permanent replies are not retried, are logged, and alert the administr
     expect(row).toMatchObject({ status: 'failed', reason: 'permanent SMTP failure', attempts: 1 });
     expect(row.smtpResponse).toContain(`${code} ${message}`);
     const { view, emails } = await workflowEmail(client, tenantId, documentId, to);
-    expect(emails).toEqual([expect.objectContaining({ status: 'failed', detail: expect.stringContaining(String(code)) })]);
+    expect(emails).toEqual([
+      expect.objectContaining({ status: 'failed', detail: expect.stringContaining(String(code)) }),
+    ]);
     expect(view.emailCount).toBe(0);
 
     // exactly one alert to the tenant's administrator, itself in the ledger
-    const alerts = await eventually(async () => (fault.deliveredTo(admin).length ? fault.deliveredTo(admin) : undefined), 'the admin alert');
+    const alerts = await eventually(
+      async () => (fault.deliveredTo(admin).length ? fault.deliveredTo(admin) : undefined),
+      'the admin alert',
+    );
     expect(alerts).toHaveLength(1);
     expect(alerts[0].subject).toContain(`Email could not be delivered to ${to}`);
     const alertRow = await stores.notifications.get(`alert/${tenantId}/${to}/${admin}`);
@@ -117,14 +151,18 @@ describe('permanent replies are not retried, are logged, and alert the administr
     expect(fault.deliveredTo(admin)).toHaveLength(1);
     expect(fault.attemptsFor(to)).toHaveLength(2); // one per email: no retry
     expect(fault.deliveredTo(to)).toHaveLength(0);
-    expect(await stores.notifications.failingRecipients(tenantId)).toEqual([expect.objectContaining({ email: to, failures: 2 })]);
+    expect(await stores.notifications.failingRecipients(tenantId)).toEqual([
+      expect.objectContaining({ email: to, failures: 2 }),
+    ]);
     // operators see the failing address from the CLI
     const cli = await runCli(['log', '--failing', '--tenant', tenantId, '--json'], testConfig());
-    expect(JSON.parse(cli.stdout)).toEqual([expect.objectContaining({ email: to, failures: 2, reason: expect.stringContaining(String(code)) })]);
+    expect(JSON.parse(cli.stdout)).toEqual([
+      expect.objectContaining({ email: to, failures: 2, reason: expect.stringContaining(String(code)) }),
+    ]);
   });
 });
 
-test('an alert that could not be sent (admin address deferred) goes out at the recipient\'s next failure, once', async () => {
+test("an alert that could not be sent (admin address deferred) goes out at the recipient's next failure, once", async () => {
   const admin = `${uid('admin')}@example.com`;
   const { tenantId, to } = await tenantWithRule({ admin });
   fault.script(to, [], reply(550, '5.1.1 user unknown'));
@@ -211,7 +249,10 @@ test('temporary failures for longer than SMTP_RETRY_FOR: the email is marked fai
 
 test('the relay refuses our login (535): retried like a connection failure, never blamed on the recipient', async () => {
   const relay = await SmtpFaultServer.start({ password: 'right-password' });
-  const config = testConfig({ SMTP_URL: `smtp://docnotify:wrong-password@127.0.0.1:${relay.port}`, SMTP_RETRY_FOR: '3s' });
+  const config = testConfig({
+    SMTP_URL: `smtp://docnotify:wrong-password@127.0.0.1:${relay.port}`,
+    SMTP_RETRY_FOR: '3s',
+  });
   const w = await startTestWorker(config, stores);
   const c = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, taskQueue: config.TASK_QUEUE });
   try {
@@ -219,7 +260,11 @@ test('the relay refuses our login (535): retried like a connection failure, neve
     const { tenantId, to } = await tenantWithRule({ admin });
     const documentId = await exported(c, tenantId);
     const row = await ledgerRow(tenantId, documentId, true, 30_000);
-    expect(row).toMatchObject({ status: 'failed', recipient: to, reason: 'temporary SMTP failures for longer than 3s' });
+    expect(row).toMatchObject({
+      status: 'failed',
+      recipient: to,
+      reason: 'temporary SMTP failures for longer than 3s',
+    });
     expect(row.attempts).toBeGreaterThanOrEqual(2);
     expect(row.smtpResponse).toMatch(/535 5\.7\.8.*\(EAUTH\)/);
     expect(relay.logins.length).toBeGreaterThanOrEqual(2);

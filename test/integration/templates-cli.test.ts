@@ -7,7 +7,22 @@ const config = testConfig();
 
 test('`templates test` renders with sample values in the chosen locale and sends; `log` shows it', async () => {
   const to = address('tpl');
-  const r = await runCli(['templates', 'test', 'status_pending_approval', '--to', to, '--locale', 'de', '--field', 'supplier_name=ACME <GmbH>', '--field', 'invoice_id=R-77'], config);
+  const r = await runCli(
+    [
+      'templates',
+      'test',
+      'status_pending_approval',
+      '--to',
+      to,
+      '--locale',
+      'de',
+      '--field',
+      'supplier_name=ACME <GmbH>',
+      '--field',
+      'invoice_id=R-77',
+    ],
+    config,
+  );
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/^sent: <n\.[0-9a-f]{32}@test\.example>/);

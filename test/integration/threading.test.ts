@@ -30,8 +30,14 @@ test('first notice, 2 reminders, escalation and decision confirmation form one t
   const assignee = `${uid('approver')}@example.com`;
   const manager = `${uid('manager')}@example.com`;
   await worker.stores.rules.create({
-    name: 'Approval', tenantId, trigger: { status: 'pending_approval' }, delay: '0s', actions: ['approve', 'reject'],
-    recipients: { assignee: true }, repeat: { interval: '3s', maxCount: 2 }, escalation: [{ after: '8s', addresses: [manager] }],
+    name: 'Approval',
+    tenantId,
+    trigger: { status: 'pending_approval' },
+    delay: '0s',
+    actions: ['approve', 'reject'],
+    recipients: { assignee: true },
+    repeat: { interval: '3s', maxCount: 2 },
+    escalation: [{ after: '8s', addresses: [manager] }],
   });
   await client.sendEvent({ type: 'assigned', tenantId, documentId, assignee });
   await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'pending_approval' });
@@ -41,7 +47,11 @@ test('first notice, 2 reminders, escalation and decision confirmation form one t
   await waitForMail(manager, 1, 30_000);
   const state = await client.getState(documentId, tenantId);
   expect(state.task).toBeDefined();
-  const decided = await client.resolveTask(documentId, { taskId: state.task!.id, taskVersion: state.task!.version, action: 'approve', actor: assignee }, tenantId);
+  const decided = await client.resolveTask(
+    documentId,
+    { taskId: state.task!.id, taskVersion: state.task!.version, action: 'approve', actor: assignee },
+    tenantId,
+  );
   expect(decided).toMatchObject({ ok: true });
   const toAssignee = await waitForMail(assignee, 4, 30_000);
   const toManager = await waitForMail(manager, 1);
@@ -64,7 +74,11 @@ test('first notice, 2 reminders, escalation and decision confirmation form one t
 
   for (const m of all) {
     const h = await headers(m.ID);
-    expect({ subject: m.Subject, inReplyTo: h['In-Reply-To'], references: h.References }).toEqual({ subject: m.Subject, inReplyTo: [root], references: [root] });
+    expect({ subject: m.Subject, inReplyTo: h['In-Reply-To'], references: h.References }).toEqual({
+      subject: m.Subject,
+      inReplyTo: [root],
+      references: [root],
+    });
     expect(h['Message-Id'] ?? h['Message-ID']).toEqual([`<${m.MessageID}>`]);
     // Outlook threads by Thread-Index/Thread-Topic: one 22-byte index and one topic for the whole document
     expect(Buffer.from(h['Thread-Index'][0], 'base64')).toHaveLength(22);

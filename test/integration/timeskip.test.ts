@@ -13,7 +13,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DocumentView } from '../../src/workflows/types';
-import { DAY, HOUR, MANAGER, emailsOf, holidayWeek, makeRule, madrid, showMadrid, TimeSkipWorld, type Sent } from '../helpers/timeskip';
+import {
+  DAY,
+  HOUR,
+  MANAGER,
+  emailsOf,
+  holidayWeek,
+  makeRule,
+  madrid,
+  showMadrid,
+  TimeSkipWorld,
+  type Sent,
+} from '../helpers/timeskip';
 
 const MINUTE = 60_000;
 /** How long after its planned instant an email may be recorded (real time spent in activities and tasks). */
@@ -56,15 +67,18 @@ function sinceOf(view: DocumentView, nominal: number): number {
 }
 
 type Expected = { kind: string; to: string; at: number };
-const show = (l: Expected[]) => l.map((e) => `${e.kind} → ${e.to} at ${showMadrid(e.at)} (${new Date(e.at).toISOString()})`);
+const show = (l: Expected[]) =>
+  l.map((e) => `${e.kind} → ${e.to} at ${showMadrid(e.at)} (${new Date(e.at).toISOString()})`);
 
 /** These emails, in this order, each recorded at its planned instant (within DRIFT_MS after it), and no other. */
 function expectEmails(actual: Sent[], expected: Expected[]): void {
   const detail = () => `expected:\n     ${show(expected).join('\n     ')}\ngot:\n     ${show(actual).join('\n     ')}`;
-  if (actual.length !== expected.length) throw new Error(`expected ${expected.length} emails, got ${actual.length}\n${detail()}`);
+  if (actual.length !== expected.length)
+    throw new Error(`expected ${expected.length} emails, got ${actual.length}\n${detail()}`);
   actual.forEach((a, i) => {
     const e = expected[i];
-    if (a.kind !== e.kind || a.to !== e.to || a.at < e.at || a.at - e.at >= DRIFT_MS) throw new Error(`email ${i + 1} is wrong\n${detail()}`);
+    if (a.kind !== e.kind || a.to !== e.to || a.at < e.at || a.at - e.at >= DRIFT_MS)
+      throw new Error(`email ${i + 1} is wrong\n${detail()}`);
   });
 }
 
@@ -78,8 +92,11 @@ test('ladder on the Spanish business calendar: first Fri 17:00, reminders Mon/We
   // Friday 2026-12-04 (Sunday 6 and Tuesday 8 December are holidays) while that is ahead; later a week of the same shape.
   const week = holidayWeek(await world.now());
   const rule = makeRule(t, {
-    name: 'Validate', trigger: { status: 'ready_for_validation' }, delay: '0s',
-    repeat: { interval: '1 business day', maxCount: 3 }, escalation: [{ after: '3 business days', manager: true }],
+    name: 'Validate',
+    trigger: { status: 'ready_for_validation' },
+    delay: '0s',
+    repeat: { interval: '1 business day', maxCount: 3 },
+    escalation: [{ after: '3 business days', manager: true }],
   });
   world.context(t, { rules: [rule], calendar: week.calendar, timeZone: 'Europe/Madrid' });
 
@@ -96,7 +113,12 @@ test('ladder on the Spanish business calendar: first Fri 17:00, reminders Mon/We
   const since = sinceOf(view, friday);
   const at = (local: string) => madrid(local) + (since - friday);
   const [mon, wed, thu] = [week.monday, week.wednesday, week.thursday].map((d) => at(`${d}T17:00`));
-  expect(plannedOf(view)).toEqual([['reminder', 1, mon], ['reminder', 2, wed], ['reminder', 3, thu], ['escalation', 1, thu]]);
+  expect(plannedOf(view)).toEqual([
+    ['reminder', 1, mon],
+    ['reminder', 2, wed],
+    ['reminder', 3, thu],
+    ['escalation', 1, thu],
+  ]);
   const first = { kind: 'first', to: assignee, at: since };
   const r1 = { kind: 'reminder', to: assignee, at: mon };
   const r2 = { kind: 'reminder', to: assignee, at: wed };
@@ -118,8 +140,14 @@ test('ladder on the Spanish business calendar: first Fri 17:00, reminders Mon/We
   await world.advanceTo(madrid(`${week.thursday}T17:01`));
   const all = await emails(t, doc);
   // Reminder 3 and the escalation share an instant: either may be recorded first.
-  expectEmails(all.filter((e) => e.kind !== 'escalation'), [first, r1, r2, r3]);
-  expectEmails(all.filter((e) => e.kind === 'escalation'), [esc]);
+  expectEmails(
+    all.filter((e) => e.kind !== 'escalation'),
+    [first, r1, r2, r3],
+  );
+  expectEmails(
+    all.filter((e) => e.kind === 'escalation'),
+    [esc],
+  );
   expect((await world.state(t, doc)).escalationLevel).toBe(1);
 
   // Nothing more through the end of the month (the document still waits; the ladder is exhausted).
@@ -136,7 +164,15 @@ test('invoice due in 5 days: reminders at due−3d and due−1d; approved after 
   const t = newTenant();
   const doc = 'INV-DUE';
   const assignee = 'bob@example.com';
-  world.context(t, { rules: [makeRule(t, { name: 'Approve', trigger: { status: 'pending_approval' }, dueReminders: { before: ['3d', '1d', '2h'], overdue: true } })] });
+  world.context(t, {
+    rules: [
+      makeRule(t, {
+        name: 'Approve',
+        trigger: { status: 'pending_approval' },
+        dueReminders: { before: ['3d', '1d', '2h'], overdue: true },
+      }),
+    ],
+  });
 
   const t0 = await roundStart();
   const dueAt = t0 + 5 * DAY;
@@ -150,7 +186,12 @@ test('invoice due in 5 days: reminders at due−3d and due−1d; approved after 
   const since = sinceOf(view, t0);
   expect(view.dueAt).toBe(new Date(dueAt).toISOString());
   // Due-date reminders count back from the due date itself: exact instants, whatever the real-time offset.
-  expect(plannedOf(view)).toEqual([['due_soon', 1, dueAt - 3 * DAY], ['due_soon', 2, dueAt - DAY], ['due_soon', 3, dueAt - 2 * HOUR], ['overdue', 0, dueAt]]);
+  expect(plannedOf(view)).toEqual([
+    ['due_soon', 1, dueAt - 3 * DAY],
+    ['due_soon', 2, dueAt - DAY],
+    ['due_soon', 3, dueAt - 2 * HOUR],
+    ['overdue', 0, dueAt],
+  ]);
   const first = { kind: 'first', to: assignee, at: since };
   const soon1 = { kind: 'due_soon', to: assignee, at: dueAt - 3 * DAY };
   const soon2 = { kind: 'due_soon', to: assignee, at: dueAt - DAY };
@@ -168,7 +209,11 @@ test('invoice due in 5 days: reminders at due−3d and due−1d; approved after 
 
   // The approver acts from the email: the resolveTask Update with the task's id and version from the query.
   const task = before.task!;
-  const decided = await world.client.resolveTask(doc, { taskId: task.id, taskVersion: task.version, action: 'approve', actor: assignee, via: 'link' }, t);
+  const decided = await world.client.resolveTask(
+    doc,
+    { taskId: task.id, taskVersion: task.version, action: 'approve', actor: assignee, via: 'link' },
+    t,
+  );
   expect(decided).toMatchObject({ ok: true, result: { taskId: task.id, action: 'approve', actor: assignee } });
   const decidedAt = Date.parse((decided as { result: { at: string } }).result.at);
   expect(decidedAt - (dueAt - DAY + HOUR)).toBeLessThan(START_SLACK_MS);
@@ -179,14 +224,25 @@ test('invoice due in 5 days: reminders at due−3d and due−1d; approved after 
   expect(after.pending).toEqual([]);
   expect(after.awaitingAction).toBe(false);
   expect(after.task?.decision).toMatchObject({ action: 'approve', actor: assignee });
-  expect(world.decisions.filter((d) => d.snapshot.tenantId === t).map((d) => [d.key, d.snapshot.decision?.action])).toEqual([[`${task.id}:decision`, 'approve']]);
+  expect(
+    world.decisions.filter((d) => d.snapshot.tenantId === t).map((d) => [d.key, d.snapshot.decision?.action]),
+  ).toEqual([[`${task.id}:decision`, 'approve']]);
 });
 
 test('snooze 1 day after the first reminder: the next reminders move by exactly one day', async () => {
   const t = newTenant();
   const doc = 'INV-SNOOZE';
   const assignee = 'carla@example.com';
-  world.context(t, { rules: [makeRule(t, { name: 'Snoozable', trigger: { status: 'pending_approval' }, delay: '0s', repeat: { interval: '1d', maxCount: 3 } })] });
+  world.context(t, {
+    rules: [
+      makeRule(t, {
+        name: 'Snoozable',
+        trigger: { status: 'pending_approval' },
+        delay: '0s',
+        repeat: { interval: '1d', maxCount: 3 },
+      }),
+    ],
+  });
 
   const t0 = await roundStart();
   await world.advanceTo(t0);
@@ -200,11 +256,27 @@ test('snooze 1 day after the first reminder: the next reminders move by exactly 
   await world.advanceTo(t0 + DAY + HOUR);
   const view = await world.state(t, doc);
   expectEmails(emailsOf(view), [first, r(1)]);
-  expect(plannedOf(view)).toEqual([['reminder', 2, since + 2 * DAY], ['reminder', 3, since + 3 * DAY]]);
+  expect(plannedOf(view)).toEqual([
+    ['reminder', 2, since + 2 * DAY],
+    ['reminder', 3, since + 3 * DAY],
+  ]);
 
   const snoozed = await world.client.snooze(doc, { taskId: view.task!.id, duration: '1d', actor: assignee }, t);
-  expect(snoozed).toEqual({ ok: true, result: { taskId: view.task!.id, snoozedMs: DAY, requestedMs: DAY, totalSnoozedMs: DAY, maxTotalMs: 7 * DAY, nextNotificationAt: new Date(since + 3 * DAY).toISOString() } });
-  expect(plannedOf(await world.state(t, doc))).toEqual([['reminder', 2, since + 3 * DAY], ['reminder', 3, since + 4 * DAY]]);
+  expect(snoozed).toEqual({
+    ok: true,
+    result: {
+      taskId: view.task!.id,
+      snoozedMs: DAY,
+      requestedMs: DAY,
+      totalSnoozedMs: DAY,
+      maxTotalMs: 7 * DAY,
+      nextNotificationAt: new Date(since + 3 * DAY).toISOString(),
+    },
+  });
+  expect(plannedOf(await world.state(t, doc))).toEqual([
+    ['reminder', 2, since + 3 * DAY],
+    ['reminder', 3, since + 4 * DAY],
+  ]);
 
   await world.advanceTo(t0 + 3 * DAY - MINUTE); // the old instant of reminder 2 passed: nothing
   expectEmails(await emails(t, doc), [first, r(1)]);
@@ -214,11 +286,19 @@ test('snooze 1 day after the first reminder: the next reminders move by exactly 
   expectEmails(await emails(t, doc), [first, r(1), r(2, DAY), r(3, DAY)]);
 });
 
-test('a new dueAt replans everything: the old date\'s offsets are not sent, the new date\'s are', async () => {
+test("a new dueAt replans everything: the old date's offsets are not sent, the new date's are", async () => {
   const t = newTenant();
   const doc = 'INV-REPLAN';
   const assignee = 'dario@example.com';
-  world.context(t, { rules: [makeRule(t, { name: 'Due', trigger: { status: 'pending_approval' }, dueReminders: { before: ['3d', '1d'], overdue: true } })] });
+  world.context(t, {
+    rules: [
+      makeRule(t, {
+        name: 'Due',
+        trigger: { status: 'pending_approval' },
+        dueReminders: { before: ['3d', '1d'], overdue: true },
+      }),
+    ],
+  });
 
   const t0 = await roundStart();
   const oldDue = t0 + 5 * DAY;
@@ -245,15 +325,34 @@ test('a new dueAt replans everything: the old date\'s offsets are not sent, the 
 
   await world.advanceTo(newDue + 5 * DAY); // through the old due−1d and due, and the new ones
   const all = await emails(t, doc);
-  expectEmails(all, [first, oldSoon1, { kind: 'due_soon', to: assignee, at: newDue - 3 * DAY }, { kind: 'due_soon', to: assignee, at: newDue - DAY }, { kind: 'overdue', to: assignee, at: newDue }]);
-  expect(all.slice(1).map((e) => e.key.split(':')[0].split('/').pop())).toEqual([oldEvent, newEvent, newEvent, newEvent]);
+  expectEmails(all, [
+    first,
+    oldSoon1,
+    { kind: 'due_soon', to: assignee, at: newDue - 3 * DAY },
+    { kind: 'due_soon', to: assignee, at: newDue - DAY },
+    { kind: 'overdue', to: assignee, at: newDue },
+  ]);
+  expect(all.slice(1).map((e) => e.key.split(':')[0].split('/').pop())).toEqual([
+    oldEvent,
+    newEvent,
+    newEvent,
+    newEvent,
+  ]);
 });
 
 test('a due date set 3 days late with daily overdue repeats: one overdue notice at once, then only the repeats still ahead', async () => {
   const t = newTenant();
   const doc = 'INV-LATE-DUE';
   const assignee = 'elena@example.com';
-  world.context(t, { rules: [makeRule(t, { name: 'Late due', trigger: { status: 'pending_approval' }, dueReminders: { before: ['1d'], overdue: true, repeatOverdue: { interval: '1d', maxCount: 5 } } })] });
+  world.context(t, {
+    rules: [
+      makeRule(t, {
+        name: 'Late due',
+        trigger: { status: 'pending_approval' },
+        dueReminders: { before: ['1d'], overdue: true, repeatOverdue: { interval: '1d', maxCount: 5 } },
+      }),
+    ],
+  });
 
   const t0 = await roundStart();
   const dueAt = t0 + DAY;
@@ -269,12 +368,20 @@ test('a due date set 3 days late with daily overdue repeats: one overdue notice 
   const view = await world.state(t, doc);
   const setAt = Date.parse(view.history.find((h) => h.eventId === dueEvent)!.at);
   // Repeats 1–3 (t0+2d … t0+4d) passed before the date was known: not sent late, and not all at once.
-  expect(plannedOf(view)).toEqual([['overdue', 4, dueAt + 4 * DAY], ['overdue', 5, dueAt + 5 * DAY]]);
+  expect(plannedOf(view)).toEqual([
+    ['overdue', 4, dueAt + 4 * DAY],
+    ['overdue', 5, dueAt + 5 * DAY],
+  ]);
 
   await world.advanceTo(t0 + 10 * DAY);
   const overdue = (at: number) => ({ kind: 'overdue', to: assignee, at });
   const sent = await emails(t, doc);
-  expectEmails(sent, [{ kind: 'first', to: assignee, at: since }, overdue(setAt), overdue(dueAt + 4 * DAY), overdue(dueAt + 5 * DAY)]);
+  expectEmails(sent, [
+    { kind: 'first', to: assignee, at: since },
+    overdue(setAt),
+    overdue(dueAt + 4 * DAY),
+    overdue(dueAt + 5 * DAY),
+  ]);
   expect(sent.slice(1).map((e) => e.key.split(':').pop()!.split('/')[0])).toEqual(['0', '4', '5']);
 });
 
@@ -282,8 +389,23 @@ test('a calendar the planner cannot use is recorded, the document is planned aro
   const t = newTenant();
   const doc = 'INV-BADCAL';
   const assignee = 'dora@example.com';
-  const broken = { timeZone: 'Europe/Madrid', workingDays: [], workingHours: { start: '09:00', end: '18:00' }, holidays: [] };
-  world.context(t, { rules: [makeRule(t, { name: 'Broken calendar', trigger: { status: 'pending_approval' }, delay: '0s', repeat: { interval: '1 business day', maxCount: 2 } })], calendar: broken });
+  const broken = {
+    timeZone: 'Europe/Madrid',
+    workingDays: [],
+    workingHours: { start: '09:00', end: '18:00' },
+    holidays: [],
+  };
+  world.context(t, {
+    rules: [
+      makeRule(t, {
+        name: 'Broken calendar',
+        trigger: { status: 'pending_approval' },
+        delay: '0s',
+        repeat: { interval: '1 business day', maxCount: 2 },
+      }),
+    ],
+    calendar: broken,
+  });
 
   const t0 = await roundStart();
   await world.advanceTo(t0);

@@ -37,8 +37,15 @@ async function proxy(mtls: boolean): Promise<TlsProxy> {
 function configVia(p: TlsProxy, tls: Record<string, string>): Config {
   const base = testConfig();
   return loadConfig({
-    DATABASE_URL: base.DATABASE_URL, SMTP_URL: base.SMTP_URL, TASK_QUEUE: base.TASK_QUEUE, API_TOKEN: base.API_TOKEN, ACTION_LINK_SECRET: base.ACTION_LINK_SECRET,
-    LOG_LEVEL: 'warn', TEMPORAL_ADDRESS: p.address, TEMPORAL_TLS_SERVER_NAME: 'localhost', ...tls,
+    DATABASE_URL: base.DATABASE_URL,
+    SMTP_URL: base.SMTP_URL,
+    TASK_QUEUE: base.TASK_QUEUE,
+    API_TOKEN: base.API_TOKEN,
+    ACTION_LINK_SECRET: base.ACTION_LINK_SECRET,
+    LOG_LEVEL: 'warn',
+    TEMPORAL_ADDRESS: p.address,
+    TEMPORAL_TLS_SERVER_NAME: 'localhost',
+    ...tls,
   });
 }
 
@@ -49,7 +56,12 @@ async function roundTrip(config: Config): Promise<void> {
   try {
     const tenantId = uid('tls');
     const to = address('tls');
-    await stores.rules.create({ name: 'TLS approval', tenantId, trigger: { status: 'pending_approval' }, recipients: { assignee: false, addresses: [to] } });
+    await stores.rules.create({
+      name: 'TLS approval',
+      tenantId,
+      trigger: { status: 'pending_approval' },
+      recipients: { assignee: false, addresses: [to] },
+    });
     await client.sendEvent({ type: 'status_changed', tenantId, documentId: 'TLS-1', status: 'pending_approval' });
     expect(await waitForMail(to, 1, 30_000)).toHaveLength(1);
     expect((await client.getState('TLS-1', tenantId)).emailCount).toBe(1);
@@ -63,16 +75,36 @@ test('server TLS: the worker and the client connect with the server CA; a wrong 
   const p = await proxy(false);
   await roundTrip(configVia(p, { TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca }));
   const wrong = configVia(p, { TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.otherCa });
-  await expect(DocnotifyClient.connect({ ...wrong.temporal, taskQueue: wrong.TASK_QUEUE })).rejects.toThrow(new RegExp(`could not connect to Temporal at ${p.address} \\(namespace default, TLS\\)`));
-  await expect(startWorker(wrong, { stores, workflowBundle: await workflowBundle() })).rejects.toThrow(/could not connect to Temporal at .* TLS\).*(certificate|UnknownIssuer|invalid peer)/is);
+  await expect(DocnotifyClient.connect({ ...wrong.temporal, taskQueue: wrong.TASK_QUEUE })).rejects.toThrow(
+    new RegExp(`could not connect to Temporal at ${p.address} \\(namespace default, TLS\\)`),
+  );
+  await expect(startWorker(wrong, { stores, workflowBundle: await workflowBundle() })).rejects.toThrow(
+    /could not connect to Temporal at .* TLS\).*(certificate|UnknownIssuer|invalid peer)/is,
+  );
   const plain = configVia(p, { TEMPORAL_TLS: 'false' });
-  await expect(DocnotifyClient.connect({ ...plain.temporal, taskQueue: plain.TASK_QUEUE }).then((c) => c.temporal.workflowService.getSystemInfo({}))).rejects.toThrow();
+  await expect(
+    DocnotifyClient.connect({ ...plain.temporal, taskQueue: plain.TASK_QUEUE }).then((c) =>
+      c.temporal.workflowService.getSystemInfo({}),
+    ),
+  ).rejects.toThrow();
 }, 120_000);
 
 test('mTLS: with the client certificate both connect; without it the server refuses the connection', async () => {
   const p = await proxy(true);
-  await roundTrip(configVia(p, { TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca, TEMPORAL_TLS_CLIENT_CERT_PATH: pki.clientCert, TEMPORAL_TLS_CLIENT_KEY_PATH: pki.clientKey }));
+  await roundTrip(
+    configVia(p, {
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca,
+      TEMPORAL_TLS_CLIENT_CERT_PATH: pki.clientCert,
+      TEMPORAL_TLS_CLIENT_KEY_PATH: pki.clientKey,
+    }),
+  );
   const noCert = configVia(p, { TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca });
-  await expect(startWorker(noCert, { stores, workflowBundle: await workflowBundle() })).rejects.toThrow(/could not connect to Temporal at .* TLS\)/);
-  await expect(DocnotifyClient.connect({ ...noCert.temporal, taskQueue: noCert.TASK_QUEUE }).then((c) => c.temporal.workflowService.getSystemInfo({}))).rejects.toThrow();
+  await expect(startWorker(noCert, { stores, workflowBundle: await workflowBundle() })).rejects.toThrow(
+    /could not connect to Temporal at .* TLS\)/,
+  );
+  await expect(
+    DocnotifyClient.connect({ ...noCert.temporal, taskQueue: noCert.TASK_QUEUE }).then((c) =>
+      c.temporal.workflowService.getSystemInfo({}),
+    ),
+  ).rejects.toThrow();
 }, 120_000);

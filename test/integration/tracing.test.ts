@@ -13,7 +13,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { trace } from '@opentelemetry/api';
 import { Resource } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, NoopSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  NoopSpanProcessor,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
@@ -40,7 +45,13 @@ interface ReceivedSpan {
 type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
 type OtlpAttribute = { key: string; value: OtlpValue };
 const attrs = (list: OtlpAttribute[] = []) =>
-  Object.fromEntries(list.map(({ key, value }) => [key, value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue))]));
+  Object.fromEntries(
+    list.map(({ key, value }) => [
+      key,
+      value.stringValue ??
+        (value.intValue !== undefined ? Number(value.intValue) : (value.boolValue ?? value.doubleValue)),
+    ]),
+  );
 
 /** A minimal OTLP/HTTP collector: JSON (what @opentelemetry/exporter-trace-otlp-http sends), gzip or not. */
 class Collector {
@@ -49,7 +60,12 @@ class Collector {
   private server?: Server;
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.receive(req).then(([code, body]) => res.writeHead(code, { 'content-type': 'application/json' }).end(body)));
+    this.server = createServer(
+      (req, res) =>
+        void this.receive(req).then(([code, body]) =>
+          res.writeHead(code, { 'content-type': 'application/json' }).end(body),
+        ),
+    );
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -58,14 +74,25 @@ class Collector {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     if (req.method !== 'POST' || req.url !== '/v1/traces') return this.refuse(404, `${req.method} ${req.url}`);
-    if (!String(req.headers['content-type']).startsWith('application/json')) return this.refuse(415, `content-type ${req.headers['content-type']}`);
+    if (!String(req.headers['content-type']).startsWith('application/json'))
+      return this.refuse(415, `content-type ${req.headers['content-type']}`);
     const raw = Buffer.concat(chunks);
     const body = JSON.parse((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8')) as {
-      resourceSpans: { resource?: { attributes?: OtlpAttribute[] }; scopeSpans: { spans: (Omit<ReceivedSpan, 'service' | 'attributes'> & { attributes?: OtlpAttribute[] })[] }[] }[];
+      resourceSpans: {
+        resource?: { attributes?: OtlpAttribute[] };
+        scopeSpans: { spans: (Omit<ReceivedSpan, 'service' | 'attributes'> & { attributes?: OtlpAttribute[] })[] }[];
+      }[];
     };
     for (const rs of body.resourceSpans) {
       const service = String(attrs(rs.resource?.attributes)['service.name']);
-      for (const ss of rs.scopeSpans) for (const s of ss.spans) this.spans.push({ ...s, parentSpanId: s.parentSpanId ?? '', service, attributes: attrs(s.attributes as OtlpAttribute[] | undefined) });
+      for (const ss of rs.scopeSpans)
+        for (const s of ss.spans)
+          this.spans.push({
+            ...s,
+            parentSpanId: s.parentSpanId ?? '',
+            service,
+            attributes: attrs(s.attributes as OtlpAttribute[] | undefined),
+          });
     }
     return [200, '{}'];
   }
@@ -99,7 +126,10 @@ function freePort(): Promise<number> {
 
 /** Runs `bin/docnotify <command>` with the test stack's settings and `extra`; its output is kept for messages. */
 function run(command: string, env: Record<string, string>): () => string {
-  const child = spawn(BIN, [command], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DOCNOTIFY_NO_DEV_ENV: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(BIN, [command], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DOCNOTIFY_NO_DEV_ENV: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -131,30 +161,54 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
+  await Promise.all(
+    children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))),
+  );
   await collector.stop();
 });
 
 test('settings: tracing is on only with an endpoint, OTEL_SDK_DISABLED wins, the traces path is added as the exporter does', () => {
   const off = { OTEL_SDK_DISABLED: false };
   expect(tracesUrl(off)).toBeUndefined();
-  expect(tracesUrl({ ...off, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toBe('http://collector:4318/v1/traces');
-  expect(tracesUrl({ ...off, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://t.example/otlp' })).toBe('https://t.example/otlp');
+  expect(tracesUrl({ ...off, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toBe(
+    'http://collector:4318/v1/traces',
+  );
+  expect(
+    tracesUrl({
+      ...off,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://t.example/otlp',
+    }),
+  ).toBe('https://t.example/otlp');
   expect(tracesUrl({ OTEL_SDK_DISABLED: true, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toBeUndefined();
-  expect(() => testConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL with scheme http or https/);
+  expect(() => testConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+    /OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL with scheme http or https/,
+  );
 });
 
 test('one trace from the HTTP request through signal-with-start, the workflow and sendEmail to the SMTP transaction', async () => {
   const port = await freePort();
   const common = {
-    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS, DATABASE_URL: config.DATABASE_URL!, SMTP_URL: config.SMTP_URL!, TASK_QUEUE: config.TASK_QUEUE,
-    API_TOKEN: config.API_TOKEN!, ACTION_LINK_SECRET: config.ACTION_LINK_SECRET!, MAIL_FROM: config.MAIL_FROM, LOG_LEVEL: 'warn',
-    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '200',
+    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+    DATABASE_URL: config.DATABASE_URL!,
+    SMTP_URL: config.SMTP_URL!,
+    TASK_QUEUE: config.TASK_QUEUE,
+    API_TOKEN: config.API_TOKEN!,
+    ACTION_LINK_SECRET: config.ACTION_LINK_SECRET!,
+    MAIL_FROM: config.MAIL_FROM,
+    LOG_LEVEL: 'warn',
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_BSP_SCHEDULE_DELAY: '200',
   };
   const workerOutput = run('worker', common);
   const webOutput = run('serve', { ...common, PORT: String(port) });
   const web = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${web}/healthz`).catch(() => undefined))?.status === 200, `the web server up (output: ${webOutput()})`, 60_000, 500);
+  await eventually(
+    async () => (await fetch(`${web}/healthz`).catch(() => undefined))?.status === 200,
+    `the web server up (output: ${webOutput()})`,
+    60_000,
+    500,
+  );
 
   // The pipeline's own trace context: the request's span continues it, so the whole trace has this id.
   const traceId = randomBytes(16).toString('hex');
@@ -163,8 +217,15 @@ test('one trace from the HTTP request through signal-with-start, the workflow an
   const to = `${uid('traced')}@example.com`;
   const res = await fetch(`${web}/api/v1/documents/${doc}/events`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${config.API_TOKEN}`, 'content-type': 'application/json', traceparent: `00-${traceId}-${callerSpanId}-01` },
-    body: JSON.stringify([{ type: 'assigned', assignee: to }, { type: 'status_changed', status: 'exported' }]),
+    headers: {
+      authorization: `Bearer ${config.API_TOKEN}`,
+      'content-type': 'application/json',
+      traceparent: `00-${traceId}-${callerSpanId}-01`,
+    },
+    body: JSON.stringify([
+      { type: 'assigned', assignee: to },
+      { type: 'status_changed', status: 'exported' },
+    ]),
   });
   expect(res.status).toBe(202);
   const [mail] = await waitForMail(to, 1, 120_000).catch((e: Error) => {
@@ -173,10 +234,15 @@ test('one trace from the HTTP request through signal-with-start, the workflow an
 
   // The run's own span ends when the workflow does (the document is exported: right after its email).
   const inTrace = () => collector.spans.filter((s) => s.traceId === traceId);
-  await eventually(async () => {
-    const names = new Set(inTrace().map((s) => s.name));
-    return ['smtp send', 'RunActivity:sendEmail', 'RunWorkflow:documentWorkflow'].every((n) => names.has(n));
-  }, `the worker's spans at the collector (received: ${collector.spans.length}; worker: ${workerOutput()})`, 60_000, 250);
+  await eventually(
+    async () => {
+      const names = new Set(inTrace().map((s) => s.name));
+      return ['smtp send', 'RunActivity:sendEmail', 'RunWorkflow:documentWorkflow'].every((n) => names.has(n));
+    },
+    `the worker's spans at the collector (received: ${collector.spans.length}; worker: ${workerOutput()})`,
+    60_000,
+    250,
+  );
 
   const spans = inTrace();
   const one = (name: string) => {
@@ -193,12 +259,21 @@ test('one trace from the HTTP request through signal-with-start, the workflow an
 
   // The parent chain, across both processes and Temporal's headers.
   expect(http).toMatchObject({ service: 'docnotify-web', kind: 2, parentSpanId: callerSpanId });
-  expect(http.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/api/v1/documents/:documentId/events', 'url.path': `/api/v1/documents/${doc}/events`, 'http.response.status_code': 202 });
+  expect(http.attributes).toMatchObject({
+    'http.request.method': 'POST',
+    'http.route': '/api/v1/documents/:documentId/events',
+    'url.path': `/api/v1/documents/${doc}/events`,
+    'http.response.status_code': 202,
+  });
   expect(starts).toHaveLength(2); // one per event of the batch
   for (const s of starts) expect(s).toMatchObject({ service: 'docnotify-web', parentSpanId: http.spanId });
   expect(starts.map((s) => s.spanId)).toContain(run_.parentSpanId); // the first event's signal-with-start started the run
-  expect(run_).toMatchObject({ service: 'docnotify-worker', attributes: expect.objectContaining({ workflowId: `document/default/${doc}`, taskQueue: config.TASK_QUEUE }) });
-  for (const signal of spans.filter((s) => s.name === 'HandleSignal:documentEvent')) expect(starts.map((s) => s.spanId)).toContain(signal.parentSpanId);
+  expect(run_).toMatchObject({
+    service: 'docnotify-worker',
+    attributes: expect.objectContaining({ workflowId: `document/default/${doc}`, taskQueue: config.TASK_QUEUE }),
+  });
+  for (const signal of spans.filter((s) => s.name === 'HandleSignal:documentEvent'))
+    expect(starts.map((s) => s.spanId)).toContain(signal.parentSpanId);
   expect(spans.filter((s) => s.name === 'HandleSignal:documentEvent')).toHaveLength(2);
   expect(schedule.parentSpanId).toBe(run_.spanId);
   expect(activity).toMatchObject({ service: 'docnotify-worker', parentSpanId: schedule.spanId });
@@ -207,7 +282,12 @@ test('one trace from the HTTP request through signal-with-start, the workflow an
   // The SMTP span names the accepted message: the Message-ID Mailpit received, the server's 250 reply.
   expect(String(smtp.attributes['email.message_id']).replace(/^<|>$/g, '')).toBe(mail.MessageID);
   expect(String(smtp.attributes['smtp.response'])).toMatch(/^250 /);
-  expect(smtp.attributes).toMatchObject({ 'server.address': new URL(config.SMTP_URL!).hostname, 'server.port': Number(new URL(config.SMTP_URL!).port), 'smtp.accepted': 1, 'smtp.rejected': 0 });
+  expect(smtp.attributes).toMatchObject({
+    'server.address': new URL(config.SMTP_URL!).hostname,
+    'server.port': Number(new URL(config.SMTP_URL!).port),
+    'smtp.accepted': 1,
+    'smtp.rejected': 0,
+  });
   expect(spans.filter((s) => s.status?.code === 2)).toEqual([]); // no span in error
   expect(collector.problems).toEqual([]);
   // Probes are not traced.
@@ -231,8 +311,12 @@ test('unset: no tracer provider is registered, the client has no interceptor, an
     const traceId = randomBytes(16).toString('hex');
     const doc = uid('INV');
     const res = await web.app.inject({
-      method: 'POST', url: `/api/v1/documents/${doc}/events`,
-      headers: { authorization: `Bearer ${config.API_TOKEN}`, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      method: 'POST',
+      url: `/api/v1/documents/${doc}/events`,
+      headers: {
+        authorization: `Bearer ${config.API_TOKEN}`,
+        traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+      },
       payload: { type: 'status_changed', status: 'exported' },
     });
     expect(res.statusCode).toBe(202);
@@ -247,9 +331,17 @@ test('unset: no tracer provider is registered, the client has no interceptor, an
 }, 60_000);
 
 test('unset: the worker, web server and client modules load only the OpenTelemetry API, not the SDK nor the interceptors', () => {
-  const script = "require('./src/worker'); require('./src/web/start'); require('./src/client'); console.log(JSON.stringify(Object.keys(require.cache)))";
-  const loaded = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' })) as string[];
-  const otel = loaded.filter((f) => /@opentelemetry|interceptors-opentelemetry/.test(f)).map((f) => f.replace(/.*node_modules\//, '').split('/build/')[0]);
+  const script =
+    "require('./src/worker'); require('./src/web/start'); require('./src/client'); console.log(JSON.stringify(Object.keys(require.cache)))";
+  const loaded = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: path.resolve(__dirname, '../..'),
+      encoding: 'utf8',
+    }),
+  ) as string[];
+  const otel = loaded
+    .filter((f) => /@opentelemetry|interceptors-opentelemetry/.test(f))
+    .map((f) => f.replace(/.*node_modules\//, '').split('/build/')[0]);
   expect([...new Set(otel)]).toEqual(['@opentelemetry/api']);
 }, 60_000);
 
@@ -293,10 +385,13 @@ test('a host process with its own OpenTelemetry SDK (the plugin in a pipeline) k
   }
 });
 
-test('tracing can be turned on and off for running documents: each bundle replays the other\'s histories', async () => {
+test("tracing can be turned on and off for running documents: each bundle replays the other's histories", async () => {
   expect(tracedDoc).toBeDefined(); // the traced run above
   const dir = path.join(__dirname, '..', 'histories');
-  const recorded = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => ({ workflowId: f, history: JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }));
+  const recorded = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ workflowId: f, history: JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }));
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
   const traced = await bundleWorkflowCode({ ...tracedWorkflowBundleOptions, logger: quiet as never });
   const errors = async (runs: AsyncIterable<{ workflowId: string; error?: Error }>) => {
@@ -306,8 +401,16 @@ test('tracing can be turned on and off for running documents: each bundle replay
   };
   // Histories recorded without tracing, replayed by a traced worker (the sink is there, as the worker injects it).
   const sinks = { exporter: makeWorkflowExporter(new NoopSpanProcessor(), Resource.default()) };
-  expect(await errors(Worker.runReplayHistories({ workflowBundle: traced, sinks }, recorded))).toEqual(recorded.map((h) => [h.workflowId, undefined]));
+  expect(await errors(Worker.runReplayHistories({ workflowBundle: traced, sinks }, recorded))).toEqual(
+    recorded.map((h) => [h.workflowId, undefined]),
+  );
   // The traced run's history (trace headers on its start, signals and activities), replayed without tracing.
   const history = await historyOf(tracedDoc!);
-  expect(await errors(Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, [{ workflowId: `document/default/${tracedDoc}`, history }]))).toEqual([[`document/default/${tracedDoc}`, undefined]]);
+  expect(
+    await errors(
+      Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, [
+        { workflowId: `document/default/${tracedDoc}`, history },
+      ]),
+    ),
+  ).toEqual([[`document/default/${tracedDoc}`, undefined]]);
 }, 120_000);

@@ -12,7 +12,9 @@ const children: ChildProcess[] = [];
 
 afterAll(async () => {
   for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
+  await Promise.all(
+    children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))),
+  );
 });
 
 function freePort(): Promise<number> {
@@ -28,8 +30,16 @@ async function startWorkerProcess(extra: Record<string, string>): Promise<{ url:
   const config = testConfig();
   const port = await freePort();
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DOCNOTIFY_NO_DEV_ENV: '1', LOG_LEVEL: 'warn',
-    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS, DATABASE_URL: config.DATABASE_URL!, SMTP_URL: config.SMTP_URL!, TASK_QUEUE: config.TASK_QUEUE, METRICS_PORT: String(port), ...extra,
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DOCNOTIFY_NO_DEV_ENV: '1',
+    LOG_LEVEL: 'warn',
+    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+    DATABASE_URL: config.DATABASE_URL!,
+    SMTP_URL: config.SMTP_URL!,
+    TASK_QUEUE: config.TASK_QUEUE,
+    METRICS_PORT: String(port),
+    ...extra,
   };
   const child = spawn(BIN, ['worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
@@ -39,12 +49,17 @@ async function startWorkerProcess(extra: Record<string, string>): Promise<{ url:
   return { url: `http://127.0.0.1:${port}`, output: () => out };
 }
 
-test('a healthy worker: /healthz 200 with every check ok; /metrics has docnotify\'s and the SDK\'s metrics', async () => {
+test("a healthy worker: /healthz 200 with every check ok; /metrics has docnotify's and the SDK's metrics", async () => {
   const w = await startWorkerProcess({});
-  const health = await eventually(async () => {
-    const r = await fetch(`${w.url}/healthz`).catch(() => undefined);
-    return r?.status === 200 ? ((await r.json()) as { ok: boolean; checks: Record<string, string> }) : undefined;
-  }, `the worker healthy (output: ${w.output().slice(-500)})`, 60_000, 500);
+  const health = await eventually(
+    async () => {
+      const r = await fetch(`${w.url}/healthz`).catch(() => undefined);
+      return r?.status === 200 ? ((await r.json()) as { ok: boolean; checks: Record<string, string> }) : undefined;
+    },
+    `the worker healthy (output: ${w.output().slice(-500)})`,
+    60_000,
+    500,
+  );
   expect(health).toEqual({ ok: true, checks: { temporal: 'ok', polling: 'ok', database: 'ok', smtp: 'ok' } });
   const metrics = await (await fetch(`${w.url}/metrics`)).text();
   expect(metrics).toMatch(/^# HELP docnotify_emails_total/m);
@@ -55,10 +70,15 @@ test('a healthy worker: /healthz 200 with every check ok; /metrics has docnotify
 test('an unreachable SMTP server makes /healthz answer 503 and name it', async () => {
   const closed = await freePort();
   const w = await startWorkerProcess({ SMTP_URL: `smtp://127.0.0.1:${closed}` });
-  const health = await eventually(async () => {
-    const r = await fetch(`${w.url}/healthz`).catch(() => undefined);
-    return r?.status === 503 ? ((await r.json()) as { ok: boolean; checks: Record<string, string> }) : undefined;
-  }, `the worker answering 503 (output: ${w.output().slice(-500)})`, 60_000, 500);
+  const health = await eventually(
+    async () => {
+      const r = await fetch(`${w.url}/healthz`).catch(() => undefined);
+      return r?.status === 503 ? ((await r.json()) as { ok: boolean; checks: Record<string, string> }) : undefined;
+    },
+    `the worker answering 503 (output: ${w.output().slice(-500)})`,
+    60_000,
+    500,
+  );
   expect(health.ok).toBe(false);
   expect(health.checks).toMatchObject({ temporal: 'ok', polling: 'ok', database: 'ok' });
   expect(health.checks.smtp).toMatch(/ECONNREFUSED|connect/i);

@@ -13,7 +13,10 @@ let s: Scenario;
 function startChildWorker(): Promise<ChildProcess> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   for (const [k, v] of Object.entries(config)) if (v !== undefined && v !== null) env[k] = String(v);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../helpers/crash-worker.ts')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../helpers/crash-worker.ts')], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('ready')) resolve(child);
@@ -33,7 +36,12 @@ afterAll(async () => {
 
 test('a worker killed (SIGKILL) during a delay and restarted still sends the email, once', async () => {
   const to = address('kill');
-  await s.rule({ name: 'Delayed', trigger: { status: 'on_hold' }, delay: '6s', recipients: { assignee: false, addresses: [to] } });
+  await s.rule({
+    name: 'Delayed',
+    trigger: { status: 'on_hold' },
+    delay: '6s',
+    recipients: { assignee: false, addresses: [to] },
+  });
   let worker = await startChildWorker();
   await s.status('K1', 'on_hold');
   await sleep(2000);

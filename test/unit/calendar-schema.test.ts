@@ -1,5 +1,10 @@
 import { KEPT_HOLIDAY_TYPES, resolveHolidays } from '../../src/calendar/holidays';
-import { calendarConfigSchema, formatCalendarConfigError, parseCalendarConfig, toBusinessCalendar } from '../../src/calendar/schema';
+import {
+  calendarConfigSchema,
+  formatCalendarConfigError,
+  parseCalendarConfig,
+  toBusinessCalendar,
+} from '../../src/calendar/schema';
 
 /** The `path: message` lines for an invalid config (fails the test if the config is valid). */
 function errorsOf(input: unknown): string[] {
@@ -29,7 +34,9 @@ describe('calendarConfigSchema', () => {
   });
 
   it('names the field for a bad time zone', () => {
-    expect(errorsOf({ timeZone: 'Mars/Olympus' })).toEqual([expect.stringMatching(/^timeZone: .*"Mars\/Olympus".*not a valid IANA time zone/)]);
+    expect(errorsOf({ timeZone: 'Mars/Olympus' })).toEqual([
+      expect.stringMatching(/^timeZone: .*"Mars\/Olympus".*not a valid IANA time zone/),
+    ]);
     expect(errorsOf({})).toEqual([expect.stringMatching(/^timeZone: /)]);
   });
 
@@ -37,21 +44,33 @@ describe('calendarConfigSchema', () => {
     expect(errorsOf({ timeZone: 'UTC', workingHours: { start: '25:00', end: '18:00' } })).toEqual([
       expect.stringMatching(/^workingHours\.start: .*'HH:mm'.*"25:00"/),
     ]);
-    expect(errorsOf({ timeZone: 'UTC', workingHours: { start: '09:00', end: '9:60' } })).toEqual([expect.stringMatching(/^workingHours\.end: .*"9:60"/)]);
+    expect(errorsOf({ timeZone: 'UTC', workingHours: { start: '09:00', end: '9:60' } })).toEqual([
+      expect.stringMatching(/^workingHours\.end: .*"9:60"/),
+    ]);
     expect(errorsOf({ timeZone: 'UTC', workingHours: { start: '18:00', end: '09:00' } })).toEqual([
       expect.stringMatching(/^workingHours\.end: .*must be later than workingHours\.start/),
     ]);
-    expect(errorsOf({ timeZone: 'UTC', workingHours: { start: '09:00', end: '09:00' } })).toEqual([expect.stringMatching(/^workingHours\.end: .*later/)]);
+    expect(errorsOf({ timeZone: 'UTC', workingHours: { start: '09:00', end: '09:00' } })).toEqual([
+      expect.stringMatching(/^workingHours\.end: .*later/),
+    ]);
   });
 
   it('names the field for empty, out-of-range or repeated working days', () => {
-    expect(errorsOf({ timeZone: 'UTC', workingDays: [] })).toEqual([expect.stringMatching(/^workingDays: .*at least one working day/)]);
-    expect(errorsOf({ timeZone: 'UTC', workingDays: [1, 8] })).toEqual([expect.stringMatching(/^workingDays\.1: .*1 \(Mon\) to 7 \(Sun\)/)]);
-    expect(errorsOf({ timeZone: 'UTC', workingDays: [1, 2, 2] })).toEqual([expect.stringMatching(/^workingDays: .*2 more than once/)]);
+    expect(errorsOf({ timeZone: 'UTC', workingDays: [] })).toEqual([
+      expect.stringMatching(/^workingDays: .*at least one working day/),
+    ]);
+    expect(errorsOf({ timeZone: 'UTC', workingDays: [1, 8] })).toEqual([
+      expect.stringMatching(/^workingDays\.1: .*1 \(Mon\) to 7 \(Sun\)/),
+    ]);
+    expect(errorsOf({ timeZone: 'UTC', workingDays: [1, 2, 2] })).toEqual([
+      expect.stringMatching(/^workingDays: .*2 more than once/),
+    ]);
   });
 
   it('names the field for an unknown country or region', () => {
-    expect(errorsOf({ timeZone: 'UTC', holidays: { country: 'XX' } })).toEqual([expect.stringMatching(/^holidays\.country: .*"XX"/)]);
+    expect(errorsOf({ timeZone: 'UTC', holidays: { country: 'XX' } })).toEqual([
+      expect.stringMatching(/^holidays\.country: .*"XX"/),
+    ]);
     expect(errorsOf({ timeZone: 'UTC', holidays: { country: 'ES', region: 'ZZ' } })).toEqual([
       expect.stringMatching(/^holidays\.region: .*"ZZ" is not a region of ES .*MD/),
     ]);
@@ -66,7 +85,9 @@ describe('calendarConfigSchema', () => {
 
   it('rejects unknown keys (typos) and reports every problem at once', () => {
     expect(errorsOf({ timeZone: 'UTC', workingHour: {} })).toEqual([expect.stringMatching(/workingHour/)]);
-    expect(() => parseCalendarConfig({ timeZone: 'Mars/Olympus', workingDays: [] })).toThrow(/timeZone: [^]*workingDays: /);
+    expect(() => parseCalendarConfig({ timeZone: 'Mars/Olympus', workingDays: [] })).toThrow(
+      /timeZone: [^]*workingDays: /,
+    );
   });
 });
 
@@ -97,7 +118,12 @@ describe('resolveHolidays', () => {
 describe('toBusinessCalendar', () => {
   it('resolves country holidays plus extra holidays into the core calendar', () => {
     const cal = toBusinessCalendar(
-      parseCalendarConfig({ timeZone: 'Europe/Madrid', workingDays: [5, 1, 2, 3, 4], holidays: { country: 'ES' }, extraHolidays: ['2026-12-24', '2026-12-25'] }),
+      parseCalendarConfig({
+        timeZone: 'Europe/Madrid',
+        workingDays: [5, 1, 2, 3, 4],
+        holidays: { country: 'ES' },
+        extraHolidays: ['2026-12-24', '2026-12-25'],
+      }),
       2026,
       2026,
     );

@@ -103,7 +103,9 @@ describe('business calendar: time zones and DST', () => {
     const t = at('2026-12-10T17:00'); // 11:00 in New York
     expect(iso(addBusinessHours(t, 2, spain, NEW_YORK), NEW_YORK)).toBe('2026-12-10T13:00:00.000-05:00');
     expect(isWorkingMoment(at('2026-12-10T08:00', NEW_YORK), spain, NEW_YORK)).toBe(false);
-    expect(iso(nextWorkingMoment(at('2026-12-10T08:00', NEW_YORK), spain, NEW_YORK), NEW_YORK)).toBe('2026-12-10T09:00:00.000-05:00');
+    expect(iso(nextWorkingMoment(at('2026-12-10T08:00', NEW_YORK), spain, NEW_YORK), NEW_YORK)).toBe(
+      '2026-12-10T09:00:00.000-05:00',
+    );
   });
 
   it('keeps the wall-clock time across DST changes', () => {
@@ -113,26 +115,47 @@ describe('business calendar: time zones and DST', () => {
     expect(iso(addBusinessDays(at('2026-10-23T10:00'), 1, plain))).toBe('2026-10-26T10:00:00.000+01:00');
     // New York springs forward on 2026-03-08 and falls back on 2026-11-01.
     const ny: BusinessCalendar = { ...DEFAULT_CALENDAR, timeZone: NEW_YORK };
-    expect(iso(addBusinessDays(at('2026-03-06T10:00', NEW_YORK), 1, ny), NEW_YORK)).toBe('2026-03-09T10:00:00.000-04:00');
-    expect(iso(addBusinessDays(at('2026-10-30T10:00', NEW_YORK), 1, ny), NEW_YORK)).toBe('2026-11-02T10:00:00.000-05:00');
+    expect(iso(addBusinessDays(at('2026-03-06T10:00', NEW_YORK), 1, ny), NEW_YORK)).toBe(
+      '2026-03-09T10:00:00.000-04:00',
+    );
+    expect(iso(addBusinessDays(at('2026-10-30T10:00', NEW_YORK), 1, ny), NEW_YORK)).toBe(
+      '2026-11-02T10:00:00.000-05:00',
+    );
   });
 
   it('a window start inside the spring-forward gap moves to the first valid instant', () => {
-    const always: BusinessCalendar = { timeZone: MADRID, workingDays: [1, 2, 3, 4, 5, 6, 7], workingHours: { start: '02:30', end: '20:00' }, holidays: [] };
+    const always: BusinessCalendar = {
+      timeZone: MADRID,
+      workingDays: [1, 2, 3, 4, 5, 6, 7],
+      workingHours: { start: '02:30', end: '20:00' },
+      holidays: [],
+    };
     expect(iso(nextWorkingMoment(at('2026-03-28T21:00'), always))).toBe('2026-03-29T03:00:00.000+02:00');
     expect(iso(addBusinessDays(at('2026-03-28T02:30'), 1, always))).toBe('2026-03-29T03:00:00.000+02:00');
     expect(iso(addBusinessDays(at('2026-03-28T02:30'), 2, always))).toBe('2026-03-30T02:30:00.000+02:00');
     const ny = { ...always, timeZone: NEW_YORK };
-    expect(iso(nextWorkingMoment(at('2026-03-07T21:00', NEW_YORK), ny), NEW_YORK)).toBe('2026-03-08T03:00:00.000-04:00');
+    expect(iso(nextWorkingMoment(at('2026-03-07T21:00', NEW_YORK), ny), NEW_YORK)).toBe(
+      '2026-03-08T03:00:00.000-04:00',
+    );
   });
 
   it('a repeated (fall-back) window start uses its first occurrence', () => {
-    const always: BusinessCalendar = { timeZone: MADRID, workingDays: [1, 2, 3, 4, 5, 6, 7], workingHours: { start: '02:30', end: '20:00' }, holidays: [] };
+    const always: BusinessCalendar = {
+      timeZone: MADRID,
+      workingDays: [1, 2, 3, 4, 5, 6, 7],
+      workingHours: { start: '02:30', end: '20:00' },
+      holidays: [],
+    };
     expect(new Date(nextWorkingMoment(at('2026-10-24T21:00'), always)).toISOString()).toBe('2026-10-25T00:30:00.000Z');
   });
 
   it('business hours inside a window count real time (a 23-hour day has 23 business hours)', () => {
-    const allDay: BusinessCalendar = { timeZone: MADRID, workingDays: [1, 2, 3, 4, 5, 6, 7], workingHours: { start: '00:00', end: '24:00' }, holidays: [] };
+    const allDay: BusinessCalendar = {
+      timeZone: MADRID,
+      workingDays: [1, 2, 3, 4, 5, 6, 7],
+      workingHours: { start: '00:00', end: '24:00' },
+      holidays: [],
+    };
     expect(iso(addBusinessHours(at('2026-03-29T00:00'), 23, allDay))).toBe('2026-03-30T00:00:00.000+02:00');
     expect(iso(addBusinessHours(at('2026-10-25T00:00'), 24, allDay))).toBe('2026-10-25T23:00:00.000+01:00');
   });
@@ -140,16 +163,27 @@ describe('business calendar: time zones and DST', () => {
 
 describe('business calendar: durations, defaults and errors', () => {
   it('DEFAULT_CALENDAR is Mon–Fri 09:00–18:00 UTC with no holidays', () => {
-    expect(DEFAULT_CALENDAR).toEqual({ timeZone: 'UTC', workingDays: [1, 2, 3, 4, 5], workingHours: { start: '09:00', end: '18:00' }, holidays: [] });
+    expect(DEFAULT_CALENDAR).toEqual({
+      timeZone: 'UTC',
+      workingDays: [1, 2, 3, 4, 5],
+      workingHours: { start: '09:00', end: '18:00' },
+      holidays: [],
+    });
   });
 
   it('addDuration: elapsed adds plain ms, business uses the calendar (default when undefined)', () => {
     const sat = Date.parse('2026-12-12T10:00:00Z');
     expect(addDuration(sat, { kind: 'elapsed', ms: 90_000 }, spain)).toBe(sat + 90_000);
     expect(addDuration(sat, { kind: 'elapsed', ms: 5 }, undefined)).toBe(sat + 5);
-    expect(new Date(addDuration(sat, { kind: 'business', unit: 'days', amount: 1 }, undefined)).toISOString()).toBe('2026-12-15T09:00:00.000Z');
-    expect(new Date(addDuration(sat, { kind: 'business', unit: 'hours', amount: 2 }, undefined)).toISOString()).toBe('2026-12-14T11:00:00.000Z');
-    expect(iso(addDuration(at('2026-12-04T17:00'), { kind: 'business', unit: 'days', amount: 3 }, spain))).toBe('2026-12-10T17:00:00.000+01:00');
+    expect(new Date(addDuration(sat, { kind: 'business', unit: 'days', amount: 1 }, undefined)).toISOString()).toBe(
+      '2026-12-15T09:00:00.000Z',
+    );
+    expect(new Date(addDuration(sat, { kind: 'business', unit: 'hours', amount: 2 }, undefined)).toISOString()).toBe(
+      '2026-12-14T11:00:00.000Z',
+    );
+    expect(iso(addDuration(at('2026-12-04T17:00'), { kind: 'business', unit: 'days', amount: 3 }, spain))).toBe(
+      '2026-12-10T17:00:00.000+01:00',
+    );
   });
 
   it('throws instead of looping on a calendar with no working days', () => {
@@ -162,14 +196,23 @@ describe('business calendar: durations, defaults and errors', () => {
 
   it('throws after a bounded search when every working day is a holiday', () => {
     const mondays: string[] = [];
-    for (let d = DateTime.fromISO('2026-01-05', { zone: 'utc' }); d.year < 2037; d = d.plus({ weeks: 1 })) mondays.push(d.toISODate()!);
-    expect(() => nextWorkingMoment(Date.parse('2026-01-01T00:00:00Z'), { ...DEFAULT_CALENDAR, workingDays: [1], holidays: mondays })).toThrow(/within 3660 days/);
+    for (let d = DateTime.fromISO('2026-01-05', { zone: 'utc' }); d.year < 2037; d = d.plus({ weeks: 1 }))
+      mondays.push(d.toISODate()!);
+    expect(() =>
+      nextWorkingMoment(Date.parse('2026-01-01T00:00:00Z'), {
+        ...DEFAULT_CALENDAR,
+        workingDays: [1],
+        holidays: mondays,
+      }),
+    ).toThrow(/within 3660 days/);
   });
 
   it('rejects negative amounts, bad hours and bad zones', () => {
     expect(() => addBusinessDays(0, -1, DEFAULT_CALENDAR)).toThrow(/non-negative/);
     expect(() => addBusinessHours(0, Number.NaN, DEFAULT_CALENDAR)).toThrow(/non-negative/);
-    expect(() => nextWorkingMoment(0, { ...DEFAULT_CALENDAR, workingHours: { start: '18:00', end: '09:00' } })).toThrow(/before/);
+    expect(() => nextWorkingMoment(0, { ...DEFAULT_CALENDAR, workingHours: { start: '18:00', end: '09:00' } })).toThrow(
+      /before/,
+    );
     expect(() => nextWorkingMoment(0, DEFAULT_CALENDAR, 'Mars/Olympus')).toThrow(/Mars\/Olympus/);
   });
 });
@@ -181,7 +224,9 @@ describe('business calendar: properties', () => {
   const zoneArb = fc.constantFrom('UTC', MADRID, NEW_YORK);
   const instantArb = fc.integer({ min: FROM, max: TO });
   const hmArb = (minH: number, maxH: number) =>
-    fc.tuple(fc.integer({ min: minH, max: maxH }), fc.constantFrom(0, 15, 30, 45)).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+    fc
+      .tuple(fc.integer({ min: minH, max: maxH }), fc.constantFrom(0, 15, 30, 45))
+      .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
   /** Random calendars; windows stay in daytime (06:00–22:45), away from the 02:00–03:00 DST changes. */
   const calArb: fc.Arbitrary<BusinessCalendar> = fc.record({
     timeZone: zoneArb,
@@ -219,16 +264,25 @@ describe('business calendar: properties', () => {
 
   it('is monotonic: a later start or a larger amount never gives an earlier result', () => {
     fc.assert(
-      fc.property(calArb, instantArb, fc.integer({ min: 0, max: 10 * 86_400_000 }), daysArb, daysArb, hoursArb, hoursArb, (cal, t1, delta, d1, d2, h1, h2) => {
-        const t2 = t1 + delta;
-        expect(nextWorkingMoment(t2, cal)).toBeGreaterThanOrEqual(nextWorkingMoment(t1, cal));
-        expect(addBusinessDays(t2, d1, cal)).toBeGreaterThanOrEqual(addBusinessDays(t1, d1, cal));
-        expect(addBusinessHours(t2, h1, cal)).toBeGreaterThanOrEqual(addBusinessHours(t1, h1, cal));
-        const [dLo, dHi] = d1 <= d2 ? [d1, d2] : [d2, d1];
-        const [hLo, hHi] = h1 <= h2 ? [h1, h2] : [h2, h1];
-        expect(addBusinessDays(t1, dHi, cal)).toBeGreaterThanOrEqual(addBusinessDays(t1, dLo, cal));
-        expect(addBusinessHours(t1, hHi, cal)).toBeGreaterThanOrEqual(addBusinessHours(t1, hLo, cal));
-      }),
+      fc.property(
+        calArb,
+        instantArb,
+        fc.integer({ min: 0, max: 10 * 86_400_000 }),
+        daysArb,
+        daysArb,
+        hoursArb,
+        hoursArb,
+        (cal, t1, delta, d1, d2, h1, h2) => {
+          const t2 = t1 + delta;
+          expect(nextWorkingMoment(t2, cal)).toBeGreaterThanOrEqual(nextWorkingMoment(t1, cal));
+          expect(addBusinessDays(t2, d1, cal)).toBeGreaterThanOrEqual(addBusinessDays(t1, d1, cal));
+          expect(addBusinessHours(t2, h1, cal)).toBeGreaterThanOrEqual(addBusinessHours(t1, h1, cal));
+          const [dLo, dHi] = d1 <= d2 ? [d1, d2] : [d2, d1];
+          const [hLo, hHi] = h1 <= h2 ? [h1, h2] : [h2, h1];
+          expect(addBusinessDays(t1, dHi, cal)).toBeGreaterThanOrEqual(addBusinessDays(t1, dLo, cal));
+          expect(addBusinessHours(t1, hHi, cal)).toBeGreaterThanOrEqual(addBusinessHours(t1, hLo, cal));
+        },
+      ),
       RUNS,
     );
   });
@@ -258,7 +312,12 @@ describe('business calendar: properties', () => {
   it('DST: addBusinessDays keeps the local time of day in Madrid and New York across transitions', () => {
     // Ranges of six weeks around each 2026 transition (and business-day counts that cross them).
     const around = (iso: string) => Date.parse(iso) - 21 * 86_400_000;
-    const starts = [around('2026-03-08T12:00:00Z'), around('2026-03-29T12:00:00Z'), around('2026-10-25T12:00:00Z'), around('2026-11-01T12:00:00Z')];
+    const starts = [
+      around('2026-03-08T12:00:00Z'),
+      around('2026-03-29T12:00:00Z'),
+      around('2026-10-25T12:00:00Z'),
+      around('2026-11-01T12:00:00Z'),
+    ];
     fc.assert(
       fc.property(
         fc.constantFrom(MADRID, NEW_YORK),
@@ -267,7 +326,12 @@ describe('business calendar: properties', () => {
         fc.integer({ min: 0, max: 30 }),
         hmArb(6, 11),
         (zone, base, offset, days, start) => {
-          const cal: BusinessCalendar = { timeZone: zone, workingDays: [1, 2, 3, 4, 5], workingHours: { start, end: '19:00' }, holidays: [] };
+          const cal: BusinessCalendar = {
+            timeZone: zone,
+            workingDays: [1, 2, 3, 4, 5],
+            workingHours: { start, end: '19:00' },
+            holidays: [],
+          };
           const from = nextWorkingMoment(base + offset, cal);
           const result = addBusinessDays(base + offset, days, cal);
           expect(timeOfDay(result, zone)).toBe(timeOfDay(from, zone));
@@ -280,15 +344,20 @@ describe('business calendar: properties', () => {
 
   it('holidays are never working days', () => {
     fc.assert(
-      fc.property(calArb.filter((c) => c.holidays.length > 0), fc.nat(), fc.integer({ min: 0, max: 24 * 60 - 1 }), instantArb, (cal, i, minute, t) => {
-        const holiday = cal.holidays[i % cal.holidays.length];
-        const moment = DateTime.fromISO(holiday, { zone: cal.timeZone }).plus({ minutes: minute }).toMillis();
-        if (localDate(moment, cal.timeZone) === holiday) expect(isWorkingMoment(moment, cal)).toBe(false);
-        const results = [nextWorkingMoment(t, cal), addBusinessDays(t, 2, cal), addBusinessHours(t, 7.5, cal)];
-        for (const r of results) expect(cal.holidays).not.toContain(localDate(r, cal.timeZone));
-      }),
+      fc.property(
+        calArb.filter((c) => c.holidays.length > 0),
+        fc.nat(),
+        fc.integer({ min: 0, max: 24 * 60 - 1 }),
+        instantArb,
+        (cal, i, minute, t) => {
+          const holiday = cal.holidays[i % cal.holidays.length];
+          const moment = DateTime.fromISO(holiday, { zone: cal.timeZone }).plus({ minutes: minute }).toMillis();
+          if (localDate(moment, cal.timeZone) === holiday) expect(isWorkingMoment(moment, cal)).toBe(false);
+          const results = [nextWorkingMoment(t, cal), addBusinessDays(t, 2, cal), addBusinessHours(t, 7.5, cal)];
+          for (const r of results) expect(cal.holidays).not.toContain(localDate(r, cal.timeZone));
+        },
+      ),
       RUNS,
     );
   });
 });
-

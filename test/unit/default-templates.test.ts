@@ -22,7 +22,17 @@ import {
 } from '../../src/email/render';
 
 /** The document fields the shipped templates may use (besides the built-ins). */
-const DOCUMENT_FIELDS = ['invoice_id', 'invoice_date', 'supplier_name', 'supplier_iban', 'total_amount', 'currency', 'due_date', 'order_id', 'contract_id'];
+const DOCUMENT_FIELDS = [
+  'invoice_id',
+  'invoice_date',
+  'supplier_name',
+  'supplier_iban',
+  'total_amount',
+  'currency',
+  'due_date',
+  'order_id',
+  'contract_id',
+];
 const KNOWN = [...Object.keys(BUILTIN_PLACEHOLDERS), ...DOCUMENT_FIELDS];
 const ARTEFACTS = /\{\{|\}\}|undefined|null|\[object Object\]|NaN/;
 
@@ -33,9 +43,19 @@ const cases = templates.map((t) => [`${t.name}/${t.locale}`, t] as const);
 describe('shipped default templates', () => {
   it('cover every status and event situation', () => {
     expect(DEFAULT_TEMPLATE_NAMES).toEqual(expect.arrayContaining(STATUSES.map((s) => `status_${s}`)));
-    expect(DEFAULT_TEMPLATE_NAMES).toEqual(expect.arrayContaining([
-      'assigned', 'comment_added', 'reminder', 'escalation', 'due_soon', 'overdue', 'decision_confirmation', 'smtp_failure_alert', 'test',
-    ]));
+    expect(DEFAULT_TEMPLATE_NAMES).toEqual(
+      expect.arrayContaining([
+        'assigned',
+        'comment_added',
+        'reminder',
+        'escalation',
+        'due_soon',
+        'overdue',
+        'decision_confirmation',
+        'smtp_failure_alert',
+        'test',
+      ]),
+    );
     expect(DEFAULT_TEMPLATE_NAMES).toHaveLength(STATUSES.length + 9);
   });
 
@@ -67,7 +87,18 @@ describe('shipped default templates', () => {
     expect(t.subject).toMatch(/^\[\{\{document_type\}\} \{\{document_id\}\}\] \S/);
     expect(t.subject).not.toContain('\n');
     const used = templatePlaceholders(t);
-    expect(used).toEqual(expect.arrayContaining(['document_id', 'document_type', 'supplier_name', 'total_amount', 'actions', 'actions.url', 'actions.label', 'document_url']));
+    expect(used).toEqual(
+      expect.arrayContaining([
+        'document_id',
+        'document_type',
+        'supplier_name',
+        'total_amount',
+        'actions',
+        'actions.url',
+        'actions.label',
+        'document_url',
+      ]),
+    );
   });
 
   it.each(cases)('%s renders with all sample values without artefacts', (_id, t) => {
@@ -101,8 +132,16 @@ describe('shipped default templates', () => {
       de: [/3\. Erinnerung:/, /Eskalationsstufe 2/],
     };
     for (const locale of SHIPPED_LOCALES) {
-      const reminder = renderEmail(templates.find((x) => x.name === 'reminder' && x.locale === locale)!, values, layout);
-      const escalation = renderEmail(templates.find((x) => x.name === 'escalation' && x.locale === locale)!, values, layout);
+      const reminder = renderEmail(
+        templates.find((x) => x.name === 'reminder' && x.locale === locale)!,
+        values,
+        layout,
+      );
+      const escalation = renderEmail(
+        templates.find((x) => x.name === 'escalation' && x.locale === locale)!,
+        values,
+        layout,
+      );
       expect(reminder.subject).toMatch(expected[locale][0]);
       expect(reminder.text).toContain('3');
       expect(escalation.text).toMatch(expected[locale][1]);
@@ -111,7 +150,11 @@ describe('shipped default templates', () => {
   });
 
   it('escapes hostile field values in every shipped template', () => {
-    const values = { ...sampleValues(), supplier_name: '<script>alert(1)</script>', comment_text: '<img src=x onerror=alert(1)>' };
+    const values = {
+      ...sampleValues(),
+      supplier_name: '<script>alert(1)</script>',
+      comment_text: '<img src=x onerror=alert(1)>',
+    };
     for (const t of templates) {
       const r = renderEmail(t, values, layout);
       expect(r.html).not.toContain('<script>');

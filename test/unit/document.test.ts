@@ -1,8 +1,20 @@
 import fc from 'fast-check';
 import {
-  applyEvent, awaitingAction, initialState, LIMITS, markFired, recordEmail, type DocState,
+  applyEvent,
+  awaitingAction,
+  initialState,
+  LIMITS,
+  markFired,
+  recordEmail,
+  type DocState,
 } from '../../src/domain/document';
-import { INTERVENTION_STATUSES, STATUSES, isIntervention, isTerminal, type DocumentStatus } from '../../src/domain/status';
+import {
+  INTERVENTION_STATUSES,
+  STATUSES,
+  isIntervention,
+  isTerminal,
+  type DocumentStatus,
+} from '../../src/domain/status';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -13,11 +25,33 @@ const iso = (t: number) => new Date(t).toISOString();
 type Payload = Record<string, unknown>;
 const base = (eventId: string, at: number) => ({ eventId, occurredAt: iso(at), documentId: DOC });
 const ev = {
-  status: (eventId: string, at: number, status: string, extra: Payload = {}): Payload => ({ ...base(eventId, at), type: 'status_changed', status, ...extra }),
-  assigned: (eventId: string, at: number, assignee: string): Payload => ({ ...base(eventId, at), type: 'assigned', assignee }),
-  fields: (eventId: string, at: number, fields: Payload): Payload => ({ ...base(eventId, at), type: 'fields_updated', fields }),
-  due: (eventId: string, at: number, dueAt: number): Payload => ({ ...base(eventId, at), type: 'due_date_set', dueAt: iso(dueAt) }),
-  comment: (eventId: string, at: number, text = 'see page 2'): Payload => ({ ...base(eventId, at), type: 'comment_added', author: 'bob', text }),
+  status: (eventId: string, at: number, status: string, extra: Payload = {}): Payload => ({
+    ...base(eventId, at),
+    type: 'status_changed',
+    status,
+    ...extra,
+  }),
+  assigned: (eventId: string, at: number, assignee: string): Payload => ({
+    ...base(eventId, at),
+    type: 'assigned',
+    assignee,
+  }),
+  fields: (eventId: string, at: number, fields: Payload): Payload => ({
+    ...base(eventId, at),
+    type: 'fields_updated',
+    fields,
+  }),
+  due: (eventId: string, at: number, dueAt: number): Payload => ({
+    ...base(eventId, at),
+    type: 'due_date_set',
+    dueAt: iso(dueAt),
+  }),
+  comment: (eventId: string, at: number, text = 'see page 2'): Payload => ({
+    ...base(eventId, at),
+    type: 'comment_added',
+    author: 'bob',
+    text,
+  }),
   deleted: (eventId: string, at: number): Payload => ({ ...base(eventId, at), type: 'deleted' }),
 };
 
@@ -30,8 +64,21 @@ function apply(s: DocState, payload: Payload, now: number): void {
 describe('initialState', () => {
   it('starts empty', () => {
     expect(initialState('acme', 'd9')).toEqual({
-      tenantId: 'acme', documentId: 'd9', documentType: 'invoice', fields: {}, lastApplied: {}, seenEventIds: [], eventTriggers: [], fired: [],
-      snoozeMs: 0, decisions: [], escalationLevel: 0, history: [], emails: [], emailCount: 0, deleted: false,
+      tenantId: 'acme',
+      documentId: 'd9',
+      documentType: 'invoice',
+      fields: {},
+      lastApplied: {},
+      seenEventIds: [],
+      eventTriggers: [],
+      fired: [],
+      snoozeMs: 0,
+      decisions: [],
+      escalationLevel: 0,
+      history: [],
+      emails: [],
+      emailCount: 0,
+      deleted: false,
     });
   });
 });
@@ -53,18 +100,39 @@ describe('applyEvent: bad, foreign, repeated and stale events', () => {
   });
 
   it('never throws, whatever arrives', () => {
-    fc.assert(fc.property(fc.anything(), (raw) => {
-      const s = fresh();
-      expect(['rejected', 'other_document', 'applied', 'stale', 'duplicate']).toContain(applyEvent(s, raw, T0));
-    }), { numRuns: 300 });
-    for (const raw of [undefined, null, 0, '', [], new Date(), Symbol('x'), () => 1, Object.create(null), { type: 'deleted' }]) {
+    fc.assert(
+      fc.property(fc.anything(), (raw) => {
+        const s = fresh();
+        expect(['rejected', 'other_document', 'applied', 'stale', 'duplicate']).toContain(applyEvent(s, raw, T0));
+      }),
+      { numRuns: 300 },
+    );
+    for (const raw of [
+      undefined,
+      null,
+      0,
+      '',
+      [],
+      new Date(),
+      Symbol('x'),
+      () => 1,
+      Object.create(null),
+      { type: 'deleted' },
+    ]) {
       expect(applyEvent(fresh(), raw, T0)).toBe('rejected');
     }
   });
 
   it('keeps the rejection text short', () => {
     const s = fresh();
-    applyEvent(s, { ...ev.status('e1', T0, 'received'), ...Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`extra_field_${i}`, i])) }, T0);
+    applyEvent(
+      s,
+      {
+        ...ev.status('e1', T0, 'received'),
+        ...Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`extra_field_${i}`, i])),
+      },
+      T0,
+    );
     expect(s.history[0].text.length).toBeLessThanOrEqual(500);
   });
 
@@ -73,7 +141,10 @@ describe('applyEvent: bad, foreign, repeated and stale events', () => {
     expect(applyEvent(s, { ...ev.status('e1', T0, 'received'), documentId: 'doc-2' }, T0)).toBe('other_document');
     expect(applyEvent(s, { ...ev.status('e2', T0, 'received'), tenantId: 'acme' }, T0)).toBe('other_document');
     expect(s.status).toBeUndefined();
-    expect(s.history.map((h) => [h.kind, h.eventId])).toEqual([['rejected', 'e1'], ['rejected', 'e2']]);
+    expect(s.history.map((h) => [h.kind, h.eventId])).toEqual([
+      ['rejected', 'e1'],
+      ['rejected', 'e2'],
+    ]);
   });
 
   it('a repeated eventId is a duplicate and changes nothing (not even history)', () => {
@@ -91,7 +162,12 @@ describe('applyEvent: bad, foreign, repeated and stale events', () => {
     expect(applyEvent(s, ev.status('e0', T0 - MIN, 'received'), T0 + MIN)).toBe('stale');
     expect(s.status).toBe('pending_approval');
     expect(s.statusEventId).toBe('e1');
-    expect(s.history.at(-1)).toEqual({ at: T0 + MIN, kind: 'ignored', eventId: 'e0', text: expect.stringContaining('older than the last applied status change') });
+    expect(s.history.at(-1)).toEqual({
+      at: T0 + MIN,
+      kind: 'ignored',
+      eventId: 'e0',
+      text: expect.stringContaining('older than the last applied status change'),
+    });
     expect(applyEvent(s, ev.status('e0', T0 - MIN, 'received'), T0 + 2 * MIN)).toBe('duplicate');
     // `deleted` is a status change too.
     expect(applyEvent(s, ev.deleted('x0', T0 - MIN), T0 + 2 * MIN)).toBe('stale');
@@ -107,7 +183,13 @@ describe('applyEvent: bad, foreign, repeated and stale events', () => {
     apply(s, ev.comment('c1', T0 - HOUR), T0 + MIN);
     expect(applyEvent(s, ev.assigned('a0', T0 - 2 * HOUR, 'zed'), T0 + MIN)).toBe('stale');
     expect(s.assignee).toBe('alice');
-    expect(s.lastApplied).toEqual({ status: T0, assignee: T0 - HOUR, fields: T0 - HOUR, due: T0 - HOUR, comment: T0 - HOUR });
+    expect(s.lastApplied).toEqual({
+      status: T0,
+      assignee: T0 - HOUR,
+      fields: T0 - HOUR,
+      due: T0 - HOUR,
+      comment: T0 - HOUR,
+    });
   });
 
   it('an event with the same occurredAt as the last applied one is applied', () => {
@@ -122,9 +204,25 @@ describe('applyEvent: status visits and tasks', () => {
   it('a status change starts a new visit: event id, now (not occurredAt), reason, previous status', () => {
     const s = fresh();
     apply(s, ev.status('e1', T0, 'received'), T0 + 5);
-    apply(s, ev.status('e2', T0 + MIN, 'error', { reason: 'OCR failed', errorMessage: 'timeout', actor: 'ocr' }), T0 + 2 * MIN);
-    expect(s).toMatchObject({ status: 'error', previousStatus: 'received', statusEventId: 'e2', statusSince: T0 + 2 * MIN, statusReason: 'OCR failed', errorMessage: 'timeout' });
-    expect(s.history.at(-1)).toEqual({ at: T0 + 2 * MIN, kind: 'event', eventId: 'e2', text: 'status → error by ocr (OCR failed)' });
+    apply(
+      s,
+      ev.status('e2', T0 + MIN, 'error', { reason: 'OCR failed', errorMessage: 'timeout', actor: 'ocr' }),
+      T0 + 2 * MIN,
+    );
+    expect(s).toMatchObject({
+      status: 'error',
+      previousStatus: 'received',
+      statusEventId: 'e2',
+      statusSince: T0 + 2 * MIN,
+      statusReason: 'OCR failed',
+      errorMessage: 'timeout',
+    });
+    expect(s.history.at(-1)).toEqual({
+      at: T0 + 2 * MIN,
+      kind: 'event',
+      eventId: 'e2',
+      text: 'status → error by ocr (OCR failed)',
+    });
     apply(s, ev.status('e3', T0 + 3 * MIN, 'processing'), T0 + 3 * MIN);
     expect(s.statusReason).toBeUndefined();
     expect(s.errorMessage).toBeUndefined();
@@ -166,7 +264,13 @@ describe('applyEvent: status visits and tasks', () => {
     s.task!.decision = { action: 'approve', actor: 'alice', at: T0 + MIN, via: 'link' };
     expect(awaitingAction(s)).toBe(false);
     apply(s, ev.status('e2', T0 + 2 * MIN, 'pending_second_approval'), T0 + 2 * MIN);
-    expect(s.task).toEqual({ id: 'e2', version: 1, status: 'pending_second_approval', openedAt: T0 + 2 * MIN, recipients: [] });
+    expect(s.task).toEqual({
+      id: 'e2',
+      version: 1,
+      status: 'pending_second_approval',
+      openedAt: T0 + 2 * MIN,
+      recipients: [],
+    });
     expect(awaitingAction(s)).toBe(true);
   });
 
@@ -176,7 +280,13 @@ describe('applyEvent: status visits and tasks', () => {
     apply(s, ev.comment('c1', T0 + MIN), T0 + MIN);
     expect(s.eventTriggers).toHaveLength(1);
     apply(s, ev.deleted('x1', T0 + 2 * MIN), T0 + 2 * MIN);
-    expect(s).toMatchObject({ status: 'deleted', statusEventId: 'x1', deleted: true, eventTriggers: [], task: undefined });
+    expect(s).toMatchObject({
+      status: 'deleted',
+      statusEventId: 'x1',
+      deleted: true,
+      eventTriggers: [],
+      task: undefined,
+    });
     expect(isTerminal(s.status)).toBe(true);
   });
 
@@ -208,7 +318,10 @@ describe('applyEvent: assignment, fields, due date, comments', () => {
     apply(s, ev.assigned('a3', T0 + 4 * MIN, 'bob'), T0 + 4 * MIN);
     expect(s.task?.version).toBe(2);
     expect(s.assigneeEventId).toBe('a2');
-    expect(s.eventTriggers.map((e) => [e.eventId, e.type, e.at])).toEqual([['a1', 'assigned', T0], ['a2', 'assigned', T0 + 3 * MIN]]);
+    expect(s.eventTriggers.map((e) => [e.eventId, e.type, e.at])).toEqual([
+      ['a1', 'assigned', T0],
+      ['a2', 'assigned', T0 + 3 * MIN],
+    ]);
   });
 
   it('a decided task keeps its version on reassignment', () => {
@@ -222,7 +335,11 @@ describe('applyEvent: assignment, fields, due date, comments', () => {
   it('fields merge, due date and comment are stored; documentType follows the event', () => {
     const s = fresh();
     apply(s, ev.fields('f1', T0, { invoice_id: 'INV-1', total_amount: 10 }), T0);
-    apply(s, { ...ev.fields('f2', T0 + MIN, { total_amount: 12.5, paid: false, note: null }), documentType: 'credit_note' }, T0 + MIN);
+    apply(
+      s,
+      { ...ev.fields('f2', T0 + MIN, { total_amount: 12.5, paid: false, note: null }), documentType: 'credit_note' },
+      T0 + MIN,
+    );
     expect(s.fields).toEqual({ invoice_id: 'INV-1', total_amount: 12.5, paid: false, note: null });
     expect(s.documentType).toBe('credit_note');
     apply(s, ev.due('d1', T0 + MIN, Date.parse('2026-04-01T00:00:00+02:00')), T0 + 2 * MIN);
@@ -268,38 +385,47 @@ describe('applyEvent: properties', () => {
   });
 
   it('status and task follow the newest applied status change; task versions only grow within a visit', () => {
-    fc.assert(fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
-      const s = fresh();
-      let now = T0;
-      let lastStatus: { status: DocumentStatus; at: number } | undefined;
-      let n = 0;
-      for (const st of steps) {
-        now += st.gap;
-        const occurred = now + st.age;
-        const dup = st.kind === 'dup' && n > 0;
-        const id = dup ? `e${n}` : `e${++n}`;
-        const visit = s.statusEventId;
-        const version = s.task?.version ?? 0;
-        const payload = st.kind === 'assigned' ? ev.assigned(id, occurred, st.who)
-          : st.kind === 'comment' ? ev.comment(id, occurred)
-            : st.kind === 'due' ? ev.due(id, occurred, occurred + HOUR)
-              : st.kind === 'deleted' ? ev.deleted(id, occurred)
-                : ev.status(id, occurred, st.status);
-        const result = applyEvent(s, payload, now);
-        if (dup) expect(result).toBe('duplicate');
-        const newStatus = st.kind === 'deleted' ? 'deleted' : st.kind === 'status' || st.kind === 'dup' ? st.status : undefined;
-        if (result === 'applied' && newStatus) {
-          expect(occurred).toBeGreaterThanOrEqual(lastStatus?.at ?? -Infinity);
-          lastStatus = { status: newStatus, at: occurred };
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
+        const s = fresh();
+        let now = T0;
+        let lastStatus: { status: DocumentStatus; at: number } | undefined;
+        let n = 0;
+        for (const st of steps) {
+          now += st.gap;
+          const occurred = now + st.age;
+          const dup = st.kind === 'dup' && n > 0;
+          const id = dup ? `e${n}` : `e${++n}`;
+          const visit = s.statusEventId;
+          const version = s.task?.version ?? 0;
+          const payload =
+            st.kind === 'assigned'
+              ? ev.assigned(id, occurred, st.who)
+              : st.kind === 'comment'
+                ? ev.comment(id, occurred)
+                : st.kind === 'due'
+                  ? ev.due(id, occurred, occurred + HOUR)
+                  : st.kind === 'deleted'
+                    ? ev.deleted(id, occurred)
+                    : ev.status(id, occurred, st.status);
+          const result = applyEvent(s, payload, now);
+          if (dup) expect(result).toBe('duplicate');
+          const newStatus =
+            st.kind === 'deleted' ? 'deleted' : st.kind === 'status' || st.kind === 'dup' ? st.status : undefined;
+          if (result === 'applied' && newStatus) {
+            expect(occurred).toBeGreaterThanOrEqual(lastStatus?.at ?? -Infinity);
+            lastStatus = { status: newStatus, at: occurred };
+          }
+          if (newStatus && result === 'stale') expect(occurred).toBeLessThan(lastStatus!.at);
+          expect(s.status).toBe(lastStatus?.status);
+          expect(!!s.task).toBe(isIntervention(s.status));
+          if (s.task) expect(s.task.status).toBe(s.status);
+          if (s.statusEventId === visit && s.task) expect(s.task.version).toBeGreaterThanOrEqual(version);
+          if (isTerminal(s.status)) expect(s.eventTriggers).toEqual([]);
         }
-        if (newStatus && result === 'stale') expect(occurred).toBeLessThan(lastStatus!.at);
-        expect(s.status).toBe(lastStatus?.status);
-        expect(!!s.task).toBe(isIntervention(s.status));
-        if (s.task) expect(s.task.status).toBe(s.status);
-        if (s.statusEventId === visit && s.task) expect(s.task.version).toBeGreaterThanOrEqual(version);
-        if (isTerminal(s.status)) expect(s.eventTriggers).toEqual([]);
-      }
-    }), { numRuns: 200 });
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -307,10 +433,28 @@ describe('due_date_set', () => {
   it('the same due date again keeps the plan (no replanning, no second overdue notice)', () => {
     const state = initialState('default', 'SAME');
     const base = { documentId: 'SAME', type: 'due_date_set', dueAt: '2026-12-10T10:00:00Z' };
-    expect(applyEvent(state, { ...base, eventId: 'd1', occurredAt: '2026-12-01T10:00:00Z' }, Date.parse('2026-12-01T10:00:00Z'))).toBe('applied');
-    expect(applyEvent(state, { ...base, eventId: 'd2', occurredAt: '2026-12-11T10:00:00Z' }, Date.parse('2026-12-11T10:00:00Z'))).toBe('applied');
+    expect(
+      applyEvent(
+        state,
+        { ...base, eventId: 'd1', occurredAt: '2026-12-01T10:00:00Z' },
+        Date.parse('2026-12-01T10:00:00Z'),
+      ),
+    ).toBe('applied');
+    expect(
+      applyEvent(
+        state,
+        { ...base, eventId: 'd2', occurredAt: '2026-12-11T10:00:00Z' },
+        Date.parse('2026-12-11T10:00:00Z'),
+      ),
+    ).toBe('applied');
     expect(state.dueEventId).toBe('d1');
-    expect(applyEvent(state, { ...base, dueAt: '2026-12-20T10:00:00Z', eventId: 'd3', occurredAt: '2026-12-12T10:00:00Z' }, Date.parse('2026-12-12T10:00:00Z'))).toBe('applied');
+    expect(
+      applyEvent(
+        state,
+        { ...base, dueAt: '2026-12-20T10:00:00Z', eventId: 'd3', occurredAt: '2026-12-12T10:00:00Z' },
+        Date.parse('2026-12-12T10:00:00Z'),
+      ),
+    ).toBe('applied');
     expect(state.dueEventId).toBe('d3');
   });
 });

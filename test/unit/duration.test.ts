@@ -9,12 +9,39 @@ const elapsed = (ms: number): Duration => ({ kind: 'elapsed', ms });
 
 describe('parseDuration', () => {
   it.each<[unknown, number]>([
-    ['90s', 90 * S], ['90 s', 90 * S], [' 90sec ', 90 * S], ['1 second', S], ['2 seconds', 2 * S], ['250ms', 250],
-    ['5m', 5 * M], ['5 min', 5 * M], ['5 minutes', 5 * M], ['1 minute', M], ['5M', 5 * M],
-    ['2h', 2 * H], ['2hr', 2 * H], ['2 hours', 2 * H], ['1.5h', 90 * M],
-    ['3d', 3 * D], ['1 day', D], ['2w', 14 * D], ['1 week', 7 * D], ['0s', 0],
-    ['PT90S', 90 * S], ['pt90s', 90 * S], ['PT5M', 5 * M], ['PT2H30M', 2.5 * H], ['P3D', 3 * D], ['P1DT12H', 36 * H], ['P2W', 14 * D], ['PT0.5S', 500],
-    [1500, 1500], [1.4, 1], [0, 0], [{ ms: 2000 }, 2 * S], [{ kind: 'elapsed', ms: 5 }, 5],
+    ['90s', 90 * S],
+    ['90 s', 90 * S],
+    [' 90sec ', 90 * S],
+    ['1 second', S],
+    ['2 seconds', 2 * S],
+    ['250ms', 250],
+    ['5m', 5 * M],
+    ['5 min', 5 * M],
+    ['5 minutes', 5 * M],
+    ['1 minute', M],
+    ['5M', 5 * M],
+    ['2h', 2 * H],
+    ['2hr', 2 * H],
+    ['2 hours', 2 * H],
+    ['1.5h', 90 * M],
+    ['3d', 3 * D],
+    ['1 day', D],
+    ['2w', 14 * D],
+    ['1 week', 7 * D],
+    ['0s', 0],
+    ['PT90S', 90 * S],
+    ['pt90s', 90 * S],
+    ['PT5M', 5 * M],
+    ['PT2H30M', 2.5 * H],
+    ['P3D', 3 * D],
+    ['P1DT12H', 36 * H],
+    ['P2W', 14 * D],
+    ['PT0.5S', 500],
+    [1500, 1500],
+    [1.4, 1],
+    [0, 0],
+    [{ ms: 2000 }, 2 * S],
+    [{ kind: 'elapsed', ms: 5 }, 5],
   ])('%j is %d ms', (input, ms) => {
     expect(parseDuration(input)).toEqual(elapsed(ms));
     expect(elapsedMs(parseDuration(input))).toBe(ms);
@@ -27,7 +54,10 @@ describe('parseDuration', () => {
     ['0.5 Business Days', { kind: 'business', unit: 'days', amount: 0.5 }],
     [{ businessDays: 3 }, { kind: 'business', unit: 'days', amount: 3 }],
     [{ businessHours: 2 }, { kind: 'business', unit: 'hours', amount: 2 }],
-    [{ kind: 'business', unit: 'hours', amount: 8 }, { kind: 'business', unit: 'hours', amount: 8 }],
+    [
+      { kind: 'business', unit: 'hours', amount: 8 },
+      { kind: 'business', unit: 'hours', amount: 8 },
+    ],
   ])('%j is a business duration', (input, expected) => {
     expect(parseDuration(input)).toEqual(expected);
     expect(elapsedMs(expected)).toBeUndefined();
@@ -64,10 +94,18 @@ describe('parseDuration', () => {
 
 describe('formatDuration', () => {
   it.each<[Duration, string]>([
-    [elapsed(90 * S), '90s'], [elapsed(2 * H), '2h'], [elapsed(3 * D), '3d'], [elapsed(5 * M), '5m'], [elapsed(90 * M), '90m'],
-    [elapsed(1500), '1500ms'], [elapsed(0), '0ms'], [elapsed(14 * D), '14d'],
-    [{ kind: 'business', unit: 'days', amount: 3 }, '3 business days'], [{ kind: 'business', unit: 'days', amount: 1 }, '1 business day'],
-    [{ kind: 'business', unit: 'hours', amount: 1 }, '1 business hour'], [{ kind: 'business', unit: 'hours', amount: 4.5 }, '4.5 business hours'],
+    [elapsed(90 * S), '90s'],
+    [elapsed(2 * H), '2h'],
+    [elapsed(3 * D), '3d'],
+    [elapsed(5 * M), '5m'],
+    [elapsed(90 * M), '90m'],
+    [elapsed(1500), '1500ms'],
+    [elapsed(0), '0ms'],
+    [elapsed(14 * D), '14d'],
+    [{ kind: 'business', unit: 'days', amount: 3 }, '3 business days'],
+    [{ kind: 'business', unit: 'days', amount: 1 }, '1 business day'],
+    [{ kind: 'business', unit: 'hours', amount: 1 }, '1 business hour'],
+    [{ kind: 'business', unit: 'hours', amount: 4.5 }, '4.5 business hours'],
   ])('%j → %s', (d, text) => {
     expect(formatDuration(d)).toBe(text);
   });
@@ -75,11 +113,17 @@ describe('formatDuration', () => {
   it('round-trips through parseDuration', () => {
     const durationArb: fc.Arbitrary<Duration> = fc.oneof(
       fc.nat({ max: 400 * D }).map(elapsed),
-      fc.record({ kind: fc.constant('business' as const), unit: fc.constantFrom('days' as const, 'hours' as const), amount: fc.integer({ min: 0, max: 1000 }).map((n) => n / 4) }),
+      fc.record({
+        kind: fc.constant('business' as const),
+        unit: fc.constantFrom('days' as const, 'hours' as const),
+        amount: fc.integer({ min: 0, max: 1000 }).map((n) => n / 4),
+      }),
     );
-    fc.assert(fc.property(durationArb, (d) => {
-      expect(parseDuration(formatDuration(d))).toEqual(d);
-    }));
+    fc.assert(
+      fc.property(durationArb, (d) => {
+        expect(parseDuration(formatDuration(d))).toEqual(d);
+      }),
+    );
   });
 });
 
@@ -89,6 +133,8 @@ describe('durationSchema', () => {
     expect(durationSchema.parse({ businessDays: 2 })).toEqual({ kind: 'business', unit: 'days', amount: 2 });
     const r = durationSchema.safeParse('tomorrow');
     expect(r.success).toBe(false);
-    expect(r.error?.issues).toEqual([expect.objectContaining({ code: 'custom', message: expect.stringContaining('"tomorrow" is not a duration') })]);
+    expect(r.error?.issues).toEqual([
+      expect.objectContaining({ code: 'custom', message: expect.stringContaining('"tomorrow" is not a duration') }),
+    ]);
   });
 });

@@ -15,12 +15,21 @@ const DOC = 'doc-1';
 const iso = (t: number) => new Date(t).toISOString();
 
 /** Monday–Friday 09:00–18:00 UTC, no holidays. */
-const MON_FRI: BusinessCalendar = { timeZone: 'UTC', workingDays: [1, 2, 3, 4, 5], workingHours: { start: '09:00', end: '18:00' }, holidays: [] };
+const MON_FRI: BusinessCalendar = {
+  timeZone: 'UTC',
+  workingDays: [1, 2, 3, 4, 5],
+  workingHours: { start: '09:00', end: '18:00' },
+  holidays: [],
+};
 
 let ruleSeq = 0;
 /** A validated rule (defaults: status trigger `pending_approval`, no delay, assignee as recipient). */
 function rule(input: Partial<RuleInput> = {}, id = `rule-${++ruleSeq}`): Rule {
-  return { ...ruleInputSchema.parse({ name: 'Approval', trigger: { status: 'pending_approval' }, ...input }), id, version: 1 };
+  return {
+    ...ruleInputSchema.parse({ name: 'Approval', trigger: { status: 'pending_approval' }, ...input }),
+    id,
+    version: 1,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -30,18 +39,37 @@ function rule(input: Partial<RuleInput> = {}, id = `rule-${++ruleSeq}`): Rule {
 type Payload = Record<string, unknown>;
 const base = (eventId: string, at: number) => ({ eventId, occurredAt: iso(at), documentId: DOC });
 const ev = {
-  status: (eventId: string, at: number, status: DocumentStatus): Payload => ({ ...base(eventId, at), type: 'status_changed', status }),
-  assigned: (eventId: string, at: number, assignee: string): Payload => ({ ...base(eventId, at), type: 'assigned', assignee }),
-  due: (eventId: string, at: number, dueAt: number): Payload => ({ ...base(eventId, at), type: 'due_date_set', dueAt: iso(dueAt) }),
-  comment: (eventId: string, at: number, text = 'please check'): Payload => ({ ...base(eventId, at), type: 'comment_added', author: 'bob', text }),
-  fields: (eventId: string, at: number): Payload => ({ ...base(eventId, at), type: 'fields_updated', fields: { total_amount: 12.5 } }),
+  status: (eventId: string, at: number, status: DocumentStatus): Payload => ({
+    ...base(eventId, at),
+    type: 'status_changed',
+    status,
+  }),
+  assigned: (eventId: string, at: number, assignee: string): Payload => ({
+    ...base(eventId, at),
+    type: 'assigned',
+    assignee,
+  }),
+  due: (eventId: string, at: number, dueAt: number): Payload => ({
+    ...base(eventId, at),
+    type: 'due_date_set',
+    dueAt: iso(dueAt),
+  }),
+  comment: (eventId: string, at: number, text = 'please check'): Payload => ({
+    ...base(eventId, at),
+    type: 'comment_added',
+    author: 'bob',
+    text,
+  }),
+  fields: (eventId: string, at: number): Payload => ({
+    ...base(eventId, at),
+    type: 'fields_updated',
+    fields: { total_amount: 12.5 },
+  }),
   deleted: (eventId: string, at: number): Payload => ({ ...base(eventId, at), type: 'deleted' }),
 };
 
 type Action =
-  | { do: 'event'; payload: Payload }
-  | { do: 'decide'; action: string; actor?: string }
-  | { do: 'snooze'; ms: number };
+  { do: 'event'; payload: Payload } | { do: 'decide'; action: string; actor?: string } | { do: 'snooze'; ms: number };
 
 /** One email-sending moment the simulation fired, with the document's situation at that moment. */
 interface Fired {
@@ -64,7 +92,11 @@ class Sim {
   readonly fired: Fired[] = [];
   /** Emails counted by `${ruleId}|${kind}|${transitionId}` (rule / kind / recipient visit). */
   readonly counts = new Map<string, number>();
-  constructor(readonly ctx: PlanContext, start = T0, readonly onPlan?: (planned: PlannedNotification[], sim: Sim) => void) {
+  constructor(
+    readonly ctx: PlanContext,
+    start = T0,
+    readonly onPlan?: (planned: PlannedNotification[], sim: Sim) => void,
+  ) {
     this.now = start;
   }
 
@@ -88,7 +120,13 @@ class Sim {
   private fire(p: PlannedNotification): void {
     markFired(this.state, p.key);
     if (p.kind === 'escalation') this.state.escalationLevel = Math.max(this.state.escalationLevel, p.seq);
-    this.fired.push({ p, at: this.now, status: this.state.status, visit: this.state.statusEventId, decided: !!this.state.task?.decision });
+    this.fired.push({
+      p,
+      at: this.now,
+      status: this.state.status,
+      visit: this.state.statusEventId,
+      decided: !!this.state.task?.decision,
+    });
     const k = `${p.ruleId}|${p.kind}|${p.transitionId}`;
     this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
   }
@@ -142,7 +180,16 @@ describe('plan: first notice after a delay', () => {
   it('a document that stays in the status gets exactly one first notice, at statusSince + delay', () => {
     const r = rule({ delay: '10m' }, 'r');
     expect(plan(pendingState(), ctxOf([r]))).toEqual([
-      expect.objectContaining({ key: 's1:r:first', at: T0 + 10 * MIN, kind: 'first', seq: 0, transitionId: 's1', ruleId: 'r', ruleVersion: 1, template: 'status_pending_approval' }),
+      expect.objectContaining({
+        key: 's1:r:first',
+        at: T0 + 10 * MIN,
+        kind: 'first',
+        seq: 0,
+        transitionId: 's1',
+        ruleId: 'r',
+        ruleVersion: 1,
+        template: 'status_pending_approval',
+      }),
     ]);
     const sim = new Sim(ctxOf([r]));
     sim.event(T0, ev.status('s1', T0, 'pending_approval'));
@@ -181,14 +228,19 @@ describe('plan: first notice after a delay', () => {
     sim.event(T0 + 2 * HOUR, ev.status('s2', T0 + 2 * HOUR, 'on_hold'));
     sim.event(T0 + 3 * HOUR, ev.status('s3', T0 + 3 * HOUR, 'pending_approval'));
     sim.advanceTo(T0 + DAY);
-    expect(sim.fired.map((f) => [f.p.key, f.at])).toEqual([['s1:r:first', T0 + HOUR], ['s3:r:first', T0 + 4 * HOUR]]);
+    expect(sim.fired.map((f) => [f.p.key, f.at])).toEqual([
+      ['s1:r:first', T0 + HOUR],
+      ['s3:r:first', T0 + 4 * HOUR],
+    ]);
   });
 
   it('a business-day delay counts on the calendar', () => {
     const r = rule({ delay: '1 business day' }, 'r');
     const s = pendingState(); // Monday 08:00: counts from Monday 09:00
     expect(plan(s, ctxOf([r], MON_FRI))[0].at).toBe(Date.parse('2026-03-03T09:00:00Z'));
-    expect(plan(s, ctxOf([rule({ delay: { businessDays: 3 } }, 'r')], MON_FRI))[0].at).toBe(Date.parse('2026-03-05T09:00:00Z'));
+    expect(plan(s, ctxOf([rule({ delay: { businessDays: 3 } }, 'r')], MON_FRI))[0].at).toBe(
+      Date.parse('2026-03-05T09:00:00Z'),
+    );
   });
 });
 
@@ -204,7 +256,10 @@ describe('plan: reminders', () => {
   it('repeat every interval, max 5: after 3.5 intervals 1 first + 3 reminders were sent', () => {
     const sim = sim35(5);
     expect(sim.fired.map((f) => [f.p.key, f.at])).toEqual([
-      ['s1:r:first', T0], ['s1:r:reminder:1', T0 + HOUR], ['s1:r:reminder:2', T0 + 2 * HOUR], ['s1:r:reminder:3', T0 + 3 * HOUR],
+      ['s1:r:first', T0],
+      ['s1:r:reminder:1', T0 + HOUR],
+      ['s1:r:reminder:2', T0 + 2 * HOUR],
+      ['s1:r:reminder:3', T0 + 3 * HOUR],
     ]);
     expect(sim.counts.get('r|reminder|s1')).toBe(3);
     expect(keysOf(sim.plan())).toEqual(['s1:r:reminder:4', 's1:r:reminder:5']);
@@ -286,10 +341,14 @@ describe('plan: resend on reassignment', () => {
 
 describe('plan: decisions', () => {
   it('a decision stops reminders, escalations and due-date reminders: only the confirmation is planned', () => {
-    const r = rule({
-      repeat: { interval: '1h', maxCount: 5 }, escalation: [{ after: '2h', manager: true }],
-      dueReminders: { before: ['1h'], overdue: true },
-    }, 'r');
+    const r = rule(
+      {
+        repeat: { interval: '1h', maxCount: 5 },
+        escalation: [{ after: '2h', manager: true }],
+        dueReminders: { before: ['1h'], overdue: true },
+      },
+      'r',
+    );
     const ev2 = rule({ trigger: { event: 'comment_added' }, delay: '30m' }, 'c');
     const sim = new Sim(ctxOf([r, ev2]));
     sim.event(T0, ev.status('s1', T0, 'pending_approval'));
@@ -297,7 +356,10 @@ describe('plan: decisions', () => {
     sim.event(T0 + 90 * MIN, ev.comment('c1', T0 + 90 * MIN));
     expect(sim.at(T0 + 100 * MIN, { do: 'decide', action: 'approve', actor: 'alice' })).toBe('applied');
     expect(sim.fired.map((f) => f.p.key)).toEqual(['s1:r:first', 's1:r:reminder:1', 's1:decision']);
-    expect(sim.of('decision')[0]).toMatchObject({ at: T0 + 100 * MIN, p: { template: 'decision_confirmation', transitionId: 's1' } });
+    expect(sim.of('decision')[0]).toMatchObject({
+      at: T0 + 100 * MIN,
+      p: { template: 'decision_confirmation', transitionId: 's1' },
+    });
     // Later events of the same visit plan nothing either.
     sim.event(T0 + 3 * HOUR, ev.assigned('a9', T0 + 3 * HOUR, 'carol'));
     sim.event(T0 + 4 * HOUR, ev.comment('c2', T0 + 4 * HOUR));
@@ -339,7 +401,16 @@ describe('plan: decisions', () => {
 
 describe('plan: snooze', () => {
   it('shifts the next reminder and the escalations by exactly the snooze', () => {
-    const r = rule({ repeat: { interval: '1h', maxCount: 3 }, escalation: [{ after: '5h', manager: true }, { afterReminders: 2, roles: ['lead'] }] }, 'r');
+    const r = rule(
+      {
+        repeat: { interval: '1h', maxCount: 3 },
+        escalation: [
+          { after: '5h', manager: true },
+          { afterReminders: 2, roles: ['lead'] },
+        ],
+      },
+      'r',
+    );
     const sim = new Sim(ctxOf([r]));
     sim.event(T0, ev.status('s1', T0, 'pending_approval'));
     sim.advanceTo(T0 + 90 * MIN); // first and reminder 1 sent
@@ -349,7 +420,9 @@ describe('plan: snooze', () => {
     sim.at(T0 + 90 * MIN, { do: 'snooze', ms: 45 * MIN });
     const after = new Map(sim.plan().map((p) => [p.key, p.at]));
     const rank = (key: string) => (key.includes(':reminder:') ? 0 : 1); // at the same instant reminders come before escalations
-    expect([...after.keys()]).toEqual([...before.keys()].sort((a, b) => after.get(a)! - after.get(b)! || rank(a) - rank(b) || a.localeCompare(b)));
+    expect([...after.keys()]).toEqual(
+      [...before.keys()].sort((a, b) => after.get(a)! - after.get(b)! || rank(a) - rank(b) || a.localeCompare(b)),
+    );
     for (const [key, at] of before) expect(after.get(key)! - at).toBe(45 * MIN);
     sim.advanceTo(T0 + 2 * HOUR + 44 * MIN);
     expect(sim.of('reminder')).toHaveLength(1);
@@ -370,10 +443,16 @@ describe('plan: snooze', () => {
 
 describe('plan: escalation', () => {
   it('levels after a duration and after N unanswered reminders', () => {
-    const r = rule({
-      repeat: { interval: '1h', maxCount: 3 },
-      escalation: [{ after: '90m', manager: true }, { afterReminders: 3, addresses: ['boss@example.com'], template: 'escalation_2' }],
-    }, 'r');
+    const r = rule(
+      {
+        repeat: { interval: '1h', maxCount: 3 },
+        escalation: [
+          { after: '90m', manager: true },
+          { afterReminders: 3, addresses: ['boss@example.com'], template: 'escalation_2' },
+        ],
+      },
+      'r',
+    );
     const esc = plan(pendingState(), ctxOf([r])).filter((p) => p.kind === 'escalation');
     expect(esc.map((p) => [p.key, p.at - T0, p.seq, p.template])).toEqual([
       ['s1:r:escalation:1', 90 * MIN, 1, 'escalation'],
@@ -382,8 +461,13 @@ describe('plan: escalation', () => {
   });
 
   it('afterReminders beyond maxCount is refused by the schema, and a stored one plans nothing', () => {
-    expect(() => rule({ repeat: { interval: '1h', maxCount: 2 }, escalation: [{ afterReminders: 3, manager: true }] })).toThrow(/afterReminders/);
-    const r = rule({ repeat: { interval: '1h', maxCount: 2 }, escalation: [{ afterReminders: 2, manager: true }] }, 'r');
+    expect(() =>
+      rule({ repeat: { interval: '1h', maxCount: 2 }, escalation: [{ afterReminders: 3, manager: true }] }),
+    ).toThrow(/afterReminders/);
+    const r = rule(
+      { repeat: { interval: '1h', maxCount: 2 }, escalation: [{ afterReminders: 2, manager: true }] },
+      'r',
+    );
     r.escalation[0].afterReminders = 3;
     expect(plan(pendingState(), ctxOf([r])).filter((p) => p.kind === 'escalation')).toEqual([]);
   });
@@ -392,9 +476,14 @@ describe('plan: escalation', () => {
     const FRI_17 = Date.parse('2026-03-06T17:00:00Z');
     const s = initialState('default', DOC, 'invoice');
     applyEvent(s, ev.status('s1', FRI_17, 'pending_approval'), FRI_17);
-    const r = rule({ repeat: { interval: '2h', maxCount: 1 }, escalation: [{ afterReminders: 1, manager: true }] }, 'r');
+    const r = rule(
+      { repeat: { interval: '2h', maxCount: 1 }, escalation: [{ afterReminders: 1, manager: true }] },
+      'r',
+    );
     expect(plan(s, ctxOf([r], MON_FRI)).map((p) => [p.key, iso(p.at)])).toEqual([
-      ['s1:r:first', iso(FRI_17)], ['s1:r:reminder:1', '2026-03-09T09:00:00.000Z'], ['s1:r:escalation:1', '2026-03-09T11:00:00.000Z'],
+      ['s1:r:first', iso(FRI_17)],
+      ['s1:r:reminder:1', '2026-03-09T09:00:00.000Z'],
+      ['s1:r:escalation:1', '2026-03-09T11:00:00.000Z'],
     ]);
   });
 });
@@ -419,17 +508,31 @@ describe('plan: due-date reminders', () => {
     sim.event(T0 + HOUR, ev.due('d1', T0 + HOUR, dueAt));
     sim.advanceTo(T0 + 60 * DAY);
     expect(sim.fired.map((f) => [f.p.key, f.at])).toEqual([
-      ['s1:r:first', T0], ['d1:r:due_soon:1', dueAt - 3 * DAY], ['d1:r:due_soon:2', dueAt - DAY], ['d1:r:due_soon:3', dueAt - 2 * HOUR], ['d1:r:overdue:0', dueAt],
+      ['s1:r:first', T0],
+      ['d1:r:due_soon:1', dueAt - 3 * DAY],
+      ['d1:r:due_soon:2', dueAt - DAY],
+      ['d1:r:due_soon:3', dueAt - 2 * HOUR],
+      ['d1:r:overdue:0', dueAt],
     ]);
   });
 
   it('offsets already past when the due date was set are skipped; overdue repeats follow the interval', () => {
-    const r = dueRule({ dueReminders: { before: ['3d', '1d', '2h'], overdue: true, repeatOverdue: { interval: '1d', maxCount: 2 } } });
+    const r = dueRule({
+      dueReminders: { before: ['3d', '1d', '2h'], overdue: true, repeatOverdue: { interval: '1d', maxCount: 2 } },
+    });
     const s = pendingState();
     const soon = T0 + 2 * DAY;
     applyEvent(s, ev.due('d1', T0 + HOUR, soon), T0 + HOUR);
-    expect(plan(s, ctxOf([r])).filter((x) => x.kind !== 'first').map((x) => [x.key, x.at])).toEqual([
-      ['d1:r:due_soon:2', soon - DAY], ['d1:r:due_soon:3', soon - 2 * HOUR], ['d1:r:overdue:0', soon], ['d1:r:overdue:1', soon + DAY], ['d1:r:overdue:2', soon + 2 * DAY],
+    expect(
+      plan(s, ctxOf([r]))
+        .filter((x) => x.kind !== 'first')
+        .map((x) => [x.key, x.at]),
+    ).toEqual([
+      ['d1:r:due_soon:2', soon - DAY],
+      ['d1:r:due_soon:3', soon - 2 * HOUR],
+      ['d1:r:overdue:0', soon],
+      ['d1:r:overdue:1', soon + DAY],
+      ['d1:r:overdue:2', soon + 2 * DAY],
     ]);
   });
 
@@ -444,20 +547,32 @@ describe('plan: due-date reminders', () => {
     expect(sim.plan()[0].at).toBe(later - 3 * DAY);
     sim.advanceTo(later + DAY);
     expect(sim.fired.filter((f) => f.p.kind !== 'first').map((f) => f.p.key)).toEqual([
-      'd1:r:due_soon:1', 'd2:r:due_soon:1', 'd2:r:due_soon:2', 'd2:r:due_soon:3', 'd2:r:overdue:0',
+      'd1:r:due_soon:1',
+      'd2:r:due_soon:1',
+      'd2:r:due_soon:2',
+      'd2:r:due_soon:3',
+      'd2:r:overdue:0',
     ]);
   });
 
   it('times that passed before the document started waiting are not sent late: one overdue notice, then the future repeats', () => {
-    const r = dueRule({ dueReminders: { before: ['3d', '1d'], overdue: true, repeatOverdue: { interval: '1d', maxCount: 3 } } });
+    const r = dueRule({
+      dueReminders: { before: ['3d', '1d'], overdue: true, repeatOverdue: { interval: '1d', maxCount: 3 } },
+    });
     const sim = new Sim(ctxOf([r]));
     sim.event(T0, ev.status('s0', T0, 'processing'));
     sim.event(T0, ev.due('d1', T0, T0 + 4 * DAY));
     const entered = T0 + 5 * DAY + HOUR; // after due_soon 1 and 2, overdue:0 and overdue:1
     sim.event(entered, ev.status('s1', entered, 'pending_approval'));
-    expect(sim.fired.map((f) => [f.p.key, f.at])).toEqual([['d1:r:overdue:0', entered], ['s1:r:first', entered]]); // overdue:0 is planned at dueAt: earliest first
+    expect(sim.fired.map((f) => [f.p.key, f.at])).toEqual([
+      ['d1:r:overdue:0', entered],
+      ['s1:r:first', entered],
+    ]); // overdue:0 is planned at dueAt: earliest first
     sim.advanceTo(T0 + 30 * DAY);
-    expect(sim.fired.slice(2).map((f) => [f.p.key, f.at])).toEqual([['d1:r:overdue:2', T0 + 6 * DAY], ['d1:r:overdue:3', T0 + 7 * DAY]]);
+    expect(sim.fired.slice(2).map((f) => [f.p.key, f.at])).toEqual([
+      ['d1:r:overdue:2', T0 + 6 * DAY],
+      ['d1:r:overdue:3', T0 + 7 * DAY],
+    ]);
   });
 
   it('due-date reminders need an open task: none outside intervention statuses or after a decision', () => {
@@ -489,32 +604,59 @@ describe('plan: business calendar (Mon–Fri 09:00–18:00 UTC)', () => {
       ['s1:r:reminder:4', '2026-03-10T09:00:00.000Z'], // Monday 17:00 + 4h = 21:00 → Tuesday 09:00
     ]);
     // Without a calendar nothing moves.
-    expect(plan(stateAt(FRI_16), ctxOf([r])).map((x) => x.at - FRI_16)).toEqual([0, 4 * HOUR, 8 * HOUR, 12 * HOUR, 16 * HOUR]);
+    expect(plan(stateAt(FRI_16), ctxOf([r])).map((x) => x.at - FRI_16)).toEqual([
+      0,
+      4 * HOUR,
+      8 * HOUR,
+      12 * HOUR,
+      16 * HOUR,
+    ]);
   });
 
   it('a rule may name its own calendar; escalations and snoozed reminders move too', () => {
-    const r = rule({ repeat: { interval: '1h', maxCount: 1 }, escalation: [{ after: '3h', manager: true }], calendar: 'office' }, 'r');
+    const r = rule(
+      { repeat: { interval: '1h', maxCount: 1 }, escalation: [{ after: '3h', manager: true }], calendar: 'office' },
+      'r',
+    );
     const s = stateAt(FRI_16);
     s.snoozeMs = 30 * MIN; // reminder 1 at 17:30 (working), escalation at 19:30 → Monday 09:00
     const p = plan(s, { rules: [r], calendars: { office: MON_FRI } });
     expect(p.map((x) => [x.key, iso(x.at)])).toEqual([
-      ['s1:r:first', iso(FRI_16)], ['s1:r:reminder:1', iso(FRI_16 + 90 * MIN)], ['s1:r:escalation:1', iso(MON_09)],
+      ['s1:r:first', iso(FRI_16)],
+      ['s1:r:reminder:1', iso(FRI_16 + 90 * MIN)],
+      ['s1:r:escalation:1', iso(MON_09)],
     ]);
   });
 
   it('business-day reminders skip the weekend', () => {
     const r = rule({ repeat: { interval: '1 business day', maxCount: 2 } }, 'r');
     expect(plan(stateAt(FRI_16), ctxOf([r], MON_FRI)).map((x) => iso(x.at))).toEqual([
-      iso(FRI_16), '2026-03-09T16:00:00.000Z', '2026-03-10T16:00:00.000Z',
+      iso(FRI_16),
+      '2026-03-09T16:00:00.000Z',
+      '2026-03-10T16:00:00.000Z',
     ]);
   });
 
   it('overdue repeats over a weekend move to working time one interval apart', () => {
-    const r = rule({ dueReminders: { before: [], overdue: true, repeatOverdue: { interval: '1d', maxCount: 3 } } }, 'r');
+    const r = rule(
+      { dueReminders: { before: [], overdue: true, repeatOverdue: { interval: '1d', maxCount: 3 } } },
+      'r',
+    );
     const s = stateAt(Date.parse('2026-03-02T10:00:00Z'));
-    applyEvent(s, ev.due('d1', Date.parse('2026-03-02T11:00:00Z'), Date.parse('2026-03-06T10:00:00Z')), Date.parse('2026-03-02T11:00:00Z'));
-    expect(plan(s, ctxOf([r], MON_FRI)).filter((x) => x.kind === 'overdue').map((x) => iso(x.at))).toEqual([
-      '2026-03-06T10:00:00.000Z', '2026-03-09T09:00:00.000Z', '2026-03-10T09:00:00.000Z', '2026-03-11T09:00:00.000Z',
+    applyEvent(
+      s,
+      ev.due('d1', Date.parse('2026-03-02T11:00:00Z'), Date.parse('2026-03-06T10:00:00Z')),
+      Date.parse('2026-03-02T11:00:00Z'),
+    );
+    expect(
+      plan(s, ctxOf([r], MON_FRI))
+        .filter((x) => x.kind === 'overdue')
+        .map((x) => iso(x.at)),
+    ).toEqual([
+      '2026-03-06T10:00:00.000Z',
+      '2026-03-09T09:00:00.000Z',
+      '2026-03-10T09:00:00.000Z',
+      '2026-03-11T09:00:00.000Z',
     ]);
   });
 
@@ -523,7 +665,11 @@ describe('plan: business calendar (Mon–Fri 09:00–18:00 UTC)', () => {
     const s = stateAt(Date.parse('2026-03-05T10:00:00Z'));
     const due = Date.parse('2026-03-09T08:00:00Z'); // Monday 08:00: 1 day before is Sunday 08:00
     applyEvent(s, ev.due('d1', Date.parse('2026-03-05T11:00:00Z'), due), Date.parse('2026-03-05T11:00:00Z'));
-    expect(plan(s, ctxOf([r], MON_FRI)).filter((x) => x.kind === 'due_soon').map((x) => iso(x.at))).toEqual([iso(due - DAY)]);
+    expect(
+      plan(s, ctxOf([r], MON_FRI))
+        .filter((x) => x.kind === 'due_soon')
+        .map((x) => iso(x.at)),
+    ).toEqual([iso(due - DAY)]);
   });
 });
 
@@ -538,12 +684,21 @@ describe('plan: event rules, terminal statuses, rule selection', () => {
     sim.event(T0 + 3 * MIN, ev.comment('c1', T0 + 3 * MIN));
     sim.advanceTo(T0 + DAY);
     expect(sim.fired.map((f) => [f.p.key, f.p.kind, f.at])).toEqual([
-      ['a1:ra:event', 'event', T0 + MIN], ['c1:rc:event', 'event', T0 + 8 * MIN],
+      ['a1:ra:event', 'event', T0 + MIN],
+      ['c1:rc:event', 'event', T0 + 8 * MIN],
     ]);
   });
 
   it('terminal statuses plan only first notices of rules for that status', () => {
-    const term = rule({ trigger: { status: 'exported' }, delay: '1m', repeat: { interval: '1h', maxCount: 3 }, escalation: [{ after: '2h', manager: true }] }, 'rt');
+    const term = rule(
+      {
+        trigger: { status: 'exported' },
+        delay: '1m',
+        repeat: { interval: '1h', maxCount: 3 },
+        escalation: [{ after: '2h', manager: true }],
+      },
+      'rt',
+    );
     const pending = rule({ repeat: { interval: '1h', maxCount: 3 }, dueReminders: { before: ['1h'] } }, 'rp');
     const evRule = rule({ trigger: { event: 'comment_added' }, delay: '1h' }, 're');
     const sim = new Sim(ctxOf([term, pending, evRule]));
@@ -583,7 +738,14 @@ describe('plan: event rules, terminal statuses, rule selection', () => {
   });
 
   it('is pure: does not change the state and gives the same answer twice', () => {
-    const r = rule({ repeat: { interval: '1h', maxCount: 3 }, escalation: [{ after: '2h', manager: true }], dueReminders: { before: ['1d'] } }, 'r');
+    const r = rule(
+      {
+        repeat: { interval: '1h', maxCount: 3 },
+        escalation: [{ after: '2h', manager: true }],
+        dueReminders: { before: ['1d'] },
+      },
+      'r',
+    );
     const s = pendingState();
     applyEvent(s, ev.due('d1', T0, T0 + 3 * DAY), T0);
     const snapshot = structuredClone(s);
@@ -601,41 +763,66 @@ describe('plan: event rules, terminal statuses, rule selection', () => {
 const statusArb = fc.constantFrom(...STATUSES);
 const minutes = (max: number, min = 0) => fc.integer({ min, max }).map((m) => `${m}m`);
 
-const ruleInputArb: fc.Arbitrary<RuleInput> = fc.record({
-  active: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
-  tenantId: fc.constantFrom('default', 'default', 'default', 'acme'),
-  documentType: fc.constantFrom(null, null, 'invoice', 'contract'),
-  trigger: fc.oneof(
-    { weight: 3, arbitrary: statusArb.map((status) => ({ status })) },
-    { weight: 1, arbitrary: fc.constantFrom('assigned', 'comment_added').map((event) => ({ event })) },
-  ),
-  delay: fc.oneof(minutes(240), fc.constant('0s'), fc.integer({ min: 0, max: 2 }).map((d) => `${d} business days`)),
-  repeat: fc.option(fc.record({ interval: fc.oneof(minutes(2 * 24 * 60, 1), fc.constant('1 business day')), maxCount: fc.integer({ min: 1, max: 5 }) }), { nil: null }),
-  resendOnReassignment: fc.boolean(),
-  escalation: fc.array(fc.oneof(
-    minutes(3 * 24 * 60).map((after) => ({ after, manager: true })),
-    fc.integer({ min: 1, max: 6 }).map((afterReminders) => ({ afterReminders, roles: ['lead'] })),
-  ), { maxLength: 3 }),
-  dueReminders: fc.option(fc.record({
-    before: fc.array(minutes(5 * 24 * 60, 1), { maxLength: 3 }),
-    overdue: fc.boolean(),
-    repeatOverdue: fc.option(fc.record({ interval: minutes(24 * 60, 10), maxCount: fc.integer({ min: 1, max: 3 }) }), { nil: undefined }),
-  }), { nil: null }),
-}).map((r) => {
-  const statusTrigger = 'status' in r.trigger;
-  return {
-    ...r,
-    name: 'Random rule',
-    // Combinations the schema rejects are turned into valid ones.
-    escalation: r.escalation.map((l) => {
-      if (!('afterReminders' in l)) return l;
-      return r.repeat ? { ...l, afterReminders: Math.min(l.afterReminders, r.repeat.maxCount) } : { after: '1h', roles: l.roles };
-    }),
-    dueReminders: statusTrigger ? r.dueReminders : null,
-  } as RuleInput;
-});
+const ruleInputArb: fc.Arbitrary<RuleInput> = fc
+  .record({
+    active: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    tenantId: fc.constantFrom('default', 'default', 'default', 'acme'),
+    documentType: fc.constantFrom(null, null, 'invoice', 'contract'),
+    trigger: fc.oneof(
+      { weight: 3, arbitrary: statusArb.map((status) => ({ status })) },
+      { weight: 1, arbitrary: fc.constantFrom('assigned', 'comment_added').map((event) => ({ event })) },
+    ),
+    delay: fc.oneof(
+      minutes(240),
+      fc.constant('0s'),
+      fc.integer({ min: 0, max: 2 }).map((d) => `${d} business days`),
+    ),
+    repeat: fc.option(
+      fc.record({
+        interval: fc.oneof(minutes(2 * 24 * 60, 1), fc.constant('1 business day')),
+        maxCount: fc.integer({ min: 1, max: 5 }),
+      }),
+      { nil: null },
+    ),
+    resendOnReassignment: fc.boolean(),
+    escalation: fc.array(
+      fc.oneof(
+        minutes(3 * 24 * 60).map((after) => ({ after, manager: true })),
+        fc.integer({ min: 1, max: 6 }).map((afterReminders) => ({ afterReminders, roles: ['lead'] })),
+      ),
+      { maxLength: 3 },
+    ),
+    dueReminders: fc.option(
+      fc.record({
+        before: fc.array(minutes(5 * 24 * 60, 1), { maxLength: 3 }),
+        overdue: fc.boolean(),
+        repeatOverdue: fc.option(
+          fc.record({ interval: minutes(24 * 60, 10), maxCount: fc.integer({ min: 1, max: 3 }) }),
+          { nil: undefined },
+        ),
+      }),
+      { nil: null },
+    ),
+  })
+  .map((r) => {
+    const statusTrigger = 'status' in r.trigger;
+    return {
+      ...r,
+      name: 'Random rule',
+      // Combinations the schema rejects are turned into valid ones.
+      escalation: r.escalation.map((l) => {
+        if (!('afterReminders' in l)) return l;
+        return r.repeat
+          ? { ...l, afterReminders: Math.min(l.afterReminders, r.repeat.maxCount) }
+          : { after: '1h', roles: l.roles };
+      }),
+      dueReminders: statusTrigger ? r.dueReminders : null,
+    } as RuleInput;
+  });
 
-const rulesArb = fc.array(ruleInputArb, { minLength: 1, maxLength: 5 }).map((inputs) => inputs.map((input, i) => rule(input, `r${i}`)));
+const rulesArb = fc
+  .array(ruleInputArb, { minLength: 1, maxLength: 5 })
+  .map((inputs) => inputs.map((input, i) => rule(input, `r${i}`)));
 
 type Step =
   | { t: 'status'; status: DocumentStatus }
@@ -652,20 +839,35 @@ type Step =
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: statusArb.map((status) => ({ t: 'status' as const, status })) },
-  { weight: 3, arbitrary: fc.constantFrom('alice', 'bob', 'carol@example.com').map((who) => ({ t: 'assign' as const, who })) },
-  { weight: 2, arbitrary: fc.integer({ min: -24 * 60, max: 6 * 24 * 60 }).map((offsetMin) => ({ t: 'due' as const, offsetMin })) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('alice', 'bob', 'carol@example.com').map((who) => ({ t: 'assign' as const, who })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.integer({ min: -24 * 60, max: 6 * 24 * 60 }).map((offsetMin) => ({ t: 'due' as const, offsetMin })),
+  },
   { weight: 2, arbitrary: fc.constant({ t: 'comment' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'fields' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'deleted' as const }) },
   { weight: 3, arbitrary: fc.constant({ t: 'decide' as const }) },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 24 * 60 }).map((min) => ({ t: 'snooze' as const, min })) },
-  { weight: 1, arbitrary: fc.record({ status: statusArb, agoMin: fc.integer({ min: 1, max: 3 * 24 * 60 }) }).map((s) => ({ t: 'stale' as const, ...s })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ status: statusArb, agoMin: fc.integer({ min: 1, max: 3 * 24 * 60 }) })
+      .map((s) => ({ t: 'stale' as const, ...s })),
+  },
   { weight: 1, arbitrary: statusArb.map((status) => ({ t: 'duplicate' as const, status })) },
   { weight: 1, arbitrary: fc.constant({ t: 'bad' as const }) },
 );
 
 /** Time steps: mostly minutes to hours, sometimes days. */
-const gapArb = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 6 * 60 }).map((m) => m * MIN), fc.integer({ min: 1, max: 4 * DAY / MIN }).map((m) => m * MIN));
+const gapArb = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: 1, max: 6 * 60 }).map((m) => m * MIN),
+  fc.integer({ min: 1, max: (4 * DAY) / MIN }).map((m) => m * MIN),
+);
 const scenarioArb = fc.record({
   rules: rulesArb,
   calendar: fc.boolean(),
@@ -684,19 +886,40 @@ function run(sc: Scenario, checkPlan: (planned: PlannedNotification[], sim: Sim)
     t += gap;
     const id = `e${++n}`;
     switch (step.t) {
-      case 'status': sim.event(t, ev.status(id, t, step.status)); lastId = id; break;
-      case 'assign': sim.event(t, ev.assigned(id, t, step.who)); break;
-      case 'due': sim.event(t, ev.due(id, t, t + step.offsetMin * MIN)); break;
-      case 'comment': sim.event(t, ev.comment(id, t)); break;
-      case 'fields': sim.event(t, ev.fields(id, t)); break;
-      case 'deleted': sim.event(t, ev.deleted(id, t)); break;
-      case 'decide': sim.at(t, { do: 'decide', action: 'approve' }); break;
-      case 'snooze': sim.at(t, { do: 'snooze', ms: step.min * MIN }); break;
-      case 'stale': sim.event(t, ev.status(id, t - step.agoMin * MIN, step.status)); break;
+      case 'status':
+        sim.event(t, ev.status(id, t, step.status));
+        lastId = id;
+        break;
+      case 'assign':
+        sim.event(t, ev.assigned(id, t, step.who));
+        break;
+      case 'due':
+        sim.event(t, ev.due(id, t, t + step.offsetMin * MIN));
+        break;
+      case 'comment':
+        sim.event(t, ev.comment(id, t));
+        break;
+      case 'fields':
+        sim.event(t, ev.fields(id, t));
+        break;
+      case 'deleted':
+        sim.event(t, ev.deleted(id, t));
+        break;
+      case 'decide':
+        sim.at(t, { do: 'decide', action: 'approve' });
+        break;
+      case 'snooze':
+        sim.at(t, { do: 'snooze', ms: step.min * MIN });
+        break;
+      case 'stale':
+        sim.event(t, ev.status(id, t - step.agoMin * MIN, step.status));
+        break;
       case 'duplicate':
         if (lastId) expect(sim.event(t, ev.status(lastId, t, step.status))).toBe('duplicate');
         break;
-      case 'bad': expect(sim.event(t, { ...ev.status(id, t, 'received'), status: 'nope' })).toBe('rejected'); break;
+      case 'bad':
+        expect(sim.event(t, { ...ev.status(id, t, 'received'), status: 'nope' })).toBe('rejected');
+        break;
     }
   }
   sim.advanceTo(t + 60 * DAY);
@@ -708,135 +931,199 @@ const RUNS = { numRuns: 150 };
 
 describe('plan: properties over random rules and event sequences', () => {
   it('(a) nothing but first notices of the terminal status’s own rules is sent while the status is terminal', () => {
-    fc.assert(fc.property(scenarioArb, (sc) => {
-      const sim = run(sc, noPlanCheck);
-      const byId = new Map(sc.rules.map((r) => [r.id, r]));
-      for (const f of sim.fired) {
-        if (!isTerminal(f.status)) continue;
-        const r = byId.get(f.p.ruleId);
-        expect({ key: f.p.key, kind: f.p.kind, status: f.status }).toEqual({ key: f.p.key, kind: 'first', status: r && 'status' in r.trigger ? r.trigger.status : 'n/a' });
-      }
-    }), RUNS);
+    fc.assert(
+      fc.property(scenarioArb, (sc) => {
+        const sim = run(sc, noPlanCheck);
+        const byId = new Map(sc.rules.map((r) => [r.id, r]));
+        for (const f of sim.fired) {
+          if (!isTerminal(f.status)) continue;
+          const r = byId.get(f.p.ruleId);
+          expect({ key: f.p.key, kind: f.p.kind, status: f.status }).toEqual({
+            key: f.p.key,
+            kind: 'first',
+            status: r && 'status' in r.trigger ? r.trigger.status : 'n/a',
+          });
+        }
+      }),
+      RUNS,
+    );
   });
 
   it('(b) at most 1 + maxCount first and reminder emails per rule and status visit; each sent while still in that visit', () => {
-    fc.assert(fc.property(scenarioArb, (sc) => {
-      const sim = run(sc, noPlanCheck);
-      for (const r of sc.rules) {
-        const perVisit = new Map<string, number>();
-        for (const f of sim.fired) {
-          if (f.p.ruleId !== r.id || (f.p.kind !== 'first' && f.p.kind !== 'reminder')) continue;
-          perVisit.set(f.p.transitionId, (perVisit.get(f.p.transitionId) ?? 0) + 1);
-          expect(f.visit).toBe(f.p.transitionId);
-          expect('status' in r.trigger && r.trigger.status).toBe(f.status);
+    fc.assert(
+      fc.property(scenarioArb, (sc) => {
+        const sim = run(sc, noPlanCheck);
+        for (const r of sc.rules) {
+          const perVisit = new Map<string, number>();
+          for (const f of sim.fired) {
+            if (f.p.ruleId !== r.id || (f.p.kind !== 'first' && f.p.kind !== 'reminder')) continue;
+            perVisit.set(f.p.transitionId, (perVisit.get(f.p.transitionId) ?? 0) + 1);
+            expect(f.visit).toBe(f.p.transitionId);
+            expect('status' in r.trigger && r.trigger.status).toBe(f.status);
+          }
+          for (const count of perVisit.values()) expect(count).toBeLessThanOrEqual(1 + (r.repeat?.maxCount ?? 0));
         }
-        for (const count of perVisit.values()) expect(count).toBeLessThanOrEqual(1 + (r.repeat?.maxCount ?? 0));
-      }
-      for (const f of sim.fired) {
-        if (f.p.kind === 'escalation') expect(f.visit).toBe(f.p.transitionId);
-      }
-    }), RUNS);
+        for (const f of sim.fired) {
+          if (f.p.kind === 'escalation') expect(f.visit).toBe(f.p.transitionId);
+        }
+      }),
+      RUNS,
+    );
   });
 
   it('(c) inactive rules and rules of another tenant or document type send nothing', () => {
-    fc.assert(fc.property(scenarioArb, (sc) => {
-      const sim = run(sc, noPlanCheck);
-      const silent = new Set(sc.rules.filter((r) => !r.active || r.tenantId !== 'default' || (r.documentType && r.documentType !== 'invoice')).map((r) => r.id));
-      expect(sim.fired.filter((f) => silent.has(f.p.ruleId)).map((f) => f.p.key)).toEqual([]);
-    }), RUNS);
+    fc.assert(
+      fc.property(scenarioArb, (sc) => {
+        const sim = run(sc, noPlanCheck);
+        const silent = new Set(
+          sc.rules
+            .filter((r) => !r.active || r.tenantId !== 'default' || (r.documentType && r.documentType !== 'invoice'))
+            .map((r) => r.id),
+        );
+        expect(sim.fired.filter((f) => silent.has(f.p.ruleId)).map((f) => f.p.key)).toEqual([]);
+      }),
+      RUNS,
+    );
   });
 
   it('(d) each key fires at most once, never before its time, and fired keys are never planned again', () => {
-    fc.assert(fc.property(scenarioArb, (sc) => {
-      const sim = run(sc, (planned, s) => {
-        const fired = new Set(s.state.fired);
-        expect(planned.filter((p) => fired.has(p.key))).toEqual([]);
-        expect(new Set(keysOf(planned)).size).toBe(planned.length);
-      });
-      const keys = sim.fired.map((f) => f.p.key);
-      expect(new Set(keys).size).toBe(keys.length);
-      for (const f of sim.fired) expect(f.at).toBeGreaterThanOrEqual(f.p.at);
-    }), RUNS);
+    fc.assert(
+      fc.property(scenarioArb, (sc) => {
+        const sim = run(sc, (planned, s) => {
+          const fired = new Set(s.state.fired);
+          expect(planned.filter((p) => fired.has(p.key))).toEqual([]);
+          expect(new Set(keysOf(planned)).size).toBe(planned.length);
+        });
+        const keys = sim.fired.map((f) => f.p.key);
+        expect(new Set(keys).size).toBe(keys.length);
+        for (const f of sim.fired) expect(f.at).toBeGreaterThanOrEqual(f.p.at);
+      }),
+      RUNS,
+    );
   });
 
   it('(e) the plan is sorted by time, deterministic and leaves the state untouched', () => {
-    fc.assert(fc.property(scenarioArb, (sc) => {
-      run(sc, (planned, s) => {
-        for (let i = 1; i < planned.length; i++) expect(planned[i - 1].at).toBeLessThanOrEqual(planned[i].at);
-        if (s.state.snoozeMs === 0) {
-          // Without a snooze, a rule's reminders are strictly one after another (no pile-up at a working moment).
-          for (const r of s.ctx.rules) {
-            const ats = planned.filter((p) => p.ruleId === r.id && p.kind === 'reminder').map((p) => p.at);
-            expect(new Set(ats).size).toBe(ats.length);
+    fc.assert(
+      fc.property(scenarioArb, (sc) => {
+        run(sc, (planned, s) => {
+          for (let i = 1; i < planned.length; i++) expect(planned[i - 1].at).toBeLessThanOrEqual(planned[i].at);
+          if (s.state.snoozeMs === 0) {
+            // Without a snooze, a rule's reminders are strictly one after another (no pile-up at a working moment).
+            for (const r of s.ctx.rules) {
+              const ats = planned.filter((p) => p.ruleId === r.id && p.kind === 'reminder').map((p) => p.at);
+              expect(new Set(ats).size).toBe(ats.length);
+            }
           }
-        }
-        const copy = structuredClone(s.state);
-        expect(plan(copy, s.ctx)).toEqual(planned);
-        expect(copy).toEqual(s.state);
-      });
-    }), { numRuns: 60 });
+          const copy = structuredClone(s.state);
+          expect(plan(copy, s.ctx)).toEqual(planned);
+          expect(copy).toEqual(s.state);
+        });
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('(f) after a decision only the decision confirmation is planned for that visit', () => {
-    fc.assert(fc.property(scenarioArb, (sc) => {
-      const sim = run(sc, (planned, s) => {
-        const task = s.state.task;
-        if (!task?.decision) return;
-        expect(planned.filter((p) => p.key !== `${task.id}:decision`).map((p) => p.key)).toEqual([]);
-      });
-      for (const f of sim.fired) if (f.decided) expect(f.p.kind).toBe('decision');
-    }), RUNS);
+    fc.assert(
+      fc.property(scenarioArb, (sc) => {
+        const sim = run(sc, (planned, s) => {
+          const task = s.state.task;
+          if (!task?.decision) return;
+          expect(planned.filter((p) => p.key !== `${task.id}:decision`).map((p) => p.key)).toEqual([]);
+        });
+        for (const f of sim.fired) if (f.decided) expect(f.p.kind).toBe('decision');
+      }),
+      RUNS,
+    );
   });
 
   it('(g) a reassignment notice is only sent for an assignment made after the first notice went out', () => {
     // Random rule sets rarely hit this; focus on one resending rule and a stream of assignments.
-    const focused = fc.record({
-      delayMin: fc.integer({ min: 0, max: 120 }),
-      steps: fc.array(fc.tuple(fc.integer({ min: 0, max: 90 }).map((m) => m * MIN), fc.oneof(
-        { weight: 4, arbitrary: fc.constantFrom('alice', 'bob', 'carol@example.com').map((who): Step => ({ t: 'assign', who })) },
-        { weight: 1, arbitrary: fc.constantFrom<DocumentStatus>('pending_approval', 'on_hold').map((status): Step => ({ t: 'status', status })) },
-      )), { maxLength: 15 }),
-    }).map(({ delayMin, steps }): Scenario => ({
-      rules: [rule({ delay: `${delayMin}m`, resendOnReassignment: true, repeat: { interval: '1h', maxCount: 2 } }, 'r0')],
-      calendar: false,
-      steps: [[0, { t: 'status', status: 'pending_approval' }], ...steps],
-    }));
-    fc.assert(fc.property(fc.oneof(scenarioArb, focused), (sc) => {
-      const sim = run(sc, noPlanCheck);
-      for (const f of sim.fired.filter((x) => x.p.kind === 'reassignment')) {
-        const first = sim.fired.find((x) => x.p.kind === 'first' && x.p.ruleId === f.p.ruleId && x.p.transitionId === f.visit);
-        expect(first).toBeDefined();
-        expect(f.p.at).toBeGreaterThan(first!.at);
-      }
-    }), RUNS);
+    const focused = fc
+      .record({
+        delayMin: fc.integer({ min: 0, max: 120 }),
+        steps: fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 90 }).map((m) => m * MIN),
+            fc.oneof(
+              {
+                weight: 4,
+                arbitrary: fc
+                  .constantFrom('alice', 'bob', 'carol@example.com')
+                  .map((who): Step => ({ t: 'assign', who })),
+              },
+              {
+                weight: 1,
+                arbitrary: fc
+                  .constantFrom<DocumentStatus>('pending_approval', 'on_hold')
+                  .map((status): Step => ({ t: 'status', status })),
+              },
+            ),
+          ),
+          { maxLength: 15 },
+        ),
+      })
+      .map(({ delayMin, steps }): Scenario => ({
+        rules: [
+          rule({ delay: `${delayMin}m`, resendOnReassignment: true, repeat: { interval: '1h', maxCount: 2 } }, 'r0'),
+        ],
+        calendar: false,
+        steps: [[0, { t: 'status', status: 'pending_approval' }], ...steps],
+      }));
+    fc.assert(
+      fc.property(fc.oneof(scenarioArb, focused), (sc) => {
+        const sim = run(sc, noPlanCheck);
+        for (const f of sim.fired.filter((x) => x.p.kind === 'reassignment')) {
+          const first = sim.fired.find(
+            (x) => x.p.kind === 'first' && x.p.ruleId === f.p.ruleId && x.p.transitionId === f.visit,
+          );
+          expect(first).toBeDefined();
+          expect(f.p.at).toBeGreaterThan(first!.at);
+        }
+      }),
+      RUNS,
+    );
   });
 
   it('(h) with a calendar, a rule’s reminders are at working moments, at least one interval apart', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: 14 * 24 * 60 }), fc.integer({ min: 1, max: 36 * 60 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 600 }),
-      (startMin, intervalMin, maxCount, delayMin) => {
-        const t = T0 + startMin * MIN;
-        const s = initialState('default', DOC, 'invoice');
-        applyEvent(s, ev.status('s1', t, 'pending_approval'), t);
-        const r = rule({ delay: `${delayMin}m`, repeat: { interval: `${intervalMin}m`, maxCount } }, 'r');
-        const ats = plan(s, ctxOf([r], MON_FRI)).filter((p) => p.kind === 'reminder').map((p) => p.at);
-        expect(ats).toHaveLength(maxCount);
-        let prev = t + delayMin * MIN;
-        for (const at of ats) {
-          expect(at - prev).toBeGreaterThanOrEqual(intervalMin * MIN);
-          expect(nextWorkingMoment(at, MON_FRI)).toBe(at);
-          prev = at;
-        }
-      },
-    ), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 14 * 24 * 60 }),
+        fc.integer({ min: 1, max: 36 * 60 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 600 }),
+        (startMin, intervalMin, maxCount, delayMin) => {
+          const t = T0 + startMin * MIN;
+          const s = initialState('default', DOC, 'invoice');
+          applyEvent(s, ev.status('s1', t, 'pending_approval'), t);
+          const r = rule({ delay: `${delayMin}m`, repeat: { interval: `${intervalMin}m`, maxCount } }, 'r');
+          const ats = plan(s, ctxOf([r], MON_FRI))
+            .filter((p) => p.kind === 'reminder')
+            .map((p) => p.at);
+          expect(ats).toHaveLength(maxCount);
+          let prev = t + delayMin * MIN;
+          for (const at of ats) {
+            expect(at - prev).toBeGreaterThanOrEqual(intervalMin * MIN);
+            expect(nextWorkingMoment(at, MON_FRI)).toBe(at);
+            prev = at;
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('(i) nothing is sent late (after its time) except the overdue notice and event notices held back by a decision', () => {
-    fc.assert(fc.property(scenarioArb, (sc) => {
-      const sim = run(sc, noPlanCheck);
-      const late = sim.fired.filter((f) => f.at > f.p.at && !(f.p.kind === 'overdue' && f.p.seq === 0) && f.p.kind !== 'event');
-      expect(late.map((f) => [f.p.key, iso(f.p.at), iso(f.at)])).toEqual([]);
-    }), RUNS);
+    fc.assert(
+      fc.property(scenarioArb, (sc) => {
+        const sim = run(sc, noPlanCheck);
+        const late = sim.fired.filter(
+          (f) => f.at > f.p.at && !(f.p.kind === 'overdue' && f.p.seq === 0) && f.p.kind !== 'event',
+        );
+        expect(late.map((f) => [f.p.key, iso(f.p.at), iso(f.at)])).toEqual([]);
+      }),
+      RUNS,
+    );
   });
 });
 
@@ -845,7 +1132,18 @@ describe('plan: properties over random rules and event sequences', () => {
 // ---------------------------------------------------------------------------------------------------------
 
 describe('stillDue', () => {
-  const ctx = (): PlanContext => ({ rules: [rule({ delay: '1h', repeat: { interval: '1d', maxCount: 2 }, recipients: { assignee: false, addresses: ['a@example.com'], roles: [], fields: [] } }, 'r-ahead')] });
+  const ctx = (): PlanContext => ({
+    rules: [
+      rule(
+        {
+          delay: '1h',
+          repeat: { interval: '1d', maxCount: 2 },
+          recipients: { assignee: false, addresses: ['a@example.com'], roles: [], fields: [] },
+        },
+        'r-ahead',
+      ),
+    ],
+  });
   function pending(): { state: DocState; c: PlanContext; first: PlannedNotification } {
     const state = initialState('default', DOC);
     applyEvent(state, ev.status('e1', T0, 'pending_approval'), T0);

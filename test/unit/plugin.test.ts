@@ -8,7 +8,11 @@ const plugin = docnotifyPlugin({ env: { DATABASE_URL: 'postgres://nobody@127.0.0
 describe('docnotifyPlugin', () => {
   test('appends reportDocumentEvent to the worker options and leaves the pipeline’s own activities and workflows alone', () => {
     const own = { captureInvoice: async () => 'x' };
-    const options = plugin.configureWorker({ taskQueue: 'pipeline', workflowsPath: '/pipeline/workflows.ts', activities: own });
+    const options = plugin.configureWorker({
+      taskQueue: 'pipeline',
+      workflowsPath: '/pipeline/workflows.ts',
+      activities: own,
+    });
     expect(options.workflowsPath).toBe('/pipeline/workflows.ts');
     expect(options.taskQueue).toBe('pipeline');
     expect(Object.keys(options.activities as object).sort()).toEqual(['captureInvoice', 'reportDocumentEvent']);
@@ -17,9 +21,17 @@ describe('docnotifyPlugin', () => {
   });
 
   test('an invalid event fails the activity as a non-retryable ValidationError naming the field (nothing is written)', async () => {
-    const { reportDocumentEvent } = plugin.configureWorker({ taskQueue: 'p' }).activities as unknown as DocnotifyPipelineActivities;
+    const { reportDocumentEvent } = plugin.configureWorker({ taskQueue: 'p' })
+      .activities as unknown as DocnotifyPipelineActivities;
     const env = new MockActivityEnvironment();
-    const bad = { tenantId: 't', documentId: 'D-1', type: 'status_changed', status: 'nonsense', eventId: 'e1', occurredAt: '2026-12-01T00:00:00Z' };
+    const bad = {
+      tenantId: 't',
+      documentId: 'D-1',
+      type: 'status_changed',
+      status: 'nonsense',
+      eventId: 'e1',
+      occurredAt: '2026-12-01T00:00:00Z',
+    };
     const failure = await env.run(reportDocumentEvent, bad as never).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect((failure as ApplicationFailure).nonRetryable).toBe(true);

@@ -4,9 +4,17 @@ import { redactActionLinks, REDACTED_PREFIX, tokenFingerprint } from '../../src/
 import { ACTIONS, Keyring, type LinkClaims } from '../../src/links/token';
 
 const NOW = Date.UTC(2026, 2, 2);
-const ring = Keyring.fromString('k1:secret-one-0123456789abcdefghijklmnop,k0:secret-zero-0123456789abcdefghijklmno:verify-only');
+const ring = Keyring.fromString(
+  'k1:secret-one-0123456789abcdefghijklmnop,k0:secret-zero-0123456789abcdefghijklmno:verify-only',
+);
 const claims = (action: LinkClaims['action'], expiresAt = NOW + 3_600_000): LinkClaims => ({
-  tenantId: 'acme', documentId: 'INV-1', taskId: 'evt-9', taskVersion: 2, action, recipient: 'ana@example.com', expiresAt,
+  tenantId: 'acme',
+  documentId: 'INV-1',
+  taskId: 'evt-9',
+  taskVersion: 2,
+  action,
+  recipient: 'ana@example.com',
+  expiresAt,
 });
 const BASE = 'https://docnotify.example.com';
 /** Every substring of `body` that still verifies as a token. */
@@ -33,13 +41,19 @@ describe('redactActionLinks', () => {
     expect(liveTokens(h)).toEqual([]);
     expect(liveTokens(t)).toEqual([]);
     for (const token of tokens) expect(h).not.toContain(token);
-    expect(h).toContain(`<a href="${BASE}/actions/${REDACTED_PREFIX}${tokenFingerprint(tokens[0])}" class="btn">approve</a>`);
-    expect(t).toBe(`Approve: ${BASE}/actions/redacted-${tokenFingerprint(tokens[0])}\nReject: <${BASE}/actions/redacted-${tokenFingerprint(tokens[1])}>\n(${BASE}/actions/redacted-${tokenFingerprint(tokens[3])}).`);
+    expect(h).toContain(
+      `<a href="${BASE}/actions/${REDACTED_PREFIX}${tokenFingerprint(tokens[0])}" class="btn">approve</a>`,
+    );
+    expect(t).toBe(
+      `Approve: ${BASE}/actions/redacted-${tokenFingerprint(tokens[0])}\nReject: <${BASE}/actions/redacted-${tokenFingerprint(tokens[1])}>\n(${BASE}/actions/redacted-${tokenFingerprint(tokens[3])}).`,
+    );
   });
 
   it('keeps everything else as it was', () => {
     const h = redactActionLinks(html);
-    expect(h.replace(/redacted-[0-9a-f]{12}/g, 'X')).toBe(html.replace(/v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}/g, 'X'));
+    expect(h.replace(/redacted-[0-9a-f]{12}/g, 'X')).toBe(
+      html.replace(/v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}/g, 'X'),
+    );
     const plain = '<p>Invoice R-2026-0042, v1.2 of the contract, see https://example.com/actions/help</p>';
     expect(redactActionLinks(plain)).toBe(plain);
     expect(redactActionLinks(undefined)).toBeUndefined();
@@ -50,7 +64,9 @@ describe('redactActionLinks', () => {
     const old = Keyring.fromString('k0:secret-zero-0123456789abcdefghijklmno').sign(claims('snooze'));
     expect(ring.verify(old, NOW).ok).toBe(true);
     const body = `http://localhost:3000/actions/${old} and https://other.example/x/actions/${tokens[2]}?lang=de`;
-    expect(redactActionLinks(body)).toBe(`http://localhost:3000/actions/redacted-${tokenFingerprint(old)} and https://other.example/x/actions/redacted-${tokenFingerprint(tokens[2])}?lang=de`);
+    expect(redactActionLinks(body)).toBe(
+      `http://localhost:3000/actions/redacted-${tokenFingerprint(old)} and https://other.example/x/actions/redacted-${tokenFingerprint(tokens[2])}?lang=de`,
+    );
   });
 
   it('is idempotent', () => {
@@ -59,9 +75,21 @@ describe('redactActionLinks', () => {
   });
 
   it('leaves no verifying token in any body around any links', () => {
-    fc.assert(fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom(...tokens).map((t) => `${BASE}/actions/${t}`)), { maxLength: 8 }), (parts) => {
-      const body = parts.join(' ');
-      expect(liveTokens(redactActionLinks(body))).toEqual([]);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string(),
+            fc.constantFrom(...tokens).map((t) => `${BASE}/actions/${t}`),
+          ),
+          { maxLength: 8 },
+        ),
+        (parts) => {
+          const body = parts.join(' ');
+          expect(liveTokens(redactActionLinks(body))).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -8,7 +8,8 @@ import {
   type TemplateSource,
 } from '../../src/email/render';
 
-const LAYOUT = '<html><head><title>{{subject}}</title></head><body><main>{{{body}}}</main><footer>{{#footer}}{{footer}}{{/footer}}{{^footer}}default footer{{/footer}}</footer></body></html>';
+const LAYOUT =
+  '<html><head><title>{{subject}}</title></head><body><main>{{{body}}}</main><footer>{{#footer}}{{footer}}{{/footer}}{{^footer}}default footer{{/footer}}</footer></body></html>';
 const KNOWN = [...Object.keys(BUILTIN_PLACEHOLDERS), 'supplier_name', 'total_amount', 'currency'];
 
 /** Runs `fn` and returns the TemplateError it throws. */
@@ -26,7 +27,11 @@ describe('renderEmail', () => {
   it('HTML-escapes values in the body and places it into the layout', () => {
     const r = renderEmail(
       { subject: 'Invoice {{document_id}}', html: '<p>{{supplier_name}}</p><a href="{{document_url}}">open</a>' },
-      { document_id: 'D1', supplier_name: '<script>alert(1)</script> & "Co"', document_url: 'https://x.test/d?a=1&b="2"' },
+      {
+        document_id: 'D1',
+        supplier_name: '<script>alert(1)</script> & "Co"',
+        document_url: 'https://x.test/d?a=1&b="2"',
+      },
       LAYOUT,
     );
     expect(r.html).toContain('<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;</p>');
@@ -95,7 +100,10 @@ describe('renderEmail', () => {
   it('keeps "label [url]" on one line for long signed links in table cells (email buttons)', () => {
     const url = `https://dn.test/actions/${'x'.repeat(240)}`;
     const r = renderEmail(
-      { subject: 's', html: '<table><tr><td>Status</td><td>{{status_label}}</td></tr></table>{{#actions}}<table><tr><td><a href="{{url}}">{{label}}</a></td></tr></table>{{/actions}}' },
+      {
+        subject: 's',
+        html: '<table><tr><td>Status</td><td>{{status_label}}</td></tr></table>{{#actions}}<table><tr><td><a href="{{url}}">{{label}}</a></td></tr></table>{{/actions}}',
+      },
       { status_label: 'Pending approval', actions: [{ action: 'approve', label: 'Approve', url }] },
       LAYOUT,
     );
@@ -104,7 +112,10 @@ describe('renderEmail', () => {
 
   it('renders missing and null values as empty strings and skips their sections', () => {
     const r = renderEmail(
-      { subject: 'A{{reason}}B{{error_message}}C', html: '<p>{{#supplier_name}}S: {{supplier_name}}{{/supplier_name}}{{^supplier_name}}none{{/supplier_name}}</p>' },
+      {
+        subject: 'A{{reason}}B{{error_message}}C',
+        html: '<p>{{#supplier_name}}S: {{supplier_name}}{{/supplier_name}}{{^supplier_name}}none{{/supplier_name}}</p>',
+      },
       { error_message: null },
       LAYOUT,
     );
@@ -116,7 +127,10 @@ describe('renderEmail', () => {
   it('treats values as data: never calls functions, never reads prototype properties', () => {
     const fn = jest.fn(() => 'called');
     const r = renderEmail(
-      { subject: '{{reason}}|{{constructor}}|{{toString}}', html: '{{#reason}}x{{/reason}}{{#__proto__}}y{{/__proto__}}' },
+      {
+        subject: '{{reason}}|{{constructor}}|{{toString}}',
+        html: '{{#reason}}x{{/reason}}{{#__proto__}}y{{/__proto__}}',
+      },
       { reason: fn },
       LAYOUT,
     );
@@ -125,7 +139,9 @@ describe('renderEmail', () => {
   });
 
   it('refuses to render a template with unescaped output', () => {
-    expect(() => renderEmail({ subject: 's', html: '{{{supplier_name}}}' }, { supplier_name: '<b>' }, LAYOUT)).toThrow(TemplateError);
+    expect(() => renderEmail({ subject: 's', html: '{{{supplier_name}}}' }, { supplier_name: '<b>' }, LAYOUT)).toThrow(
+      TemplateError,
+    );
   });
 });
 
@@ -146,7 +162,9 @@ describe('validateTemplate', () => {
     expect(e.placeholder).toBe('foo');
     expect(e.part).toBe('subject');
 
-    const inHtml = templateError(() => validateTemplate({ subject: '{{document_id}}', html: '<p>{{#purchase_order}}x{{/purchase_order}}</p>' }, KNOWN));
+    const inHtml = templateError(() =>
+      validateTemplate({ subject: '{{document_id}}', html: '<p>{{#purchase_order}}x{{/purchase_order}}</p>' }, KNOWN),
+    );
     expect(inHtml.message).toBe('unknown placeholder "{{#purchase_order}}" in html');
     expect(inHtml.placeholder).toBe('purchase_order');
 
@@ -156,61 +174,114 @@ describe('validateTemplate', () => {
   });
 
   it('knows item fields only inside their list section', () => {
-    expect(templateError(() => validateTemplate({ subject: 's', html: '<a href="{{url}}">x</a>' }, KNOWN)).message)
-      .toBe('unknown placeholder "{{url}}" in html');
-    expect(templateError(() => validateTemplate({ subject: 's', html: '{{#actions}}{{href}}{{/actions}}' }, KNOWN)).placeholder)
-      .toBe('href');
+    expect(
+      templateError(() => validateTemplate({ subject: 's', html: '<a href="{{url}}">x</a>' }, KNOWN)).message,
+    ).toBe('unknown placeholder "{{url}}" in html');
+    expect(
+      templateError(() => validateTemplate({ subject: 's', html: '{{#actions}}{{href}}{{/actions}}' }, KNOWN))
+        .placeholder,
+    ).toBe('href');
     // inside an inverted section there is no item
-    expect(templateError(() => validateTemplate({ subject: 's', html: '{{^actions}}{{url}}{{/actions}}' }, KNOWN)).placeholder)
-      .toBe('url');
+    expect(
+      templateError(() => validateTemplate({ subject: 's', html: '{{^actions}}{{url}}{{/actions}}' }, KNOWN))
+        .placeholder,
+    ).toBe('url');
   });
 
   it('rejects triple mustache, {{& }}, partials and delimiter changes', () => {
     const triple = templateError(() => validateTemplate({ subject: 's', html: '<p>{{{supplier_name}}}</p>' }, KNOWN));
     expect(triple.message).toBe('unescaped output is not allowed: "{{{supplier_name}}}" in html at line 1, column 4');
     expect(triple.part).toBe('html');
-    expect(templateError(() => validateTemplate({ subject: '{{& reason}}', html: '' }, KNOWN)).message)
-      .toMatch(/^unescaped output is not allowed: "\{\{& reason\}\}" in subject/);
-    expect(templateError(() => validateTemplate({ subject: 's', html: '{{> footer}}' }, KNOWN)).message)
-      .toMatch(/^partials are not allowed/);
-    expect(templateError(() => validateTemplate({ subject: 's', html: '{{=<% %>=}}<%supplier_name%>' }, KNOWN)).message)
-      .toMatch(/^changing delimiters is not allowed/);
+    expect(templateError(() => validateTemplate({ subject: '{{& reason}}', html: '' }, KNOWN)).message).toMatch(
+      /^unescaped output is not allowed: "\{\{& reason\}\}" in subject/,
+    );
+    expect(templateError(() => validateTemplate({ subject: 's', html: '{{> footer}}' }, KNOWN)).message).toMatch(
+      /^partials are not allowed/,
+    );
+    expect(
+      templateError(() => validateTemplate({ subject: 's', html: '{{=<% %>=}}<%supplier_name%>' }, KNOWN)).message,
+    ).toMatch(/^changing delimiters is not allowed/);
   });
 
   it('reports syntax errors with part, line and column', () => {
-    const unclosedSection = templateError(() => validateTemplate({ subject: 's', html: '<p>\n  {{#actions}}<a href="{{url}}">x</a>\n</p>' }, KNOWN));
+    const unclosedSection = templateError(() =>
+      validateTemplate({ subject: 's', html: '<p>\n  {{#actions}}<a href="{{url}}">x</a>\n</p>' }, KNOWN),
+    );
     expect(unclosedSection.message).toBe('syntax error in html at line 3, column 5: Unclosed section "actions"');
     expect(unclosedSection.part).toBe('html');
 
-    expect(templateError(() => validateTemplate({ subject: 'Invoice {{document_id', html: '' }, KNOWN)).message)
-      .toBe('syntax error in subject at line 1, column 22: Unclosed tag');
-    expect(templateError(() => validateTemplate({ subject: 's', html: 'a\nb {{/actions}}' }, KNOWN)).message)
-      .toBe('syntax error in html at line 2, column 3: Unopened section "actions"');
-    expect(templateError(() => validateTemplate({ subject: 's', html: '{{#actions}}{{/reason}}' }, KNOWN)).message)
-      .toBe('syntax error in html at line 1, column 13: Unclosed section "actions"');
-    expect(templateError(() => validateTemplate({ subject: 's', html: 'x {{ }}' }, KNOWN)).message)
-      .toBe('syntax error in html at line 1, column 3: empty tag');
+    expect(templateError(() => validateTemplate({ subject: 'Invoice {{document_id', html: '' }, KNOWN)).message).toBe(
+      'syntax error in subject at line 1, column 22: Unclosed tag',
+    );
+    expect(templateError(() => validateTemplate({ subject: 's', html: 'a\nb {{/actions}}' }, KNOWN)).message).toBe(
+      'syntax error in html at line 2, column 3: Unopened section "actions"',
+    );
+    expect(
+      templateError(() => validateTemplate({ subject: 's', html: '{{#actions}}{{/reason}}' }, KNOWN)).message,
+    ).toBe('syntax error in html at line 1, column 13: Unclosed section "actions"');
+    expect(templateError(() => validateTemplate({ subject: 's', html: 'x {{ }}' }, KNOWN)).message).toBe(
+      'syntax error in html at line 1, column 3: empty tag',
+    );
   });
 });
 
 describe('templatePlaceholders', () => {
   it('lists every name once in order of use; list item fields qualified', () => {
-    expect(templatePlaceholders({
-      subject: '[{{document_type}} {{document_id}}]',
-      html: '{{#supplier_name}}{{supplier_name}}{{/supplier_name}}{{#actions}}<a href="{{url}}">{{label}}</a> {{document_id}}{{/actions}}{{#due_date}}{{.}}{{/due_date}}',
-      text: '{{due_in}} {{document_type}}',
-    })).toEqual(['document_type', 'document_id', 'supplier_name', 'actions', 'actions.url', 'actions.label', 'due_date', 'due_in']);
+    expect(
+      templatePlaceholders({
+        subject: '[{{document_type}} {{document_id}}]',
+        html: '{{#supplier_name}}{{supplier_name}}{{/supplier_name}}{{#actions}}<a href="{{url}}">{{label}}</a> {{document_id}}{{/actions}}{{#due_date}}{{.}}{{/due_date}}',
+        text: '{{due_in}} {{document_type}}',
+      }),
+    ).toEqual([
+      'document_type',
+      'document_id',
+      'supplier_name',
+      'actions',
+      'actions.url',
+      'actions.label',
+      'due_date',
+      'due_in',
+    ]);
   });
 });
 
 describe('BUILTIN_PLACEHOLDERS', () => {
   it('has the fixed built-in names, each with a description and a sample', () => {
     expect(Object.keys(BUILTIN_PLACEHOLDERS).sort()).toEqual([
-      'actions', 'approve_url', 'assignee', 'comment_author', 'comment_text', 'decided_at', 'decided_by', 'decision',
-      'document_id', 'document_type', 'document_url', 'due_date', 'due_in', 'error_message', 'escalation_level',
-      'failed_recipient', 'failure_count', 'is_escalation', 'is_reminder', 'open_url', 'previous_status', 'reason',
-      'recipient_email', 'recipient_name', 'reject_url', 'reminder_number', 'rule_name', 'smtp_response', 'snooze_url',
-      'status', 'status_label', 'tenant_id', 'validate_url',
+      'actions',
+      'approve_url',
+      'assignee',
+      'comment_author',
+      'comment_text',
+      'decided_at',
+      'decided_by',
+      'decision',
+      'document_id',
+      'document_type',
+      'document_url',
+      'due_date',
+      'due_in',
+      'error_message',
+      'escalation_level',
+      'failed_recipient',
+      'failure_count',
+      'is_escalation',
+      'is_reminder',
+      'open_url',
+      'previous_status',
+      'reason',
+      'recipient_email',
+      'recipient_name',
+      'reject_url',
+      'reminder_number',
+      'rule_name',
+      'smtp_response',
+      'snooze_url',
+      'status',
+      'status_label',
+      'tenant_id',
+      'validate_url',
     ]);
     for (const info of Object.values(BUILTIN_PLACEHOLDERS)) {
       expect(info.description.length).toBeGreaterThan(5);

@@ -179,9 +179,18 @@ describe('Keyring.sign / verify', () => {
       ['missing field', JSON.stringify({ t: 'acme', d: 'd', k: 'k', v: 1, a: 'approve', r: 'a@b.co' })],
       ['unknown action', JSON.stringify({ t: 'acme', d: 'd', k: 'k', v: 1, a: 'delete', r: 'a@b.co', e: NOW + HOUR })],
       ['bad recipient', JSON.stringify({ t: 'acme', d: 'd', k: 'k', v: 1, a: 'approve', r: 'nobody', e: NOW + HOUR })],
-      ['non-integer version', JSON.stringify({ t: 'acme', d: 'd', k: 'k', v: 1.5, a: 'approve', r: 'a@b.co', e: NOW + HOUR })],
-      ['string expiry', JSON.stringify({ t: 'acme', d: 'd', k: 'k', v: 1, a: 'approve', r: 'a@b.co', e: String(NOW + HOUR) })],
-      ['extra field', JSON.stringify({ t: 'acme', d: 'd', k: 'k', v: 1, a: 'approve', r: 'a@b.co', e: NOW + HOUR, x: 1 })],
+      [
+        'non-integer version',
+        JSON.stringify({ t: 'acme', d: 'd', k: 'k', v: 1.5, a: 'approve', r: 'a@b.co', e: NOW + HOUR }),
+      ],
+      [
+        'string expiry',
+        JSON.stringify({ t: 'acme', d: 'd', k: 'k', v: 1, a: 'approve', r: 'a@b.co', e: String(NOW + HOUR) }),
+      ],
+      [
+        'extra field',
+        JSON.stringify({ t: 'acme', d: 'd', k: 'k', v: 1, a: 'approve', r: 'a@b.co', e: NOW + HOUR, x: 1 }),
+      ],
     ])('a correctly signed but invalid payload (%s) → malformed', (_name, json) => {
       expect(kr.verify(signRaw('k1', S1, json), NOW)).toEqual({ ok: false, reason: 'malformed' });
     });

@@ -9,7 +9,12 @@ export interface Invoice {
 }
 
 export async function captureInvoice(invoice: Invoice): Promise<Record<string, string | number>> {
-  return { invoice_id: `R-${invoice.documentId}`, supplier_name: invoice.supplier, total_amount: invoice.amount, currency: invoice.currency };
+  return {
+    invoice_id: `R-${invoice.documentId}`,
+    supplier_name: invoice.supplier,
+    total_amount: invoice.amount,
+    currency: invoice.currency,
+  };
 }
 
 export async function validateInvoice(fields: Record<string, string | number>): Promise<string[]> {

@@ -6,7 +6,9 @@ import { proxyActivities } from '@temporalio/workflow';
 import { nextDecision, reportDocumentEvent } from 'docnotify/workflows';
 import type * as activities from './activities';
 
-const { captureInvoice, validateInvoice, exportToErp } = proxyActivities<typeof activities>({ startToCloseTimeout: '1 minute' });
+const { captureInvoice, validateInvoice, exportToErp } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '1 minute',
+});
 
 export interface PipelineResult {
   outcome: 'exported' | 'rejected' | 'invalid' | 'no decision';

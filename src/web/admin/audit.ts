@@ -18,11 +18,19 @@ export function registerAudit(app: FastifyInstance, env: AdminEnv): void {
     const c = ctx(req);
     const entity = ENTITIES.includes(q(req, 'entity')) ? q(req, 'entity') : undefined;
     const entries = await env.deps.stores.audit.list(c.tenant, { entity, limit: 200 });
-    const rows = entries.map((e) => html`<tr><td>${time(e.at)}</td><td>${e.actor}</td><td><code>${e.action}</code></td><td>${e.entity} <code>${e.entityId}</code></td><td><code class="audit-json">${json(e.before)}</code></td><td><code class="audit-json">${json(e.after)}</code></td></tr>`);
+    const rows = entries.map(
+      (e) =>
+        html`<tr><td>${time(e.at)}</td><td>${e.actor}</td><td><code>${e.action}</code></td><td>${e.entity} <code>${e.entityId}</code></td><td><code class="audit-json">${json(e.before)}</code></td><td><code class="audit-json">${json(e.after)}</code></td></tr>`,
+    );
     const filter = html`<form method="get" action="/admin/audit" class="filters"><div class="filter"><label for="flt-entity">What</label><select id="flt-entity" name="entity"><option value="">Everything</option>${ENTITIES.map((x) => html`<option value="${x}"${x === entity ? ' selected' : ''}>${x}</option>`)}</select></div><button class="btn btn-secondary" type="submit">Filter</button></form>`;
-    return sendHtml(reply, page(c, {
-      title: 'Audit log', section: 'audit', wide: true,
-      body: html`${filter}${entries.length ? table(`Changes in tenant ${c.tenant}, newest first`, ['When', 'Who', 'Action', 'What', 'Before', 'After'], rows) : emptyState('No changes recorded yet.')}`,
-    }));
+    return sendHtml(
+      reply,
+      page(c, {
+        title: 'Audit log',
+        section: 'audit',
+        wide: true,
+        body: html`${filter}${entries.length ? table(`Changes in tenant ${c.tenant}, newest first`, ['When', 'Who', 'Action', 'What', 'Before', 'After'], rows) : emptyState('No changes recorded yet.')}`,
+      }),
+    );
   });
 }

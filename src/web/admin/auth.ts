@@ -61,7 +61,10 @@ export class AdminAuth {
   /** Signed-out sessions of this process, until they expire (sessions are otherwise stateless). */
   private readonly revoked = new Map<string, number>();
 
-  constructor(config: Pick<Config, 'ADMIN_CREDENTIALS' | 'ACTION_LINK_SECRET'>, private readonly now: () => number = Date.now) {
+  constructor(
+    config: Pick<Config, 'ADMIN_CREDENTIALS' | 'ACTION_LINK_SECRET'>,
+    private readonly now: () => number = Date.now,
+  ) {
     const creds = config.ADMIN_CREDENTIALS;
     if (creds) {
       const i = creds.indexOf(':');
@@ -70,7 +73,8 @@ export class AdminAuth {
     }
     // The key signs every process's sessions alike: from ADMIN_CREDENTIALS and the link secret (changing either signs
     // everyone out). With neither, it is random: sessions then last as long as this process.
-    const ikm = creds || config.ACTION_LINK_SECRET ? `${creds ?? ''}\n${config.ACTION_LINK_SECRET ?? ''}` : randomBytes(32);
+    const ikm =
+      creds || config.ACTION_LINK_SECRET ? `${creds ?? ''}\n${config.ACTION_LINK_SECRET ?? ''}` : randomBytes(32);
     this.key = Buffer.from(hkdfSync('sha256', ikm, 'docnotify-admin', 'admin-session-v1', 32));
   }
 
@@ -92,13 +96,29 @@ export class AdminAuth {
   }
 
   /** A new session and its cookie value: the operator's, or a tenant administrator's (`account`). */
-  issue(account?: { username: string; tenantId: string; passwordChangedAt: string }): { session: AdminSession; cookie: string } {
+  issue(account?: { username: string; tenantId: string; passwordChangedAt: string }): {
+    session: AdminSession;
+    cookie: string;
+  } {
     const sid = randomBytes(18).toString('base64url');
     const expiresAt = this.now() + SESSION_TTL_MS;
     const session: AdminSession = account
-      ? { user: account.username, tenant: account.tenantId, passwordChangedAt: account.passwordChangedAt, sid, expiresAt }
+      ? {
+          user: account.username,
+          tenant: account.tenantId,
+          passwordChangedAt: account.passwordChangedAt,
+          sid,
+          expiresAt,
+        }
       : { user: this.user ?? '', sid, expiresAt };
-    const payload = b64(JSON.stringify({ u: session.user, s: sid, e: expiresAt, ...(account ? { t: account.tenantId, pc: account.passwordChangedAt } : {}) }));
+    const payload = b64(
+      JSON.stringify({
+        u: session.user,
+        s: sid,
+        e: expiresAt,
+        ...(account ? { t: account.tenantId, pc: account.passwordChangedAt } : {}),
+      }),
+    );
     return { session, cookie: `v1.${payload}.${b64(this.mac('session', payload))}` };
   }
 
@@ -136,7 +156,11 @@ export class AdminAuth {
   }
 
   checkCsrf(session: AdminSession, token: unknown): boolean {
-    return typeof token === 'string' && token.length < 200 && sameBytes(Buffer.from(token, 'base64url'), this.mac('csrf', session.sid));
+    return (
+      typeof token === 'string' &&
+      token.length < 200 &&
+      sameBytes(Buffer.from(token, 'base64url'), this.mac('csrf', session.sid))
+    );
   }
 
   /** A fresh pre-session nonce for the sign-in form. */
@@ -150,7 +174,12 @@ export class AdminAuth {
   }
 
   checkPreToken(nonce: string | undefined, token: unknown): boolean {
-    return !!nonce && typeof token === 'string' && token.length < 200 && sameBytes(Buffer.from(token, 'base64url'), this.mac('pre', nonce));
+    return (
+      !!nonce &&
+      typeof token === 'string' &&
+      token.length < 200 &&
+      sameBytes(Buffer.from(token, 'base64url'), this.mac('pre', nonce))
+    );
   }
 
   /** `value.sig` for small values the browser carries (flash messages). */
@@ -170,6 +199,12 @@ export class AdminAuth {
 /** Only local admin paths may be the target after sign-in (no open redirect). */
 export function safeNext(next: unknown): string {
   if (typeof next !== 'string' || next.length > 2000) return '/admin/rules';
-  if (!/^\/admin(?:[/?#]|$)/.test(next) || next.includes('//') || next.includes('\\') || next.startsWith('/admin/sign-')) return '/admin/rules';
+  if (
+    !/^\/admin(?:[/?#]|$)/.test(next) ||
+    next.includes('//') ||
+    next.includes('\\') ||
+    next.startsWith('/admin/sign-')
+  )
+    return '/admin/rules';
   return next;
 }

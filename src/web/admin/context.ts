@@ -51,7 +51,13 @@ export function cookieOptions(env: AdminEnv, maxAgeSeconds?: number): CookieOpti
 }
 
 /** Sets an admin cookie (see {@link cookieOptions}); `maxAgeSeconds` 0 deletes it. */
-export function setAdminCookie(reply: FastifyReply, env: AdminEnv, name: string, value: string, maxAgeSeconds?: number): void {
+export function setAdminCookie(
+  reply: FastifyReply,
+  env: AdminEnv,
+  name: string,
+  value: string,
+  maxAgeSeconds?: number,
+): void {
   if (maxAgeSeconds === 0) deleteCookie(reply, name, cookieOptions(env));
   else writeCookie(reply, name, value, cookieOptions(env, maxAgeSeconds));
 }
@@ -92,6 +98,14 @@ export function str(body: unknown, name: string): string {
 export const q = (req: FastifyRequest, name: string): string => str(req.query, name).trim();
 
 /** Records an administrative change made on the admin page in the audit log (the signed-in user, before and after). */
-export async function auditChange(c: AdminCtx, env: AdminEnv, change: { action: string; entity: string; entityId: string; before?: unknown; after?: unknown }): Promise<void> {
-  await env.deps.stores.audit.record({ tenantId: c.tenant, actor: `admin ${c.session.user}${c.session.tenant ? '' : ' (operator)'}`, ...change });
+export async function auditChange(
+  c: AdminCtx,
+  env: AdminEnv,
+  change: { action: string; entity: string; entityId: string; before?: unknown; after?: unknown },
+): Promise<void> {
+  await env.deps.stores.audit.record({
+    tenantId: c.tenant,
+    actor: `admin ${c.session.user}${c.session.tenant ? '' : ' (operator)'}`,
+    ...change,
+  });
 }

@@ -20,7 +20,10 @@ export function readCookie(req: FastifyRequest, name: string): string | undefine
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
     if (i < 0 || part.slice(0, i).trim() !== name) continue;
-    const v = part.slice(i + 1).trim().replace(/^"(.*)"$/, '$1');
+    const v = part
+      .slice(i + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     try {
       return decodeURIComponent(v);
     } catch {

@@ -16,9 +16,18 @@ import { kindLabel } from './log';
 const enc = encodeURIComponent;
 const ID = /^[^\s/?#]{1,200}$/;
 
-const statusText = (s?: string) => (s ? STATUS_LABELS[s as DocumentStatus] ?? s : '—');
+const statusText = (s?: string) => (s ? (STATUS_LABELS[s as DocumentStatus] ?? s) : '—');
 
-const historyTone: Record<string, Tone> = { event: 'info', email: 'ok', decision: 'ok', escalation: 'warn', rejected: 'bad', ignored: 'neutral', snooze: 'neutral', info: 'neutral' };
+const historyTone: Record<string, Tone> = {
+  event: 'info',
+  email: 'ok',
+  decision: 'ok',
+  escalation: 'warn',
+  rejected: 'bad',
+  ignored: 'neutral',
+  snooze: 'neutral',
+  info: 'neutral',
+};
 
 /** Link to the document's workflow in the Temporal Web UI. */
 export function temporalUiUrl(env: AdminEnv, tenantId: string, documentId: string): string {
@@ -34,27 +43,42 @@ function lookupForm(id = ''): SafeHtml {
 }
 
 function recentTable(docs: DocumentSummary[]): SafeHtml {
-  const rows = docs.map((d) => html`<tr>
+  const rows = docs.map(
+    (d) => html`<tr>
 <th scope="row"><a class="nowrap" href="/admin/documents/${enc(d.tenantId)}/${enc(d.documentId)}">${d.documentId}</a></th>
 <td>${d.documentType ?? ''}</td><td class="nowrap">${statusText(d.status)}</td><td>${d.assignee ?? html`<span class="muted">—</span>`}</td>
 <td>${d.awaitingAction ? badge('Awaiting action', 'warn') : html`<span class="muted">No</span>`}</td>
 <td>${d.nextNotificationAt ? html`${time(d.nextNotificationAt)}<br><span class="muted small">${relative(d.nextNotificationAt)}</span>` : html`<span class="muted">—</span>`}</td>
 <td>${d.running ? badge('Running', 'info') : badge('Finished', 'neutral')}</td>
 <td>${time(d.startTime)}</td>
-</tr>`);
-  return table('Recent documents', ['Document', 'Type', 'Status', 'Assignee', 'Waiting', 'Next email', 'Workflow', 'Started'], rows);
+</tr>`,
+  );
+  return table(
+    'Recent documents',
+    ['Document', 'Type', 'Status', 'Assignee', 'Waiting', 'Next email', 'Workflow', 'Started'],
+    rows,
+  );
 }
 
 function timeline(c: AdminCtx, env: AdminEnv, v: DocumentView): SafeHtml {
   const now = Date.now();
   const summary: [string, Slot][] = [
-    ['Status', html`<strong>${statusText(v.status)}</strong>${v.statusSince ? html` <span class="muted">since</span> ${time(v.statusSince)}` : ''}`],
+    [
+      'Status',
+      html`<strong>${statusText(v.status)}</strong>${v.statusSince ? html` <span class="muted">since</span> ${time(v.statusSince)}` : ''}`,
+    ],
     ['Previous status', statusText(v.previousStatus)],
-    ['Document type', v.documentType], ['Tenant', v.tenantId],
+    ['Document type', v.documentType],
+    ['Tenant', v.tenantId],
     ['Assignee', v.assignee ?? '—'],
     ['Due date', v.dueAt ? html`${time(v.dueAt)} <span class="muted">(${relative(v.dueAt, now)})</span>` : '—'],
     ['Escalation level', String(v.escalationLevel)],
-    ['Next notification', v.nextNotificationAt ? html`${time(v.nextNotificationAt)} <span class="muted">(${relative(v.nextNotificationAt, now)})</span>` : '—'],
+    [
+      'Next notification',
+      v.nextNotificationAt
+        ? html`${time(v.nextNotificationAt)} <span class="muted">(${relative(v.nextNotificationAt, now)})</span>`
+        : '—',
+    ],
     ['Emails sent', String(v.emailCount)],
   ];
   const task = v.task
@@ -67,13 +91,27 @@ function timeline(c: AdminCtx, env: AdminEnv, v: DocumentView): SafeHtml {
 </dl>`
     : html`<p class="muted">No open task: the document is not waiting for a person.</p>`;
   const pending = v.pending.length
-    ? table('Planned emails', ['When', 'Kind', 'What', 'Template'], v.pending.map((p) => html`<tr>
-<td>${time(p.at)}<br><span class="muted small">${relative(p.at, now)}</span></td><td>${kindLabel(p.kind, p.seq)}</td><td>${p.summary}</td><td><code>${p.template}</code></td></tr>`), { captionHidden: true, id: 'planned-table' })
+    ? table(
+        'Planned emails',
+        ['When', 'Kind', 'What', 'Template'],
+        v.pending.map(
+          (p) => html`<tr>
+<td>${time(p.at)}<br><span class="muted small">${relative(p.at, now)}</span></td><td>${kindLabel(p.kind, p.seq)}</td><td>${p.summary}</td><td><code>${p.template}</code></td></tr>`,
+        ),
+        { captionHidden: true, id: 'planned-table' },
+      )
     : emptyState('Nothing planned', 'No reminders, escalations or due-date emails are waiting.');
   const emails = v.emails.length
-    ? table('Emails', ['When', 'Kind', 'To', 'Status', 'Detail', 'Email'], [...v.emails].reverse().map((e) => html`<tr>
+    ? table(
+        'Emails',
+        ['When', 'Kind', 'To', 'Status', 'Detail', 'Email'],
+        [...v.emails].reverse().map(
+          (e) => html`<tr>
 <td>${time(e.at)}</td><td>${kindLabel(e.kind, Number(/:(?:reminder|escalation|due_soon|overdue):(\d+)/.exec(e.key)?.[1] ?? 0))}</td><td>${e.to}</td><td>${badge(e.status, statusTone(e.status))}</td><td class="smtp">${e.detail ? html`<code>${e.detail}</code>` : ''}</td>
-<td><a class="btn btn-small btn-secondary" href="/admin/log/email${query({ key: e.key })}" aria-label="Open the email to ${e.to}">Open</a></td></tr>`), { captionHidden: true })
+<td><a class="btn btn-small btn-secondary" href="/admin/log/email${query({ key: e.key })}" aria-label="Open the email to ${e.to}">Open</a></td></tr>`,
+        ),
+        { captionHidden: true },
+      )
     : emptyState('No emails yet');
   const history = v.history.length
     ? html`<ol class="timeline" reversed>${[...v.history].reverse().map((h) => html`<li><div class="tl-time">${time(h.at)}</div><div class="tl-body">${badge(h.kind, historyTone[h.kind] ?? 'neutral')} ${h.text}</div></li>`)}</ol>`
@@ -90,7 +128,18 @@ function timeline(c: AdminCtx, env: AdminEnv, v: DocumentView): SafeHtml {
 <section class="card" aria-labelledby="h-planned"><h2 id="h-planned">Planned reminders and escalations</h2>${pending}</section>
 <section class="card" aria-labelledby="h-emails"><h2 id="h-emails">Emails <span class="count">${v.emails.length}</span></h2>${emails}</section>
 <section class="card" aria-labelledby="h-history"><h2 id="h-history">History <span class="muted small">(newest first)</span></h2>${history}</section>
-${fields.length ? html`<section class="card" aria-labelledby="h-fields"><h2 id="h-fields">Document fields</h2>${table('Fields', ['Field', 'Value'], fields.map(([k, x]) => html`<tr><th scope="row"><code>${k}</code></th><td>${x === null ? '' : String(x)}</td></tr>`), { captionHidden: true })}</section>` : ''}
+${
+  fields.length
+    ? html`<section class="card" aria-labelledby="h-fields"><h2 id="h-fields">Document fields</h2>${table(
+        'Fields',
+        ['Field', 'Value'],
+        fields.map(
+          ([k, x]) => html`<tr><th scope="row"><code>${k}</code></th><td>${x === null ? '' : String(x)}</td></tr>`,
+        ),
+        { captionHidden: true },
+      )}</section>`
+    : ''
+}
 <p class="muted small">Read ${time(now)} from the workflow’s <code>documentState</code> query. <a href="/admin/log${query({ document: v.documentId })}">Notification log of this document</a>.</p>`;
 }
 
@@ -102,23 +151,33 @@ export function registerDocuments(app: FastifyInstance, env: AdminEnv): void {
     const c = ctx(req);
     const id = q(req, 'id');
     if (id) {
-      if (!ID.test(id)) return redirect(reply, env, '/admin/documents', { kind: 'error', text: 'A document id has no spaces, "/", "?" or "#".' });
+      if (!ID.test(id))
+        return redirect(reply, env, '/admin/documents', {
+          kind: 'error',
+          text: 'A document id has no spaces, "/", "?" or "#".',
+        });
       return redirect(reply, env, `/admin/documents/${enc(c.tenant)}/${enc(id)}`);
     }
     let recent: SafeHtml;
     try {
       const docs = await client.list({ tenantId: c.tenant, limit: 25 });
-      recent = docs.length ? recentTable(docs) : emptyState('No documents yet', 'Documents appear here when the pipeline sends their first event.');
+      recent = docs.length
+        ? recentTable(docs)
+        : emptyState('No documents yet', 'Documents appear here when the pipeline sends their first event.');
     } catch (e) {
       log.warn({ err: e }, 'could not list documents');
       recent = html`<p class="flash flash-error" role="alert">Could not list documents from Temporal: ${(e as Error).message}</p>`;
     }
-    return sendHtml(reply, page(c, {
-      title: 'Documents', section: 'documents',
-      body: html`<p class="lead">Look up a document to see what happened to it, what docnotify sent, and what it will send next.</p>
+    return sendHtml(
+      reply,
+      page(c, {
+        title: 'Documents',
+        section: 'documents',
+        body: html`<p class="lead">Look up a document to see what happened to it, what docnotify sent, and what it will send next.</p>
 ${lookupForm()}
 <section aria-labelledby="h-recent"><h2 id="h-recent">Recent documents of tenant ${c.tenant}</h2>${recent}</section>`,
-    }));
+      }),
+    );
   });
 
   app.get<{ Params: { tenant: string; id: string } }>('/documents/:tenant/:id', async (req, reply) => {
@@ -129,14 +188,26 @@ ${lookupForm()}
       view = await client.getState(id, tenant);
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e;
-      return sendHtml(reply, page(c, {
-        title: `Document “${id}”`, section: 'documents', crumbs: [{ href: '/admin/documents', label: 'Documents' }],
-        body: html`${lookupForm(id)}${emptyState(`No document “${id}” in tenant ${tenant}`, 'docnotify knows a document once the pipeline has sent an event for it.')}`,
-      }), 404);
+      return sendHtml(
+        reply,
+        page(c, {
+          title: `Document “${id}”`,
+          section: 'documents',
+          crumbs: [{ href: '/admin/documents', label: 'Documents' }],
+          body: html`${lookupForm(id)}${emptyState(`No document “${id}” in tenant ${tenant}`, 'docnotify knows a document once the pipeline has sent an event for it.')}`,
+        }),
+        404,
+      );
     }
-    return sendHtml(reply, page(c, {
-      title: `Document “${id}”`, section: 'documents', crumbs: [{ href: '/admin/documents', label: 'Documents' }], wide: true,
-      body: timeline(c, env, view),
-    }));
+    return sendHtml(
+      reply,
+      page(c, {
+        title: `Document “${id}”`,
+        section: 'documents',
+        crumbs: [{ href: '/admin/documents', label: 'Documents' }],
+        wide: true,
+        body: timeline(c, env, view),
+      }),
+    );
   });
 }

@@ -28,7 +28,7 @@ export function formValues(body: unknown): FormValues {
 /** First value of a field, trimmed. */
 export function val(v: FormValues, name: string): string {
   const x = v[name];
-  return (Array.isArray(x) ? x[0] ?? '' : x ?? '').trim();
+  return (Array.isArray(x) ? (x[0] ?? '') : (x ?? '')).trim();
 }
 
 /** Every value of a repeated field (checkbox group). */
@@ -42,7 +42,10 @@ export const checked = (v: FormValues, name: string): boolean => v[name] !== und
 
 /** "a, b\nc" → ["a", "b", "c"]. */
 export function splitList(s: string): string[] {
-  return s.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
+  return s
+    .split(/[\n,;]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 /** A whole number when the text is one, else the text (so the schema reports it), undefined when empty. */
@@ -58,8 +61,10 @@ export function issueMessage(i: z.core.$ZodIssue): string {
     if (/received undefined/.test(i.message)) return 'is required';
     if (expected === 'number') return 'must be a whole number';
   }
-  if (i.code === 'too_small' && (i as { origin?: string }).origin === 'number') return `must be at least ${String((i as { minimum?: unknown }).minimum)}`;
-  if (i.code === 'too_big' && (i as { origin?: string }).origin === 'number') return `must be at most ${String((i as { maximum?: unknown }).maximum)}`;
+  if (i.code === 'too_small' && (i as { origin?: string }).origin === 'number')
+    return `must be at least ${String((i as { minimum?: unknown }).minimum)}`;
+  if (i.code === 'too_big' && (i as { origin?: string }).origin === 'number')
+    return `must be at most ${String((i as { maximum?: unknown }).maximum)}`;
   return i.message;
 }
 
@@ -67,7 +72,11 @@ export function issueMessage(i: z.core.$ZodIssue): string {
  * Maps issue paths to field names: the longest prefix of the path that is a known field (so
  * `recipients.addresses.2` lands on `recipients.addresses`); '' when none is.
  */
-export function mapIssues(issues: { path: readonly PropertyKey[]; message: string }[], known: Iterable<string>, rename: (path: PropertyKey[]) => PropertyKey[] = (p) => p): FieldErrors {
+export function mapIssues(
+  issues: { path: readonly PropertyKey[]; message: string }[],
+  known: Iterable<string>,
+  rename: (path: PropertyKey[]) => PropertyKey[] = (p) => p,
+): FieldErrors {
   const set = new Set(known);
   const out: FieldErrors = {};
   for (const i of issues) {
@@ -129,40 +138,75 @@ function wrapper(o: FieldOptions, inner: Slot, extraClass = ''): SafeHtml {
 export function textField(o: FieldOptions): SafeHtml {
   const id = fieldId(o.name);
   const errs = o.errors?.[o.name];
-  const value = Array.isArray(o.values[o.name]) ? (o.values[o.name] as string[]).join(', ') : (o.values[o.name] as string | undefined) ?? '';
-  return wrapper(o, html`<label for="${id}">${o.label}${o.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
+  const value = Array.isArray(o.values[o.name])
+    ? (o.values[o.name] as string[]).join(', ')
+    : ((o.values[o.name] as string | undefined) ?? '');
+  return wrapper(
+    o,
+    html`<label for="${id}">${o.label}${o.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
 ${hintText(id, o.hint)}
 <input${attrs({
-    id, name: o.name, type: o.type ?? 'text', value, required: o.required, placeholder: o.placeholder, list: o.list, autocomplete: o.autocomplete ?? 'off',
-    inputmode: o.inputmode, readonly: o.readonly, autofocus: o.autofocus, 'aria-invalid': errs?.length ? 'true' : undefined,
-    'aria-describedby': describedBy(id, o.hint, errs), spellcheck: o.spellcheck === false ? 'false' : undefined, min: o.min, max: o.max,
-  })}>
-${errorText(id, errs)}`);
+      id,
+      name: o.name,
+      type: o.type ?? 'text',
+      value,
+      required: o.required,
+      placeholder: o.placeholder,
+      list: o.list,
+      autocomplete: o.autocomplete ?? 'off',
+      inputmode: o.inputmode,
+      readonly: o.readonly,
+      autofocus: o.autofocus,
+      'aria-invalid': errs?.length ? 'true' : undefined,
+      'aria-describedby': describedBy(id, o.hint, errs),
+      spellcheck: o.spellcheck === false ? 'false' : undefined,
+      min: o.min,
+      max: o.max,
+    })}>
+${errorText(id, errs)}`,
+  );
 }
 
 export function textareaField(o: FieldOptions & { rows?: number; code?: boolean }): SafeHtml {
   const id = fieldId(o.name);
   const errs = o.errors?.[o.name];
-  const value = Array.isArray(o.values[o.name]) ? (o.values[o.name] as string[]).join('\n') : (o.values[o.name] as string | undefined) ?? '';
-  return wrapper(o, html`<label for="${id}">${o.label}${o.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
+  const value = Array.isArray(o.values[o.name])
+    ? (o.values[o.name] as string[]).join('\n')
+    : ((o.values[o.name] as string | undefined) ?? '');
+  return wrapper(
+    o,
+    html`<label for="${id}">${o.label}${o.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
 ${hintText(id, o.hint)}
 <textarea${attrs({
-    id, name: o.name, rows: o.rows ?? 3, required: o.required, placeholder: o.placeholder, class: o.code ? 'code' : undefined, spellcheck: o.code || o.spellcheck === false ? 'false' : undefined,
-    'aria-invalid': errs?.length ? 'true' : undefined, 'aria-describedby': describedBy(id, o.hint, errs), autofocus: o.autofocus,
-  })}>
+      id,
+      name: o.name,
+      rows: o.rows ?? 3,
+      required: o.required,
+      placeholder: o.placeholder,
+      class: o.code ? 'code' : undefined,
+      spellcheck: o.code || o.spellcheck === false ? 'false' : undefined,
+      'aria-invalid': errs?.length ? 'true' : undefined,
+      'aria-describedby': describedBy(id, o.hint, errs),
+      autofocus: o.autofocus,
+    })}>
 ${value}</textarea>
-${errorText(id, errs)}`);
+${errorText(id, errs)}`,
+  );
 }
 
 export function checkboxField(o: Omit<FieldOptions, 'type'>): SafeHtml {
   const id = fieldId(o.name);
   const errs = o.errors?.[o.name];
-  return wrapper(o, html`<div class="check">
+  return wrapper(
+    o,
+    html`<div class="check">
 <input${attrs({ id, name: o.name, type: 'checkbox', value: 'on', checked: checked(o.values, o.name), 'aria-describedby': describedBy(id, o.hint, errs), autofocus: o.autofocus })}>
 <label for="${id}">${o.label}</label>
 </div>
 ${hintText(id, o.hint)}
-${errorText(id, errs)}`, 'field-check');
+${errorText(id, errs)}`,
+    'field-check',
+  );
 }
 
 export interface Option {
@@ -170,20 +214,35 @@ export interface Option {
   label: string;
 }
 
-export function selectField(o: FieldOptions & { options: Option[] | { group: string; options: Option[] }[] }): SafeHtml {
+export function selectField(
+  o: FieldOptions & { options: Option[] | { group: string; options: Option[] }[] },
+): SafeHtml {
   const id = fieldId(o.name);
   const errs = o.errors?.[o.name];
   const current = val(o.values, o.name);
-  const opt = (x: Option) => html`<option${attrs({ value: x.value, selected: x.value === current })}>${x.label}</option>`;
-  const body = o.options.map((x) => ('group' in x ? html`<optgroup label="${x.group}">${x.options.map(opt)}</optgroup>` : opt(x)));
-  return wrapper(o, html`<label for="${id}">${o.label}</label>
+  const opt = (x: Option) =>
+    html`<option${attrs({ value: x.value, selected: x.value === current })}>${x.label}</option>`;
+  const body = o.options.map((x) =>
+    'group' in x ? html`<optgroup label="${x.group}">${x.options.map(opt)}</optgroup>` : opt(x),
+  );
+  return wrapper(
+    o,
+    html`<label for="${id}">${o.label}</label>
 ${hintText(id, o.hint)}
 <select${attrs({ id, name: o.name, 'aria-invalid': errs?.length ? 'true' : undefined, 'aria-describedby': describedBy(id, o.hint, errs) })}>${body}</select>
-${errorText(id, errs)}`);
+${errorText(id, errs)}`,
+  );
 }
 
 /** A group of checkboxes sharing one name (e.g. actions). */
-export function checkboxGroup(o: { name: string; legend: string; options: Option[]; values: FormValues; errors?: FieldErrors; hint?: Slot }): SafeHtml {
+export function checkboxGroup(o: {
+  name: string;
+  legend: string;
+  options: Option[];
+  values: FormValues;
+  errors?: FieldErrors;
+  hint?: Slot;
+}): SafeHtml {
   const id = fieldId(o.name);
   const current = new Set(vals(o.values, o.name));
   const errs = o.errors?.[o.name];

@@ -13,7 +13,8 @@ const NAV: { id: Section; href: string; label: string }[] = [
 ];
 
 /** The hidden CSRF field every form carries. */
-export const csrfField = (c: Pick<AdminCtx, 'csrf'>): SafeHtml => html`<input type="hidden" name="_csrf" value="${c.csrf}">`;
+export const csrfField = (c: Pick<AdminCtx, 'csrf'>): SafeHtml =>
+  html`<input type="hidden" name="_csrf" value="${c.csrf}">`;
 
 function flashBox(f: Flash | undefined): Slot {
   if (!f) return '';
@@ -51,25 +52,32 @@ export interface PageOptions {
 
 /** A signed-in page: header with navigation, tenant switch and sign-out, then the content. */
 export function page(c: AdminCtx, o: PageOptions): SafeHtml {
-  const nav = NAV.map((n) => html`<li><a href="${n.href}"${attrs({ 'aria-current': n.id === o.section ? 'page' : undefined })}>${n.label}</a></li>`);
+  const nav = NAV.map(
+    (n) =>
+      html`<li><a href="${n.href}"${attrs({ 'aria-current': n.id === o.section ? 'page' : undefined })}>${n.label}</a></li>`,
+  );
   const crumbs = o.crumbs?.length
     ? html`<nav class="crumbs" aria-label="Breadcrumb"><ol>${o.crumbs.map((cr) => html`<li><a href="${cr.href}">${cr.label}</a></li>`)}</ol></nav>`
     : '';
-  return shell(o.title, html`<a class="skip" href="#main">Skip to main content</a>
+  return shell(
+    o.title,
+    html`<a class="skip" href="#main">Skip to main content</a>
 <header class="topbar">
   <div class="topbar-inner">
     <a class="brand" href="/admin/rules"><span class="brand-mark" aria-hidden="true">dn</span> docnotify <span class="brand-sub">admin</span></a>
     <nav class="mainnav" aria-label="Main"><ul>${nav}</ul></nav>
     <div class="session">
-      ${c.session.tenant
-        ? html`<span class="tenant-form"><span class="muted-inv">Tenant</span> <strong id="tenant-name">${c.tenant}</strong></span>`
-        : html`<form method="post" action="/admin/tenant" class="tenant-form">
+      ${
+        c.session.tenant
+          ? html`<span class="tenant-form"><span class="muted-inv">Tenant</span> <strong id="tenant-name">${c.tenant}</strong></span>`
+          : html`<form method="post" action="/admin/tenant" class="tenant-form">
         ${csrfField(c)}
         <input type="hidden" name="return" value="${c.url}">
         <label for="tenant-switch">Tenant</label>
         <input id="tenant-switch" name="tenant" value="${c.tenant}" size="10" autocomplete="off" spellcheck="false">
         <button class="btn btn-small btn-ghost" type="submit">Switch</button>
-      </form>`}
+      </form>`
+      }
       <form method="post" action="/admin/sign-out">
         ${csrfField(c)}
         <button class="btn btn-small btn-ghost" type="submit">Sign out <span class="muted-inv">(${c.session.user})</span></button>
@@ -85,7 +93,8 @@ export function page(c: AdminCtx, o: PageOptions): SafeHtml {
   </div>
   ${flashBox(c.flash)}
   ${o.body}
-</main>`);
+</main>`,
+  );
 }
 
 /** A page without the signed-in header (sign-in, errors before sign-in). */
@@ -107,7 +116,14 @@ export function relative(iso: string | number, now = Date.now()): string {
   const ms = new Date(iso).getTime() - now;
   const abs = Math.abs(ms);
   if (abs < 5000) return 'just now';
-  const [n, u] = abs < 60_000 ? [Math.round(abs / 1000), 's'] : abs < 3_600_000 ? [Math.round(abs / 60_000), 'min'] : abs < 172_800_000 ? [Math.round(abs / 3_600_000), 'h'] : [Math.round(abs / 86_400_000), 'd'];
+  const [n, u] =
+    abs < 60_000
+      ? [Math.round(abs / 1000), 's']
+      : abs < 3_600_000
+        ? [Math.round(abs / 60_000), 'min']
+        : abs < 172_800_000
+          ? [Math.round(abs / 3_600_000), 'h']
+          : [Math.round(abs / 86_400_000), 'd'];
   return ms >= 0 ? `in ${n} ${u}` : `${n} ${u} ago`;
 }
 
@@ -117,13 +133,19 @@ export const badge = (text: string, tone: Tone = 'neutral', title?: string): Saf
   html`<span class="badge badge-${tone}"${attrs({ title })}>${text}</span>`;
 
 /** Tone of a notification status. */
-export const statusTone = (s: string): Tone => (s === 'sent' ? 'ok' : s === 'failed' ? 'bad' : s === 'skipped' ? 'warn' : 'info');
+export const statusTone = (s: string): Tone =>
+  s === 'sent' ? 'ok' : s === 'failed' ? 'bad' : s === 'skipped' ? 'warn' : 'info';
 
 export const emptyState = (title: string, hint?: Slot): SafeHtml =>
   html`<div class="empty"><p class="empty-title">${title}</p>${hint ? html`<p class="muted">${hint}</p>` : ''}</div>`;
 
 /** A table in a horizontally scrollable, labelled region. */
-export function table(caption: string, head: string[], rows: Slot[], opts: { captionHidden?: boolean; id?: string } = {}): SafeHtml {
+export function table(
+  caption: string,
+  head: string[],
+  rows: Slot[],
+  opts: { captionHidden?: boolean; id?: string } = {},
+): SafeHtml {
   return html`<div class="table-wrap" role="region" aria-label="${caption}" tabindex="0">
 <table${attrs({ id: opts.id })}>
 <caption${attrs({ class: opts.captionHidden ? 'visually-hidden' : undefined })}>${caption}</caption>

@@ -6,28 +6,73 @@
 import { formatDuration, type Duration } from '../../domain/duration';
 import { EVENT_TRIGGERS, LINK_ACTIONS, PRIORITIES, ruleInputSchema, type Rule } from '../../domain/rules';
 import { STATUS_LABELS, STATUSES } from '../../domain/status';
-import { checked, checkboxField, checkboxGroup, errorSummary, fieldId, intOrText, mapIssues, issueMessage, selectField, splitList, textareaField, textField, val, type FieldErrors, type FormValues } from './form';
+import {
+  checked,
+  checkboxField,
+  checkboxGroup,
+  errorSummary,
+  fieldId,
+  intOrText,
+  mapIssues,
+  issueMessage,
+  selectField,
+  splitList,
+  textareaField,
+  textField,
+  val,
+  type FieldErrors,
+  type FormValues,
+} from './form';
 import { attrs, html, type SafeHtml } from './html';
 
-export const EVENT_LABELS: Record<(typeof EVENT_TRIGGERS)[number], string> = { assigned: 'Document assigned', comment_added: 'Comment added' };
-export const ACTION_LABELS: Record<(typeof LINK_ACTIONS)[number], string> = { approve: 'Approve', reject: 'Reject', validate: 'Validate', snooze: 'Snooze', open: 'Open document' };
+export const EVENT_LABELS: Record<(typeof EVENT_TRIGGERS)[number], string> = {
+  assigned: 'Document assigned',
+  comment_added: 'Comment added',
+};
+export const ACTION_LABELS: Record<(typeof LINK_ACTIONS)[number], string> = {
+  approve: 'Approve',
+  reject: 'Reject',
+  validate: 'Validate',
+  snooze: 'Snooze',
+  open: 'Open document',
+};
 
 const LEVEL_FIELDS = ['after', 'afterReminders', 'manager', 'roles', 'addresses', 'template', 'reassignTo'] as const;
 
 /** Labels of every field (error summary, and the fields themselves). */
 export const RULE_LABELS: Record<string, string> = {
-  name: 'Name', active: 'Active', documentType: 'Document type', trigger: 'Trigger', priority: 'Priority', delay: 'Delay',
-  repeat: 'Repeat', 'repeat.enabled': 'Repeat', 'repeat.interval': 'Repeat every', 'repeat.maxCount': 'At most (times)',
-  recipients: 'Recipients', 'recipients.assignee': 'Assigned user or group', 'recipients.addresses': 'Email addresses',
-  'recipients.roles': 'Directory roles', 'recipients.fields': 'Address fields', resendOnReassignment: 'Resend on reassignment',
-  template: 'Email template', reminderTemplate: 'Reminder template', actions: 'Action links', escalation: 'Escalation',
-  dueReminders: 'Due-date reminders', 'dueReminders.enabled': 'Due-date reminders', 'dueReminders.before': 'Remind before the due date',
-  'dueReminders.overdue': 'Overdue notice', 'dueReminders.repeatOverdue': 'Repeat the overdue notice',
-  'dueReminders.repeatOverdue.interval': 'Repeat overdue every', 'dueReminders.repeatOverdue.maxCount': 'Overdue notices at most',
+  name: 'Name',
+  active: 'Active',
+  documentType: 'Document type',
+  trigger: 'Trigger',
+  priority: 'Priority',
+  delay: 'Delay',
+  repeat: 'Repeat',
+  'repeat.enabled': 'Repeat',
+  'repeat.interval': 'Repeat every',
+  'repeat.maxCount': 'At most (times)',
+  recipients: 'Recipients',
+  'recipients.assignee': 'Assigned user or group',
+  'recipients.addresses': 'Email addresses',
+  'recipients.roles': 'Directory roles',
+  'recipients.fields': 'Address fields',
+  resendOnReassignment: 'Resend on reassignment',
+  template: 'Email template',
+  reminderTemplate: 'Reminder template',
+  actions: 'Action links',
+  escalation: 'Escalation',
+  dueReminders: 'Due-date reminders',
+  'dueReminders.enabled': 'Due-date reminders',
+  'dueReminders.before': 'Remind before the due date',
+  'dueReminders.overdue': 'Overdue notice',
+  'dueReminders.repeatOverdue': 'Repeat the overdue notice',
+  'dueReminders.repeatOverdue.interval': 'Repeat overdue every',
+  'dueReminders.repeatOverdue.maxCount': 'Overdue notices at most',
   calendar: 'Business calendar',
 };
 
-const levelLabel = (i: number, f?: string) => `Escalation level ${i + 1}${f ? ` – ${({ after: 'after', afterReminders: 'after reminders', manager: 'manager', roles: 'roles', addresses: 'addresses', template: 'template', reassignTo: 'reassign to' } as Record<string, string>)[f]}` : ''}`;
+const levelLabel = (i: number, f?: string) =>
+  `Escalation level ${i + 1}${f ? ` – ${({ after: 'after', afterReminders: 'after reminders', manager: 'manager', roles: 'roles', addresses: 'addresses', template: 'template', reassignTo: 'reassign to' } as Record<string, string>)[f]}` : ''}`;
 
 /** How many escalation level rows the values hold. */
 export function levelCount(v: FormValues): number {
@@ -40,7 +85,8 @@ export function levelCount(v: FormValues): number {
 }
 
 const levelBlank = (v: FormValues, i: number) =>
-  !checked(v, `escalation.${i}.manager`) && ['after', 'afterReminders', 'roles', 'addresses', 'reassignTo'].every((f) => val(v, `escalation.${i}.${f}`) === '') &&
+  !checked(v, `escalation.${i}.manager`) &&
+  ['after', 'afterReminders', 'roles', 'addresses', 'reassignTo'].every((f) => val(v, `escalation.${i}.${f}`) === '') &&
   ['', 'escalation'].includes(val(v, `escalation.${i}.template`));
 
 /** A duration as the form shows it ("0s" rather than "0ms"). */
@@ -50,31 +96,56 @@ const fmt = (d: Duration): string => (d.kind === 'elapsed' && d.ms === 0 ? '0s' 
 export function ruleToValues(rule?: Rule): FormValues {
   if (!rule) {
     return {
-      active: 'on', trigger: 'status:pending_approval', priority: 'medium', delay: '0s', 'repeat.interval': '1d', 'repeat.maxCount': '3',
-      'recipients.assignee': 'on', reminderTemplate: 'reminder', 'dueReminders.overdue': 'on',
+      active: 'on',
+      trigger: 'status:pending_approval',
+      priority: 'medium',
+      delay: '0s',
+      'repeat.interval': '1d',
+      'repeat.maxCount': '3',
+      'recipients.assignee': 'on',
+      reminderTemplate: 'reminder',
+      'dueReminders.overdue': 'on',
     };
   }
   const on = (b: boolean | undefined) => (b ? 'on' : undefined);
   const v: FormValues = {
-    name: rule.name, active: on(rule.active), documentType: rule.documentType ?? '',
+    name: rule.name,
+    active: on(rule.active),
+    documentType: rule.documentType ?? '',
     trigger: 'status' in rule.trigger ? `status:${rule.trigger.status}` : `event:${rule.trigger.event}`,
-    priority: rule.priority, delay: fmt(rule.delay),
-    'repeat.enabled': on(!!rule.repeat), 'repeat.interval': rule.repeat ? fmt(rule.repeat.interval) : '1d', 'repeat.maxCount': String(rule.repeat?.maxCount ?? 3),
-    'recipients.assignee': on(rule.recipients.assignee), 'recipients.addresses': rule.recipients.addresses.join('\n'),
-    'recipients.roles': rule.recipients.roles.join(', '), 'recipients.fields': rule.recipients.fields.join(', '),
-    resendOnReassignment: on(rule.resendOnReassignment), template: rule.template ?? '', reminderTemplate: rule.reminderTemplate,
+    priority: rule.priority,
+    delay: fmt(rule.delay),
+    'repeat.enabled': on(!!rule.repeat),
+    'repeat.interval': rule.repeat ? fmt(rule.repeat.interval) : '1d',
+    'repeat.maxCount': String(rule.repeat?.maxCount ?? 3),
+    'recipients.assignee': on(rule.recipients.assignee),
+    'recipients.addresses': rule.recipients.addresses.join('\n'),
+    'recipients.roles': rule.recipients.roles.join(', '),
+    'recipients.fields': rule.recipients.fields.join(', '),
+    resendOnReassignment: on(rule.resendOnReassignment),
+    template: rule.template ?? '',
+    reminderTemplate: rule.reminderTemplate,
     actions: [...rule.actions],
-    'dueReminders.enabled': on(!!rule.dueReminders), 'dueReminders.before': rule.dueReminders?.before.map(fmt).join(', ') ?? '',
+    'dueReminders.enabled': on(!!rule.dueReminders),
+    'dueReminders.before': rule.dueReminders?.before.map(fmt).join(', ') ?? '',
     'dueReminders.overdue': on(rule.dueReminders ? rule.dueReminders.overdue : true),
-    'dueReminders.repeatOverdue.interval': rule.dueReminders?.repeatOverdue ? fmt(rule.dueReminders.repeatOverdue.interval) : '',
-    'dueReminders.repeatOverdue.maxCount': rule.dueReminders?.repeatOverdue ? String(rule.dueReminders.repeatOverdue.maxCount) : '',
+    'dueReminders.repeatOverdue.interval': rule.dueReminders?.repeatOverdue
+      ? fmt(rule.dueReminders.repeatOverdue.interval)
+      : '',
+    'dueReminders.repeatOverdue.maxCount': rule.dueReminders?.repeatOverdue
+      ? String(rule.dueReminders.repeatOverdue.maxCount)
+      : '',
     calendar: rule.calendar ?? '',
   };
   rule.escalation.forEach((l, i) => {
     Object.assign(v, {
-      [`escalation.${i}.after`]: l.after ? fmt(l.after) : '', [`escalation.${i}.afterReminders`]: l.afterReminders === undefined ? '' : String(l.afterReminders),
-      [`escalation.${i}.manager`]: on(l.manager), [`escalation.${i}.roles`]: l.roles.join(', '), [`escalation.${i}.addresses`]: l.addresses.join('\n'),
-      [`escalation.${i}.template`]: l.template, [`escalation.${i}.reassignTo`]: l.reassignTo ?? '',
+      [`escalation.${i}.after`]: l.after ? fmt(l.after) : '',
+      [`escalation.${i}.afterReminders`]: l.afterReminders === undefined ? '' : String(l.afterReminders),
+      [`escalation.${i}.manager`]: on(l.manager),
+      [`escalation.${i}.roles`]: l.roles.join(', '),
+      [`escalation.${i}.addresses`]: l.addresses.join('\n'),
+      [`escalation.${i}.template`]: l.template,
+      [`escalation.${i}.reassignTo`]: l.reassignTo ?? '',
     });
   });
   return v;
@@ -102,7 +173,10 @@ export function removeLevel(v: FormValues, i: number): FormValues {
  * The rule input the form values describe, for `ruleInputSchema`. Blank escalation rows are left out;
  * `levelIndex[k]` is the form row of the k-th level given to the schema (to put its errors beside that row).
  */
-export function valuesToInput(v: FormValues, tenantId: string): { input: Record<string, unknown>; levelIndex: number[] } {
+export function valuesToInput(
+  v: FormValues,
+  tenantId: string,
+): { input: Record<string, unknown>; levelIndex: number[] } {
   const opt = (name: string) => val(v, name) || undefined;
   const trigger = val(v, 'trigger');
   const [kind, what] = [trigger.slice(0, trigger.indexOf(':')), trigger.slice(trigger.indexOf(':') + 1)];
@@ -113,13 +187,22 @@ export function valuesToInput(v: FormValues, tenantId: string): { input: Record<
     levelIndex.push(i);
     const p = `escalation.${i}.`;
     escalation.push({
-      after: opt(`${p}after`), afterReminders: intOrText(val(v, `${p}afterReminders`)), manager: checked(v, `${p}manager`),
-      roles: splitList(val(v, `${p}roles`)), addresses: splitList(val(v, `${p}addresses`)), template: opt(`${p}template`), reassignTo: opt(`${p}reassignTo`),
+      after: opt(`${p}after`),
+      afterReminders: intOrText(val(v, `${p}afterReminders`)),
+      manager: checked(v, `${p}manager`),
+      roles: splitList(val(v, `${p}roles`)),
+      addresses: splitList(val(v, `${p}addresses`)),
+      template: opt(`${p}template`),
+      reassignTo: opt(`${p}reassignTo`),
     });
   }
-  const repeatOverdue = val(v, 'dueReminders.repeatOverdue.interval') || val(v, 'dueReminders.repeatOverdue.maxCount')
-    ? { interval: val(v, 'dueReminders.repeatOverdue.interval'), maxCount: intOrText(val(v, 'dueReminders.repeatOverdue.maxCount')) }
-    : undefined;
+  const repeatOverdue =
+    val(v, 'dueReminders.repeatOverdue.interval') || val(v, 'dueReminders.repeatOverdue.maxCount')
+      ? {
+          interval: val(v, 'dueReminders.repeatOverdue.interval'),
+          maxCount: intOrText(val(v, 'dueReminders.repeatOverdue.maxCount')),
+        }
+      : undefined;
   const input: Record<string, unknown> = {
     name: val(v, 'name'),
     active: checked(v, 'active'),
@@ -128,10 +211,14 @@ export function valuesToInput(v: FormValues, tenantId: string): { input: Record<
     trigger: kind === 'status' ? { status: what } : kind === 'event' ? { event: what } : undefined,
     priority: opt('priority'),
     delay: opt('delay'),
-    repeat: checked(v, 'repeat.enabled') ? { interval: val(v, 'repeat.interval'), maxCount: intOrText(val(v, 'repeat.maxCount')) } : null,
+    repeat: checked(v, 'repeat.enabled')
+      ? { interval: val(v, 'repeat.interval'), maxCount: intOrText(val(v, 'repeat.maxCount')) }
+      : null,
     recipients: {
-      assignee: checked(v, 'recipients.assignee'), addresses: splitList(val(v, 'recipients.addresses')),
-      roles: splitList(val(v, 'recipients.roles')), fields: splitList(val(v, 'recipients.fields')),
+      assignee: checked(v, 'recipients.assignee'),
+      addresses: splitList(val(v, 'recipients.addresses')),
+      roles: splitList(val(v, 'recipients.roles')),
+      fields: splitList(val(v, 'recipients.fields')),
     },
     resendOnReassignment: checked(v, 'resendOnReassignment'),
     template: opt('template'),
@@ -169,13 +256,19 @@ function labels(levels: number): Record<string, string> {
  * Validates the form with `ruleInputSchema` (the same schema as the API and CLI).
  * Returns the rule input when valid, else the errors per field.
  */
-export function validateRuleForm(v: FormValues, tenantId: string): { ok: true; input: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
+export function validateRuleForm(
+  v: FormValues,
+  tenantId: string,
+): { ok: true; input: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
   const { input, levelIndex } = valuesToInput(v, tenantId);
   const r = ruleInputSchema.safeParse(input);
   if (r.success) return { ok: true, input };
   const issues = r.error.issues.map((i) => ({ path: i.path, message: issueMessage(i) }));
   const errors = mapIssues(issues, knownFields(levelCount(v)), (path) =>
-    path[0] === 'escalation' && typeof path[1] === 'number' ? ['escalation', levelIndex[path[1]] ?? path[1], ...path.slice(2)] : path);
+    path[0] === 'escalation' && typeof path[1] === 'number'
+      ? ['escalation', levelIndex[path[1]] ?? path[1], ...path.slice(2)]
+      : path,
+  );
   return { ok: false, errors };
 }
 
@@ -202,7 +295,9 @@ export interface RuleFormOptions {
 
 function fieldsetError(name: string, errors: FieldErrors): SafeHtml | '' {
   const m = errors[name];
-  return m?.length ? html`<p class="field-error" id="${fieldId(name)}-error"><span class="visually-hidden">Error: </span>${m.join('; ')}</p>` : '';
+  return m?.length
+    ? html`<p class="field-error" id="${fieldId(name)}-error"><span class="visually-hidden">Error: </span>${m.join('; ')}</p>`
+    : '';
 }
 
 function levelRow(i: number, o: RuleFormOptions): SafeHtml {
@@ -253,7 +348,16 @@ ${errorSummary(o.errors, labels(levels))}
     ${textField({ ...common, name: 'documentType', label: 'Document type', list: 'doc-types', hint: 'Empty = every document type', spellcheck: false })}
   </div>
   <div class="grid grid-3">
-    ${selectField({ ...common, name: 'trigger', label: 'Trigger', hint: 'The status the document stays in, or an event', options: [{ group: 'Document status', options: statusOptions }, { group: 'Event', options: EVENT_TRIGGERS.map((e) => ({ value: `event:${e}`, label: EVENT_LABELS[e] })) }] })}
+    ${selectField({
+      ...common,
+      name: 'trigger',
+      label: 'Trigger',
+      hint: 'The status the document stays in, or an event',
+      options: [
+        { group: 'Document status', options: statusOptions },
+        { group: 'Event', options: EVENT_TRIGGERS.map((e) => ({ value: `event:${e}`, label: EVENT_LABELS[e] })) },
+      ],
+    })}
     ${selectField({ ...common, name: 'priority', label: 'Priority', hint: 'Sets the email’s importance headers', options: PRIORITIES.map((p) => ({ value: p, label: p[0].toUpperCase() + p.slice(1) })) })}
     ${textField({ ...common, name: 'delay', label: 'Delay', hint: html`Time in the status before the first email: <code>0</code>, <code>90s</code>, <code>30m</code>, <code>2h</code>, <code>3d</code>, <code>3 business days</code>`, size: 'short', spellcheck: false })}
   </div>

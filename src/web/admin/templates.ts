@@ -5,7 +5,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LAYOUT_FOOTER, SHIPPED_LOCALES, statusLabel, type ShippedLocale } from '../../email/defaults';
-import { BUILTIN_PLACEHOLDERS, DOCUMENT_FIELD_PLACEHOLDERS, renderEmail, sampleValues, TemplateError, validateTemplate, type TemplateSource } from '../../email/render';
+import {
+  BUILTIN_PLACEHOLDERS,
+  DOCUMENT_FIELD_PLACEHOLDERS,
+  renderEmail,
+  sampleValues,
+  TemplateError,
+  validateTemplate,
+  type TemplateSource,
+} from '../../email/render';
 import { STATUSES, type DocumentStatus } from '../../domain/status';
 import { knownPlaceholders, parseTemplate, SHIPPED, type StoredTemplate } from '../../store/templates';
 import { NotFoundError, ValidationError } from '../../errors';
@@ -16,7 +24,15 @@ import { badge, emptyState, page, table, time } from './layout';
 
 const NAME = /^[a-z0-9_.-]{1,100}$/;
 const LOCALE = /^[a-z]{2}(-[A-Za-z]{2})?$/;
-const LOCALE_NAMES: Record<string, string> = { en: 'English', es: 'Spanish', de: 'German', fr: 'French', it: 'Italian', pt: 'Portuguese', nl: 'Dutch' };
+const LOCALE_NAMES: Record<string, string> = {
+  en: 'English',
+  es: 'Spanish',
+  de: 'German',
+  fr: 'French',
+  it: 'Italian',
+  pt: 'Portuguese',
+  nl: 'Dutch',
+};
 const localeName = (l: string) => LOCALE_NAMES[l.split('-')[0]] ?? l;
 
 /** One rendered preview (or why there is none). */
@@ -35,10 +51,16 @@ export interface Preview {
 export function previewValues(name: string, locale: string, documentType: string): Record<string, unknown> {
   const v = sampleValues();
   const status = /^status_(.+)$/.exec(name)?.[1];
-  const s: DocumentStatus = status && (STATUSES as readonly string[]).includes(status) ? (status as DocumentStatus) : 'pending_approval';
+  const s: DocumentStatus =
+    status && (STATUSES as readonly string[]).includes(status) ? (status as DocumentStatus) : 'pending_approval';
   v.status = s;
   v.status_label = statusLabel(s, locale);
-  v.footer = LAYOUT_FOOTER[(SHIPPED_LOCALES as readonly string[]).includes(locale.split('-')[0]) ? (locale.split('-')[0] as ShippedLocale) : 'en'];
+  v.footer =
+    LAYOUT_FOOTER[
+      (SHIPPED_LOCALES as readonly string[]).includes(locale.split('-')[0])
+        ? (locale.split('-')[0] as ShippedLocale)
+        : 'en'
+    ];
   if (documentType) v.document_type = documentType;
   v.is_reminder = name === 'reminder';
   v.is_escalation = name === 'escalation';
@@ -46,8 +68,15 @@ export function previewValues(name: string, locale: string, documentType: string
 }
 
 /** Renders a template source the way the worker does, with sample values. Never throws. */
-export function renderPreview(src: TemplateSource, name: string, locale: string, documentType: string, layout: string): Preview {
-  if (!src.subject.trim() && !src.html.trim() && !src.text?.trim()) return { subject: '', html: '', text: '', empty: true };
+export function renderPreview(
+  src: TemplateSource,
+  name: string,
+  locale: string,
+  documentType: string,
+  layout: string,
+): Preview {
+  if (!src.subject.trim() && !src.html.trim() && !src.text?.trim())
+    return { subject: '', html: '', text: '', empty: true };
   let warning: string | undefined;
   try {
     validateTemplate(src, knownPlaceholders());
@@ -65,7 +94,12 @@ export function renderPreview(src: TemplateSource, name: string, locale: string,
 }
 
 /** The template each locale uses for (name, document type): the type's own, else the general one. */
-async function effective(env: AdminEnv, tenant: string, name: string, type: string): Promise<Map<string, StoredTemplate>> {
+async function effective(
+  env: AdminEnv,
+  tenant: string,
+  name: string,
+  type: string,
+): Promise<Map<string, StoredTemplate>> {
   const all = await env.deps.stores.templates.list(tenant, { name });
   const out = new Map<string, StoredTemplate>();
   for (const t of all) {
@@ -78,7 +112,8 @@ async function effective(env: AdminEnv, tenant: string, name: string, type: stri
 
 function sourceBadge(t: StoredTemplate | undefined, type: string): SafeHtml {
   if (!t) return badge('Not created yet', 'neutral');
-  if (t.tenantId === SHIPPED) return badge(type && !t.documentType ? 'Shipped default (every type)' : 'Shipped default', 'neutral');
+  if (t.tenantId === SHIPPED)
+    return badge(type && !t.documentType ? 'Shipped default (every type)' : 'Shipped default', 'neutral');
   if (t.documentType) return badge(`Customized for ${t.documentType}`, 'info');
   return badge(type ? 'Tenant version (every type)' : 'Customized for this tenant', 'info');
 }
@@ -90,17 +125,28 @@ function localesOf(existing: Map<string, StoredTemplate>, values?: FormValues): 
     if (m) set.add(m[1]);
   }
   const shipped = SHIPPED_LOCALES as readonly string[];
-  return [...set].sort((a, b) => (shipped.includes(a) ? shipped.indexOf(a) : 99) - (shipped.includes(b) ? shipped.indexOf(b) : 99) || a.localeCompare(b));
+  return [...set].sort(
+    (a, b) =>
+      (shipped.includes(a) ? shipped.indexOf(a) : 99) - (shipped.includes(b) ? shipped.indexOf(b) : 99) ||
+      a.localeCompare(b),
+  );
 }
 
 function sourceOf(v: FormValues, locale: string): TemplateSource {
   const text = (v[`${locale}.text`] as string | undefined) ?? '';
-  return { subject: ((v[`${locale}.subject`] as string | undefined) ?? '').trim(), html: (v[`${locale}.html`] as string | undefined) ?? '', text: text.trim() ? text : undefined };
+  return {
+    subject: ((v[`${locale}.subject`] as string | undefined) ?? '').trim(),
+    html: (v[`${locale}.html`] as string | undefined) ?? '',
+    text: text.trim() ? text : undefined,
+  };
 }
 
 function previewPane(locale: string, p: Preview): SafeHtml {
-  const problem = p.error ? html`<p class="preview-error"><strong>Cannot render:</strong> ${p.error}</p>`
-    : p.warning ? html`<p class="preview-warning"><strong>Will not save:</strong> ${p.warning}</p>` : '';
+  const problem = p.error
+    ? html`<p class="preview-error"><strong>Cannot render:</strong> ${p.error}</p>`
+    : p.warning
+      ? html`<p class="preview-warning"><strong>Will not save:</strong> ${p.warning}</p>`
+      : '';
   return html`<div class="preview" data-preview-locale="${locale}">
   <p class="preview-label">Preview with sample values</p>
   <div class="preview-problem" data-part="problem" role="status" aria-live="polite">${problem}</div>
@@ -137,7 +183,13 @@ function editPage(c: AdminCtx, env: AdminEnv, v: EditView): SafeHtml {
   const qs = query({ type: v.type || undefined });
   const action = `/admin/templates/${encodeURIComponent(v.name)}${qs}`;
   const labels: Record<string, string> = {};
-  for (const l of locales) for (const [p, t] of [['subject', 'Subject'], ['html', 'HTML body'], ['text', 'Plain-text body']]) labels[`${l}.${p}`] = `${localeName(l)} – ${t}`;
+  for (const l of locales)
+    for (const [p, t] of [
+      ['subject', 'Subject'],
+      ['html', 'HTML body'],
+      ['text', 'Plain-text body'],
+    ])
+      labels[`${l}.${p}`] = `${localeName(l)} – ${t}`;
   const card = (locale: string) => {
     const common = { values: v.values, errors: v.errors };
     const p = renderPreview(sourceOf(v.values, locale), v.name, locale, v.type, env.emailLayout);
@@ -157,7 +209,9 @@ function editPage(c: AdminCtx, env: AdminEnv, v: EditView): SafeHtml {
     ? html`Saving stores a version for documents of type <strong>${v.type}</strong>; other types keep their own or the general version.`
     : html`Saving stores the tenant’s version for every document type (a type-specific version still wins for its type).`;
   return page(c, {
-    title: `Template “${v.name}”${v.type ? ` for ${v.type}` : ''}`, section: 'templates', wide: true,
+    title: `Template “${v.name}”${v.type ? ` for ${v.type}` : ''}`,
+    section: 'templates',
+    wide: true,
     crumbs: [{ href: '/admin/templates', label: 'Templates' }],
     actions: html`<button class="btn btn-primary" type="submit" form="template-form" name="_op" value="save">Save template</button><a class="btn btn-secondary" href="#send-test">Send test</a>`,
     body: html`<p class="lead">${scope} Only changed locales are saved.</p>
@@ -212,8 +266,16 @@ export function registerTemplates(app: FastifyInstance, env: AdminEnv): void {
     const c = ctx(req);
     const edit = q(req, 'edit');
     if (edit) {
-      if (!NAME.test(edit)) return redirect(reply, env, '/admin/templates', { kind: 'error', text: 'A template name uses a-z, 0-9, _ . - (at most 100 characters).' });
-      return redirect(reply, env, `/admin/templates/${encodeURIComponent(edit)}${query({ type: q(req, 'type') || undefined })}`);
+      if (!NAME.test(edit))
+        return redirect(reply, env, '/admin/templates', {
+          kind: 'error',
+          text: 'A template name uses a-z, 0-9, _ . - (at most 100 characters).',
+        });
+      return redirect(
+        reply,
+        env,
+        `/admin/templates/${encodeURIComponent(edit)}${query({ type: q(req, 'type') || undefined })}`,
+      );
     }
     const nameFilter = q(req, 'name').toLowerCase();
     const typeFilter = q(req, 'type');
@@ -229,7 +291,11 @@ export function registerTemplates(app: FastifyInstance, env: AdminEnv): void {
     const rows = [...groups.values()].map((ts) => {
       const t0 = ts[0];
       const custom = ts.some((t) => t.tenantId !== SHIPPED);
-      const updated = ts.filter((t) => t.tenantId !== SHIPPED).map((t) => t.updatedAt).sort().pop();
+      const updated = ts
+        .filter((t) => t.tenantId !== SHIPPED)
+        .map((t) => t.updatedAt)
+        .sort()
+        .pop();
       return html`<tr>
 <th scope="row"><a href="/admin/templates/${encodeURIComponent(t0.name)}${query({ type: t0.documentType || undefined })}">${t0.name}</a></th>
 <td>${t0.documentType || html`<span class="muted">Every type</span>`}</td>
@@ -238,9 +304,12 @@ export function registerTemplates(app: FastifyInstance, env: AdminEnv): void {
 <td>${updated ? time(updated) : html`<span class="muted">—</span>`}</td>
 </tr>`;
     });
-    return sendHtml(reply, page(c, {
-      title: 'Email templates', section: 'templates',
-      body: html`<p class="lead">Subject, HTML and plain text per locale, with <code>{{field}}</code> placeholders. Shipped defaults apply until you customize them, per tenant or per document type.</p>
+    return sendHtml(
+      reply,
+      page(c, {
+        title: 'Email templates',
+        section: 'templates',
+        body: html`<p class="lead">Subject, HTML and plain text per locale, with <code>{{field}}</code> placeholders. Shipped defaults apply until you customize them, per tenant or per document type.</p>
 <div class="split">
 <form method="get" action="/admin/templates" class="filters" role="search" aria-label="Filter templates">
   <div class="filter"><label for="flt-name">Name contains</label><input id="flt-name" name="name" value="${nameFilter}"></div>
@@ -255,7 +324,8 @@ export function registerTemplates(app: FastifyInstance, env: AdminEnv): void {
 </form>
 </div>
 ${rows.length ? table(`Templates of tenant ${c.tenant}`, ['Template', 'Document type', 'Locales', 'Source', 'Last changed'], rows) : emptyState('No templates match these filters')}`,
-    }));
+      }),
+    );
   });
 
   app.get<{ Params: { name: string } }>('/templates/:name', async (req, reply) => {
@@ -270,7 +340,8 @@ ${rows.length ? table(`Templates of tenant ${c.tenant}`, ['Template', 'Document 
     const { name, type } = params(req.params.name, q(req, 'type'));
     const existing = await effective(env, c.tenant, name, type);
     const values = formValues(req.body);
-    if (str(req.body, '_op') === 'preview') return sendHtml(reply, editPage(c, env, { name, type, existing, values, errors: {} }));
+    if (str(req.body, '_op') === 'preview')
+      return sendHtml(reply, editPage(c, env, { name, type, existing, values, errors: {} }));
 
     const errors: FieldErrors = {};
     const changed: { locale: string; input: Record<string, unknown> }[] = [];
@@ -279,7 +350,8 @@ ${rows.length ? table(`Templates of tenant ${c.tenant}`, ['Template', 'Document 
       const src = sourceOf(values, locale);
       const cur = existing.get(locale);
       // Unchanged (also when inherited from the general or shipped version): nothing to store.
-      if (cur && cur.subject === src.subject && cur.html === src.html && (cur.text ?? '') === (src.text ?? '')) continue;
+      if (cur && cur.subject === src.subject && cur.html === src.html && (cur.text ?? '') === (src.text ?? ''))
+        continue;
       if (!cur && !src.subject && !src.html.trim() && !src.text) continue;
       const input = { name, locale, documentType: type, subject: src.subject, html: src.html, text: src.text };
       try {
@@ -293,20 +365,40 @@ ${rows.length ? table(`Templates of tenant ${c.tenant}`, ['Template', 'Document 
         }
       }
     }
-    if (Object.keys(errors).length) return sendHtml(reply, editPage(c, env, { name, type, existing, values, errors }), 400);
-    if (!changed.length) return redirect(reply, env, `/admin/templates/${encodeURIComponent(name)}${query({ type: type || undefined })}`, { kind: 'info', text: 'Nothing changed.' });
+    if (Object.keys(errors).length)
+      return sendHtml(reply, editPage(c, env, { name, type, existing, values, errors }), 400);
+    if (!changed.length)
+      return redirect(reply, env, `/admin/templates/${encodeURIComponent(name)}${query({ type: type || undefined })}`, {
+        kind: 'info',
+        text: 'Nothing changed.',
+      });
     for (const ch of changed) {
       try {
         const saved = await stores.templates.put(c.tenant, ch.input);
-        await auditChange(c, env, { action: 'template.put', entity: 'template', entityId: `${name}/${ch.locale}${type ? `/${type}` : ''}`, after: saved });
+        await auditChange(c, env, {
+          action: 'template.put',
+          entity: 'template',
+          entityId: `${name}/${ch.locale}${type ? `/${type}` : ''}`,
+          after: saved,
+        });
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
-        for (const i of e.issues) (errors[`${ch.locale}.${['subject', 'html', 'text'].includes(i.path) ? i.path : 'html'}`] ??= []).push(i.message);
+        for (const i of e.issues)
+          (errors[`${ch.locale}.${['subject', 'html', 'text'].includes(i.path) ? i.path : 'html'}`] ??= []).push(
+            i.message,
+          );
       }
     }
-    if (Object.keys(errors).length) return sendHtml(reply, editPage(c, env, { name, type, existing: await effective(env, c.tenant, name, type), values, errors }), 400);
-    return redirect(reply, env, `/admin/templates/${encodeURIComponent(name)}${query({ type: type || undefined })}`,
-      { kind: 'ok', text: `Template “${name}” saved (${changed.map((x) => x.locale).join(', ')})${type ? ` for ${type}` : ''}.` });
+    if (Object.keys(errors).length)
+      return sendHtml(
+        reply,
+        editPage(c, env, { name, type, existing: await effective(env, c.tenant, name, type), values, errors }),
+        400,
+      );
+    return redirect(reply, env, `/admin/templates/${encodeURIComponent(name)}${query({ type: type || undefined })}`, {
+      kind: 'ok',
+      text: `Template “${name}” saved (${changed.map((x) => x.locale).join(', ')})${type ? ` for ${type}` : ''}.`,
+    });
   });
 
   /** Live preview for the page script: every locale of the posted form, rendered. */
@@ -329,11 +421,26 @@ ${rows.length ? table(`Templates of tenant ${c.tenant}`, ['Template', 'Document 
     const back = `/admin/templates/${encodeURIComponent(name)}${query({ type: type || undefined })}#send-test`;
     const to = str(req.body, 'to').trim();
     const locale = str(req.body, 'locale').trim();
-    if (!z.email().safeParse(to).success) return redirect(reply, env, back, { kind: 'error', text: `Send test: "${to}" is not an email address.` });
+    if (!z.email().safeParse(to).success)
+      return redirect(reply, env, back, { kind: 'error', text: `Send test: "${to}" is not an email address.` });
     try {
-      const r = await env.deps.sendTest({ tenantId: c.tenant, template: name, documentType: type || 'invoice', to, locale: LOCALE.test(locale) ? locale : undefined, fields: {} });
-      if (r.status === 'sent') return redirect(reply, env, back, { kind: 'ok', text: `Test email sent to ${to}${r.messageId ? ` (Message-ID ${r.messageId})` : ''}.` });
-      return redirect(reply, env, back, { kind: 'error', text: `Test email to ${to} not sent: ${r.status}${r.detail ? ` – ${r.detail}` : ''}` });
+      const r = await env.deps.sendTest({
+        tenantId: c.tenant,
+        template: name,
+        documentType: type || 'invoice',
+        to,
+        locale: LOCALE.test(locale) ? locale : undefined,
+        fields: {},
+      });
+      if (r.status === 'sent')
+        return redirect(reply, env, back, {
+          kind: 'ok',
+          text: `Test email sent to ${to}${r.messageId ? ` (Message-ID ${r.messageId})` : ''}.`,
+        });
+      return redirect(reply, env, back, {
+        kind: 'error',
+        text: `Test email to ${to} not sent: ${r.status}${r.detail ? ` – ${r.detail}` : ''}`,
+      });
     } catch (e) {
       env.deps.log.warn({ err: e }, 'send test failed');
       return redirect(reply, env, back, { kind: 'error', text: `Test email to ${to} failed: ${(e as Error).message}` });
