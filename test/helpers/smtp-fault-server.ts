@@ -34,6 +34,8 @@ export interface ReceivedMessage {
   inReplyTo?: string;
   references: string[];
   at: number;
+  /** The HTML body (its action links), when the message had one. */
+  html?: string;
 }
 
 /** One RCPT TO the server saw (every delivery attempt), with the step it applied. */
@@ -63,6 +65,11 @@ export class SmtpFaultServer {
   readonly messages: ReceivedMessage[] = [];
   /** AUTH attempts (only with a password). */
   readonly logins: { username: string; ok: boolean }[] = [];
+  /**
+   * While set, every transaction gets this step, whatever its address's script (which is left as it is): a
+   * server-wide outage, e.g. `reply(421, '4.3.2 Service not available')`. Undefined ends it.
+   */
+  outage: FaultStep | undefined;
   private readonly scripts = new Map<string, Script>();
   /** The step chosen at RCPT TO, per session transaction, applied at the end of DATA. */
   private readonly pending = new Map<string, FaultStep>();
@@ -134,7 +141,7 @@ export class SmtpFaultServer {
   private onRcptTo(address: string, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
     const a = address.toLowerCase();
     const script = this.scripts.get(a);
-    const step = script ? (script.steps.shift() ?? script.otherwise) : accept;
+    const step = this.outage ?? (script ? (script.steps.shift() ?? script.otherwise) : accept);
     this.attempts.push({ address: a, step: step.kind, code: step.kind === 'reply' ? step.code : undefined, at: Date.now() });
     if (step.kind === 'reply' && step.at === 'rcpt') return callback(smtpError(step.code, step.message));
     // the most disruptive step of the transaction wins (one recipient per email in docnotify)
@@ -151,7 +158,7 @@ export class SmtpFaultServer {
     const refs = parsed.references === undefined ? [] : Array.isArray(parsed.references) ? parsed.references : [parsed.references];
     const record = (outcome: ReceivedMessage['outcome']) => this.messages.push({
       outcome, messageId: parsed.messageId ?? '', to: addressesOf(parsed.to), subject: parsed.subject ?? '',
-      inReplyTo: parsed.inReplyTo, references: refs, at: Date.now(),
+      inReplyTo: parsed.inReplyTo, references: refs, at: Date.now(), html: parsed.html || undefined,
     });
     switch (step.kind) {
       case 'reply':
