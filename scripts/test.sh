@@ -53,6 +53,10 @@ export DOCNOTIFY_TEST_ARTIFACTS="${DOCNOTIFY_TEST_ARTIFACTS:-$ROOT/test-results}
 step "integration tests"
 npx jest --selectProjects integration --ci --runInBand --forceExit --json --outputFile="$RESULTS/integration.json" "$@"
 
+step "chaos smoke (npm run chaos -- --quick: its own Temporal, PostgreSQL and SMTP; worker kills, SMTP 421, restarts; docs/chaos.md)"
+node --import tsx test/chaos/run.ts --quick --out "$RUN_DIR/chaos.json" > "$RUN_DIR/chaos.log" 2>&1 || { tail -n 80 "$RUN_DIR/chaos.log"; echo "the chaos smoke run failed" >&2; exit 1; }
+sed -n '/^chaos quick/,$p' "$RUN_DIR/chaos.log"
+
 step "cluster tier: start (npm run cluster: temporal-server on PostgreSQL, 2 workers, 2 web processes)"
 CLUSTER_T0=$SECONDS
 node --import tsx src/dev/cluster.ts --env-out "$RUN_DIR/cluster.env" --data-dir "$RUN_DIR/cluster" > "$RUN_DIR/cluster.log" 2>&1 &
