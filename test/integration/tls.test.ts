@@ -1,5 +1,5 @@
 /**
- * Issue 11, point 1 on the real stack: the worker and the client (as the web server and the CLI use it) connect to
+ * Issue 11, point 1 on the real stack: the worker, the web server and the client (as the CLI uses it) connect to
  * the real Temporal dev server through TLS — server-only TLS, then mTLS — with a CA and certificates made for this
  * run (test/helpers/tls.ts terminates TLS in front of the dev server, as an ingress would). A wrong CA and a missing
  * client certificate are refused with a message that says what was tried.
@@ -7,8 +7,10 @@
 import { DocnotifyClient } from '../../src/client';
 import { loadConfig, type Config } from '../../src/config';
 import { openStores, type Stores } from '../../src/store';
+import { startWeb } from '../../src/web/start';
 import { startWorker } from '../../src/worker';
-import { stackEnv, testConfig, uid, workflowBundle } from '../helpers/env';
+import { findFreePort } from '../../src/dev/services';
+import { eventually, stackEnv, testConfig, uid, workflowBundle } from '../helpers/env';
 import { waitForMail } from '../helpers/mailpit';
 import { address } from '../helpers/scenario';
 import { makePki, startTlsProxy, type TestPki, type TlsProxy } from '../helpers/tls';
@@ -49,10 +51,14 @@ function configVia(p: TlsProxy, tls: Record<string, string>): Config {
   });
 }
 
-/** A document through the worker and a client that both connect with `config`: its first email arrives. */
+/**
+ * A document through the worker and a client that both connect with `config`: its first email arrives; the web server
+ * (started with the same config) reads the document's state through Temporal and says Temporal is healthy.
+ */
 async function roundTrip(config: Config): Promise<void> {
   const worker = await startWorker(config, { stores, workflowBundle: await workflowBundle() });
   const client = await DocnotifyClient.connect({ ...config.temporal, taskQueue: config.TASK_QUEUE });
+  const web = await startWeb({ ...config, PORT: await findFreePort() }, { stores, host: '127.0.0.1' });
   try {
     const tenantId = uid('tls');
     const to = address('tls');
@@ -64,8 +70,18 @@ async function roundTrip(config: Config): Promise<void> {
     });
     await client.sendEvent({ type: 'status_changed', tenantId, documentId: 'TLS-1', status: 'pending_approval' });
     expect(await waitForMail(to, 1, 30_000)).toHaveLength(1);
-    expect((await client.getState('TLS-1', tenantId)).emailCount).toBe(1);
+    // The email can reach the inbox a moment before the workflow records the activity's result.
+    await eventually(async () => (await client.getState('TLS-1', tenantId)).emailCount === 1, 'the email recorded');
+    const health = await web.app.inject({ method: 'GET', url: '/healthz' });
+    expect(health.json()).toMatchObject({ ok: true, checks: { temporal: 'ok' } });
+    const state = await web.app.inject({
+      method: 'GET',
+      url: `/api/v1/documents/TLS-1?tenant=${tenantId}`,
+      headers: { authorization: `Bearer ${config.API_TOKEN}` },
+    });
+    expect([state.statusCode, state.json().emailCount]).toEqual([200, 1]);
   } finally {
+    await web.close();
     await client.close();
     await worker.shutdown();
   }
