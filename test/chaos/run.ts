@@ -25,7 +25,7 @@ import { messageIdFor } from '../../src/email/transport';
 import { Keyring } from '../../src/links/token';
 import { openStores, type Stores } from '../../src/store';
 import type { DocumentView } from '../../src/workflows/types';
-import { reply, SmtpFaultServer } from '../helpers/smtp-fault-server';
+import { dropAfterData, reply, SmtpFaultServer } from '../helpers/smtp-fault-server';
 import { clickLink, isClearRefusal, isDonePage, type ClickResult } from './clicks';
 import { alive, kill, startWebProc, startWorkerProc, stop, type Proc } from './procs';
 
@@ -77,8 +77,12 @@ const TEMPORAL_RECOVERY_MS = 30_000;
 /** After PostgreSQL is back: activities retry with doubling intervals (the next try within the downtime again). */
 const POSTGRES_RECOVERY_MS = 10_000;
 
-function parseArgs(argv: string[]): { profile: Profile; out?: string; keep: boolean } {
+/** `--inject`: known faults the checks must catch (a run with them must fail), to show that they can. */
+type Injection = 'duplicate' | 'loss';
+
+function parseArgs(argv: string[]): { profile: Profile; out?: string; keep: boolean; inject: Injection[] } {
   let documents: number | undefined;
+  const inject: Injection[] = [];
   let quick = false;
   let out: string | undefined;
   let keep = false;
@@ -88,8 +92,17 @@ function parseArgs(argv: string[]): { profile: Profile; out?: string; keep: bool
     else if (a === '--keep') keep = true;
     else if (a === '--documents') documents = Number(argv[++i]);
     else if (a === '--out') out = argv[++i];
+    else if (a === '--inject') {
+      for (const x of (argv[++i] ?? '').split(',')) {
+        if (x !== 'duplicate' && x !== 'loss') {
+          process.stderr.write('--inject takes duplicate,loss\n');
+          process.exit(2);
+        }
+        inject.push(x);
+      }
+    }
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run chaos -- [--documents N] [--quick] [--out FILE.json] [--keep]\n');
+      process.stdout.write('usage: npm run chaos -- [--documents N] [--quick] [--out FILE.json] [--keep] [--inject duplicate,loss]\n');
       process.exit(0);
     } else {
       process.stderr.write(`unknown option ${a}\n`);
@@ -101,7 +114,7 @@ function parseArgs(argv: string[]): { profile: Profile; out?: string; keep: bool
     process.exit(2);
   }
   const base = PROFILES[quick ? 'quick' : 'full'];
-  return { profile: { ...base, documents: documents ?? base.documents }, out, keep };
+  return { profile: { ...base, documents: documents ?? base.documents }, out, keep, inject };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,7 +202,7 @@ const approverEmail = (i: number) => `approver-${i}@people.example`;
 const managerEmail = (i: number) => `manager-${i}@people.example`;
 
 async function main(): Promise<void> {
-  const { profile: p, out, keep } = parseArgs(process.argv.slice(2));
+  const { profile: p, out, keep, inject } = parseArgs(process.argv.slice(2));
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-chaos-'));
   const logDir = path.join(runDir, 'logs');
   fs.mkdirSync(logDir);
@@ -295,6 +308,12 @@ async function main(): Promise<void> {
       tenantId: TENANT, name: 'Chaos approval', documentType: 'contract', trigger: { status: 'pending_approval' }, delay: '0s',
       actions: ['approve', 'reject'], recipients: { assignee: true },
     } as never);
+
+    // Known faults, for proving the checks: the server takes approver-1's next message but drops the connection before
+    // its 250 (the RFC 1047 gap: docnotify sends it again, same Message-ID); approver-2's next one is refused for good.
+    if (inject.includes('duplicate')) smtp.script(approverEmail(1), [dropAfterData]);
+    if (inject.includes('loss')) smtp.script(approverEmail(2), [reply(550, '5.1.1 No such user here')]);
+    if (inject.length) say(`INJECTED for the checks to catch: ${inject.join(', ')} (this run must FAIL)`);
 
     // --- documents ---------------------------------------------------------------------------
     const expected = new Map<string, Expected>();
@@ -488,8 +507,9 @@ async function main(): Promise<void> {
     clearInterval(watch);
 
     // --- checks ------------------------------------------------------------------------------
-    for (const d of ladderDocs) views.set(d.id, await viewOf(d.id));
-    for (const d of clickDocs) views.set(d.id, await viewOf(d.id));
+    const tViews = Date.now();
+    await pool([...ladderDocs, ...clickDocs], 8, async (d) => void views.set(d.id, await viewOf(d.id)));
+    say(`read the state of ${views.size} workflows in ${((Date.now() - tViews) / 1000).toFixed(1)} s`);
 
     const byId = new Map<string, typeof smtp.messages>();
     for (const m of received()) byId.set(m.messageId, [...(byId.get(m.messageId) ?? []), m]);
@@ -593,6 +613,7 @@ async function main(): Promise<void> {
       unexpectedWorkerExits: unexpectedExits,
       checks,
       durationS: Number(((Date.now() - T_START) / 1000).toFixed(1)),
+      injected: inject,
       ok: checks.every((c) => c.ok),
     };
 
