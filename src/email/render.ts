@@ -118,8 +118,18 @@ export const BUILTIN_PLACEHOLDERS: Record<string, PlaceholderInfo> = {
   },
   reminder_number: { description: 'Which reminder this is: 1, 2, …', sample: 2 },
   escalation_level: { description: 'The escalation level: 1, 2, …', sample: 1 },
-  due_date: { description: 'The business deadline, formatted for the recipient', sample: '2024-07-15' },
-  due_in: { description: "Time left until the deadline, in the recipient's language", sample: 'in 3 days' },
+  due_date: {
+    description: "The business deadline: its date in the recipient's language and time zone (10.12.2026, 10/12/2026)",
+    sample: '07/15/2024',
+  },
+  due_date_raw: {
+    description: 'The business deadline as the pipeline sent it (ISO-8601, or the due_date field as given)',
+    sample: '2024-07-15T17:00:00.000Z',
+  },
+  due_in: {
+    description: "Time left until the deadline, in the recipient's language (in 3 days, dentro de 3 días, vor 2 Tagen)",
+    sample: 'in 3 days',
+  },
   recipient_name: { description: "The recipient's name (empty for plain addresses)", sample: 'Alex Example' },
   recipient_email: { description: "The recipient's email address", sample: 'alex@example.com' },
   assignee: { description: 'The user, group or address the document is assigned to', sample: 'ap-clerks' },
@@ -133,9 +143,10 @@ export const BUILTIN_PLACEHOLDERS: Record<string, PlaceholderInfo> = {
   decision: { description: 'The decision taken: approve, reject, validate or snooze', sample: 'approve' },
   decided_by: { description: 'Who decided', sample: 'Maria Lopez' },
   decided_at: {
-    description: 'When the decision was taken, formatted for the recipient',
-    sample: '2024-07-12 14:32 UTC',
+    description: "When the decision was taken: date and time in the recipient's language and time zone",
+    sample: '07/12/2024, 02:32 PM (UTC)',
   },
+  decided_at_raw: { description: 'When the decision was taken (ISO-8601)', sample: '2024-07-12T14:32:00.000Z' },
   rule_name: { description: 'The notification rule that sent this email', sample: 'Invoices awaiting approval' },
   smtp_response: {
     description: "The mail server's reply to a failed delivery",
@@ -145,6 +156,13 @@ export const BUILTIN_PLACEHOLDERS: Record<string, PlaceholderInfo> = {
   failure_count: { description: 'How many delivery attempts failed', sample: 1 },
   is_reminder: { description: 'True in reminder emails (use as a section)', sample: true },
   is_escalation: { description: 'True in escalation emails (use as a section)', sample: true },
+  total_amount_with_currency: {
+    description:
+      "The document's total_amount with its currency, in the recipient's language (€1,234.50, 1.234,50 €); empty without total_amount",
+    sample: '€1,250.00',
+  },
+  total_amount_raw: { description: 'The total_amount field as the pipeline sent it', sample: '1250.00' },
+  invoice_date_raw: { description: 'The invoice_date field as the pipeline sent it', sample: '2024-06-30' },
 };
 
 /**
@@ -153,17 +171,26 @@ export const BUILTIN_PLACEHOLDERS: Record<string, PlaceholderInfo> = {
  */
 export const DOCUMENT_FIELD_PLACEHOLDERS: Record<string, PlaceholderInfo> = {
   invoice_id: { description: 'Invoice number', sample: 'R-2024-1187' },
-  invoice_date: { description: 'Invoice date', sample: '2024-06-30' },
+  invoice_date: {
+    description: "Invoice date, in the recipient's language (06/30/2024, 30.06.2024)",
+    sample: '06/30/2024',
+  },
   supplier_name: { description: 'Supplier name', sample: 'ACME Supplies S.L.' },
   supplier_iban: { description: 'Supplier IBAN', sample: 'ES91 2100 0418 4502 0005 1332' },
-  total_amount: { description: 'Total amount, formatted', sample: '1,250.00' },
+  total_amount: {
+    description: "Total amount, in the recipient's language with the currency's decimals (1,250.00; 1250,00; 1.250,00)",
+    sample: '1,250.00',
+  },
   currency: { description: 'Currency code', sample: 'EUR' },
   due_date: BUILTIN_PLACEHOLDERS.due_date,
   order_id: { description: 'Purchase order number', sample: 'PO-7781' },
   contract_id: { description: 'Contract number', sample: 'CT-2024-009' },
 };
 
-/** Sample values for every built-in and shipped document field: the values of "Send test". */
+/**
+ * Sample values for every built-in and shipped document field, as an English reader sees them (pickers, previews).
+ * "Send test" sends the `*_raw` samples as the document's fields, so the email is formatted for its recipient.
+ */
 export function sampleValues(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, info] of Object.entries({ ...BUILTIN_PLACEHOLDERS, ...DOCUMENT_FIELD_PLACEHOLDERS })) {

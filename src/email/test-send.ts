@@ -4,6 +4,7 @@ import { required, type Config } from '../config';
 import { createLogger } from '../log';
 import type { Stores } from '../store';
 import { sampleValues } from './render';
+import { rawSampleFields } from './values';
 import { Mailer } from './transport';
 
 export interface TestSendInput {
@@ -25,7 +26,7 @@ export async function sendTestEmail(
   const own = mailer ?? new Mailer({ ...config, SMTP_URL: required(config, 'SMTP_URL', 'to send a test email') });
   try {
     const samples = Object.fromEntries(
-      Object.entries(sampleValues())
+      Object.entries(rawSampleFields(sampleValues()))
         .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
         .map(([k, v]) => [k, String(v)]),
     );

@@ -3,6 +3,15 @@ import { LAYOUT_FOOTER, statusLabel } from './defaults';
 import type { DocumentSnapshot } from '../workflows/types';
 import type { Recipient } from '../store/directory';
 import { ACTIONS } from '../links/token';
+import {
+  formatAmount,
+  formatAmountNumber,
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  formatRelative,
+  type Reader,
+} from './format';
 
 export interface ActionLink {
   action: string;
@@ -49,13 +58,18 @@ export function templateValues(input: {
   links: ActionLink[];
   documentUrl: string;
   extra?: Record<string, unknown>;
+  /** The reader's time zone (the recipient's, else the tenant calendar's); UTC when absent. */
+  timeZone?: string;
+  /** Epoch ms that `due_in` counts from; now when absent. */
+  now?: number;
 }): Record<string, unknown> {
   const { snapshot: s, recipient, links } = input;
+  const reader: Reader = { locale: input.locale, timeZone: input.timeZone };
   const byAction = Object.fromEntries(links.map((l) => [`${l.action}_url`, l.url]));
-  const due = s.dueAt ? new Date(s.dueAt) : undefined;
   const fields = Object.fromEntries(Object.entries(s.fields).filter(([k]) => !LINK_VALUES.has(k)));
   return {
     ...fields,
+    ...formattedFields(s.fields, reader),
     document_id: s.documentId,
     document_type: s.documentType,
     tenant_id: s.tenantId,
@@ -65,12 +79,11 @@ export function templateValues(input: {
     document_url: httpUrl(s.fields.document_url) ?? input.documentUrl,
     actions: links,
     ...byAction,
-    reminder_number: input.kind === 'reminder' ? input.seq : '',
-    escalation_level: input.kind === 'escalation' ? input.seq : s.escalationLevel || '',
+    reminder_number: input.kind === 'reminder' ? formatNumber(input.seq, reader) : '',
+    escalation_level: formatNumber(input.kind === 'escalation' ? input.seq : s.escalationLevel || '', reader),
     is_reminder: input.kind === 'reminder',
     is_escalation: input.kind === 'escalation',
-    due_date: due ? due.toISOString().slice(0, 10) : (s.fields.due_date ?? ''),
-    due_in: due ? humanizeUntil(due.getTime() - Date.now()) : '',
+    ...dueValues(s, reader, input.now ?? Date.now()),
     recipient_name: recipient.name ?? recipient.email,
     recipient_email: recipient.email,
     assignee: s.assignee ?? '',
@@ -80,22 +93,79 @@ export function templateValues(input: {
     comment_text: s.comment?.text ?? '',
     decision: s.decision?.action ?? '',
     decided_by: s.decision?.actor ?? '',
-    decided_at: s.decision?.at ?? '',
+    decided_at: formatDateTime(s.decision?.at, reader) ?? '',
+    decided_at_raw: s.decision?.at ?? '',
     rule_name: input.ruleName ?? '',
     footer: (LAYOUT_FOOTER as Record<string, string>)[input.locale] ?? LAYOUT_FOOTER.en,
     ...input.extra,
   };
 }
 
-function humanizeUntil(ms: number): string {
-  const abs = Math.abs(ms);
-  const unit =
-    abs >= 86_400_000
-      ? (['day', 86_400_000] as const)
-      : abs >= 3_600_000
-        ? (['hour', 3_600_000] as const)
-        : (['minute', 60_000] as const);
-  const n = Math.round(abs / unit[1]);
-  const s = `${n} ${unit[0]}${n === 1 ? '' : 's'}`;
-  return ms >= 0 ? s : `${s} ago`;
+/**
+ * The document's deadline: `due_date` (formatted; the instant's date in the reader's zone, else the `due_date`
+ * field's date), `due_date_raw` (the ISO instant, else the field as given) and `due_in` (`in 3 days`, relative).
+ */
+function dueValues(s: DocumentSnapshot, reader: Reader, now: number): Record<string, unknown> {
+  const raw = s.dueAt ?? s.fields.due_date ?? '';
+  return {
+    due_date: formatDate(raw, reader) ?? '',
+    due_date_raw: raw,
+    due_in: (s.dueAt ? formatRelative(s.dueAt, now, reader) : undefined) ?? '',
+  };
+}
+
+/**
+ * Document fields printed for the reader (the field's own name holds the formatted value, `<name>_raw` the value
+ * as the pipeline sent it): `total_amount` (`1.234,50`), `total_amount_with_currency` (`1.234,50 €`),
+ * `invoice_date` (`10.12.2026`). Fields that are absent stay absent, so `{{#total_amount}}` sections still skip.
+ */
+export function formattedFields(fields: Record<string, unknown>, reader: Reader): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const amount = fields.total_amount;
+  if (amount !== undefined && amount !== null && amount !== '') {
+    out.total_amount = formatAmountNumber(amount, fields.currency, reader);
+    out.total_amount_raw = amount;
+    out.total_amount_with_currency = formatAmount(amount, fields.currency, reader);
+  }
+  const invoiceDate = fields.invoice_date;
+  if (invoiceDate !== undefined && invoiceDate !== null && invoiceDate !== '') {
+    out.invoice_date = formatDate(invoiceDate, reader);
+    out.invoice_date_raw = invoiceDate;
+  }
+  return out;
+}
+
+/** Sample instants of the previews, as the samples of `due_date_raw` and `decided_at_raw` say. */
+const SAMPLE_NOW = Date.parse('2024-07-12T17:00:00.000Z');
+
+/**
+ * The placeholder samples (`sampleValues()`) printed for a reader: dates, amounts and `due_in` in `locale`
+ * (previews of the template editor).
+ */
+export function localizedSamples(samples: Record<string, unknown>, reader: Reader): Record<string, unknown> {
+  const fields = {
+    total_amount: samples.total_amount_raw,
+    currency: samples.currency,
+    invoice_date: samples.invoice_date_raw,
+  };
+  return {
+    ...samples,
+    ...formattedFields(fields, reader),
+    due_date: formatDate(samples.due_date_raw, reader) ?? '',
+    due_in: formatRelative(samples.due_date_raw, SAMPLE_NOW, reader) ?? '',
+    decided_at: formatDateTime(samples.decided_at_raw, reader) ?? '',
+  };
+}
+
+/**
+ * Sample values as document fields for "Send test": the raw value of each formatted placeholder (`total_amount`
+ * gets `total_amount_raw`'s sample), so the email is formatted for its recipient as a real one would be.
+ */
+export function rawSampleFields(samples: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(samples)) {
+    if (k.endsWith('_raw')) continue;
+    out[k] = `${k}_raw` in samples ? samples[`${k}_raw`] : v;
+  }
+  return out;
 }

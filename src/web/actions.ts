@@ -28,6 +28,14 @@ import type { DocumentView, SnoozeResult } from '../workflows/types';
 import { html, PAGE_HEADERS, renderPage, type Html } from './pages';
 import { addressKey, TokenBuckets, type BucketOptions } from './rate-limit';
 import type { WebDeps } from './deps';
+import {
+  calendarTimeZone,
+  formatAmount,
+  formatDate,
+  formatDateTime,
+  formatRelative,
+  readerZone,
+} from '../email/format';
 
 /** Options of {@link actionRoutes}; the defaults suit production. */
 export interface ActionRoutesOptions {
@@ -740,19 +748,30 @@ export function actionRoutes(
       return { kind: 'open' };
     }
 
-    /** The recipient's time zone from the directory (times on pages are shown in it), else UTC. */
+    /**
+     * The recipient's time zone from the directory (times on pages are shown in it), else the tenant calendar's, else
+     * UTC: the zone the recipient's emails are formatted in.
+     */
     async function zoneOf(c: LinkClaims): Promise<string> {
       try {
-        return (await stores.directory.resolve(c.tenantId, c.recipient))[0]?.timeZone ?? 'UTC';
+        const own = (await stores.directory.resolve(c.tenantId, c.recipient))[0]?.timeZone;
+        return readerZone(own ?? calendarTimeZone((await stores.tenants.get(c.tenantId)).calendar));
       } catch {
         return 'UTC';
       }
     }
 
+    /** A date and time as the emails print it (`formatDateTime`), in the recipient's time zone. */
     function when(at: string | number, lang: Locale, zone: string): string {
-      const d = new Date(at);
-      if (Number.isNaN(d.getTime())) return String(at);
-      return `${new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(d)} (${zone})`;
+      return formatDateTime(at, { locale: lang, timeZone: zone }) ?? String(at);
+    }
+
+    /** The deadline as the emails print `{{due_date}} ({{due_in}})`: `10.12.2026 (in 3 Tagen)`. */
+    function due(at: string, lang: Locale, zone: string): string | undefined {
+      const reader = { locale: lang, timeZone: zone };
+      const date = formatDate(at, reader);
+      const inWords = formatRelative(at, Date.now(), reader);
+      return date && inWords ? `${date} (${inWords})` : date;
     }
 
     function facts(t: Words, lang: Locale, view: DocumentView | undefined, c: LinkClaims, zone: string): Html {
@@ -764,8 +783,8 @@ export function actionRoutes(
         [t.facts.status, view?.status ? statusLabel(view.status as DocumentStatus, lang) : undefined],
         [t.facts.invoice, str(f.invoice_id)],
         [t.facts.supplier, str(f.supplier_name)],
-        [t.facts.amount, amount(f.total_amount, f.currency, lang)],
-        [t.facts.due, view?.dueAt ? when(view.dueAt, lang, zone) : str(f.due_date)],
+        [t.facts.amount, formatAmount(f.total_amount, f.currency, { locale: lang })],
+        [t.facts.due, view?.dueAt ? due(view.dueAt, lang, zone) : formatDate(str(f.due_date), { locale: lang })],
         [t.facts.assignee, view?.assignee],
         [t.facts.recipient, c.recipient],
       ];
@@ -1078,18 +1097,4 @@ ${fields}
       }
     }
   };
-}
-
-/** `1234.5` + `EUR` → `€1,234.50` in the page's language; anything unusual is shown as given. */
-function amount(value: unknown, currency: unknown, lang: Locale): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const n = typeof value === 'number' ? value : Number(value);
-  if (typeof currency === 'string' && /^[A-Z]{3}$/.test(currency) && Number.isFinite(n)) {
-    try {
-      return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(n);
-    } catch {
-      // an unknown currency code: fall through
-    }
-  }
-  return `${String(value)}${typeof currency === 'string' && currency ? ` ${currency}` : ''}`;
 }

@@ -21,6 +21,7 @@ import { auditChange, ctx, q, redirect, sendHtml, str, type AdminCtx, type Admin
 import { errorSummary, formValues, textareaField, textField, val, type FieldErrors, type FormValues } from './form';
 import { attrs, html, query, type SafeHtml } from './html';
 import { badge, emptyState, page, table, time } from './layout';
+import { localizedSamples } from '../../email/values';
 
 const NAME = /^[a-z0-9_.-]{1,100}$/;
 const LOCALE = /^[a-z]{2}(-[A-Za-z]{2})?$/;
@@ -49,7 +50,7 @@ export interface Preview {
 
 /** Sample values for a preview in `locale`: the "Send test" samples, localized, with the template's own status. */
 export function previewValues(name: string, locale: string, documentType: string): Record<string, unknown> {
-  const v = sampleValues();
+  const v = localizedSamples(sampleValues(), { locale, timeZone: 'UTC' });
   const status = /^status_(.+)$/.exec(name)?.[1];
   const s: DocumentStatus =
     status && (STATUSES as readonly string[]).includes(status) ? (status as DocumentStatus) : 'pending_approval';
