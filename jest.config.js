@@ -7,7 +7,7 @@ const swc = [
   { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
 ];
 // ESM-only dependencies that jest (on Node 20) must compile to CommonJS.
-const esmOnly = ['cookie'];
+const esmOnly = ['cookie', 'content-disposition']; // content-disposition: of @fastify/static (Swagger UI's assets)
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc, [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: swc },

@@ -10,6 +10,7 @@ import type { WebDeps } from './deps';
 export type { WebDeps } from './deps';
 export { sameSecret } from './secrets';
 import { authenticateApi } from './principal';
+import { registerOpenApi, serializerCompiler, validatorCompiler } from './openapi';
 import { ensureDefaultMetrics, register } from '../metrics';
 import { traceRequests } from '../tracing';
 
@@ -74,10 +75,17 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
     const ok = database === 'ok' && temporal === 'ok';
     return reply.code(ok ? 200 : 503).send({ ok, checks: { database, temporal } });
   });
+  // The OpenAPI document of /api/v1 (public: GET /api/v1/openapi.json) and Swagger UI (GET /api/docs): first, so
+  // that @fastify/swagger sees every route registered after it.
+  await registerOpenApi(app, deps.config);
+
   app.get('/metrics', async (_req, reply) => reply.type(register.contentType).send(await register.metrics()));
 
   await app.register(
     async (api) => {
+      // zod validates and serializes here only (the action and admin pages keep fastify's defaults).
+      api.setValidatorCompiler(validatorCompiler);
+      api.setSerializerCompiler(serializerCompiler(deps.log));
       api.addHook('onRequest', authenticateApi(deps));
       registerApi(api, deps);
     },
