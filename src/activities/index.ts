@@ -22,6 +22,7 @@ import {
   type SentInfo,
 } from '../email/transport';
 import { actionLabel, templateValues, type ActionLink } from '../email/values';
+import { calendarTimeZone, readerZone } from '../email/format';
 import type { Keyring, LinkAction } from '../links/token';
 import type { DirectoryStore, Recipient } from '../store/directory';
 import type { NotificationStore } from '../store/notifications';
@@ -33,6 +34,7 @@ import type { TenantStore } from '../store/tenants';
 import type { DocumentSnapshot } from '../workflows/types';
 import { documentDecisionSignal, type DocumentDecision } from '../workflows/pipeline';
 import type { SubscriberStore } from '../store/subscribers';
+import type { SuppressionStore } from '../store/suppressions';
 import { emailsTotal, smtpSendSeconds } from '../metrics';
 import { Burst } from './burst';
 
@@ -46,6 +48,8 @@ export interface ActivityDeps {
   notifications: NotificationStore;
   /** Pipeline workflows following a document (plugin): they get its decisions as a signal. */
   subscribers?: SubscriberStore;
+  /** Addresses the tenant's emails are not sent to; without it nothing is suppressed. */
+  suppressions?: SuppressionStore;
   mailer: Mailer;
   /** Signs action links; without it emails carry no action links. */
   keyring?: Keyring;
@@ -71,6 +75,11 @@ export interface EmailJob {
    * workflow withdrew it meanwhile.
    */
   notBefore?: number;
+  /**
+   * Escalations: every recipient of the level (lower-cased). When all of them are suppressed at the email's instant,
+   * the log and the tenant's administrators are told that the escalation reaches no one.
+   */
+  escalationRecipients?: string[];
 }
 
 export interface SendResult {
@@ -154,6 +163,10 @@ export function createActivities(deps: ActivityDeps) {
     });
   }
 
+  async function isSuppressed(tenantId: string, email: string): Promise<boolean> {
+    return deps.suppressions ? (await deps.suppressions.get(tenantId, email)) !== undefined : false;
+  }
+
   function links(job: EmailJob, locale: string): ActionLink[] {
     const task = job.snapshot.task;
     if (!deps.keyring || !task || job.snapshot.decision) return [];
@@ -185,6 +198,7 @@ export function createActivities(deps: ActivityDeps) {
     );
     const actionLinks = links(job, template.locale);
     const values = templateValues({
+      timeZone: readerZone(job.recipient.timeZone ?? calendarTimeZone(tenant.calendar)),
       snapshot: s,
       recipient: job.recipient,
       locale: template.locale,
@@ -213,6 +227,9 @@ export function createActivities(deps: ActivityDeps) {
     const info = safeInfo();
     // Never longer than SEND_AHEAD: a clock far off (or a test server's skipped time) must not park an email.
     const holdMs = job.notBefore === undefined ? 0 : Math.min(job.notBefore - Date.now(), sendAheadMs(config));
+    // An email prepared ahead is checked at its instant (below): the suppression may be lifted meanwhile, or the
+    // email withdrawn.
+    if (holdMs <= 0 && (await isSuppressed(s.tenantId, job.recipient.email))) return skipSuppressed();
     const claim = await notifications.claim(
       { ...base, html: rendered.html, text: rendered.text },
       holdMs > 0 ? 'scheduled' : 'sending',
@@ -256,9 +273,44 @@ export function createActivities(deps: ActivityDeps) {
           linked: false,
         };
       }
+      // Suppressed while it waited: still not sent.
+      if (await isSuppressed(s.tenantId, job.recipient.email)) return await skipSuppressed();
       return await burst.send(() => transmit(() => mailer.sendPrepared(prepared)));
     } finally {
       clearInterval(beat);
+    }
+
+    /**
+     * A suppressed recipient: the ledger row says `skipped`, reason `suppressed`, and nothing reaches the SMTP server.
+     * A row already finished (sent before the suppression, a replay) is left as it is and reported as it is.
+     */
+    async function skipSuppressed(): Promise<SendResult> {
+      await notifications.skip(base, 'suppressed');
+      let row = await notifications.get(job.ledgerKey);
+      if (row && (row.status === 'scheduled' || row.status === 'sending')) {
+        await notifications.finish(job.ledgerKey, 'skipped', { reason: 'suppressed' });
+        row = { ...row, status: 'skipped', reason: 'suppressed' };
+      }
+      const status = (row?.status ?? 'skipped') as SendResult['status'];
+      if (status === 'skipped' && row?.reason === 'suppressed') {
+        emailsTotal.inc({ outcome: 'suppressed', kind: job.kind });
+        log.info({ key: job.ledgerKey, to: job.recipient.email }, 'email not sent: the recipient is suppressed');
+        const all = job.kind === 'escalation' ? (job.escalationRecipients ?? []) : [];
+        if (
+          all.length &&
+          deps.suppressions &&
+          (await deps.suppressions.suppressedAmong(s.tenantId, all)).size === all.length
+        )
+          await unreachableEscalation(job, all);
+      }
+      return {
+        ledgerKey: job.ledgerKey,
+        to: job.recipient.email,
+        status,
+        messageId,
+        detail: row?.reason === 'suppressed' ? 'suppressed' : 'already recorded; not sent again',
+        linked: false,
+      };
     }
 
     async function transmit(send: () => Promise<SentInfo>): Promise<SendResult> {
@@ -293,6 +345,14 @@ export function createActivities(deps: ActivityDeps) {
         emailsTotal.inc({ outcome: 'failed', kind: job.kind });
         await notifications.finish(job.ledgerKey, 'failed', { smtpResponse: detail, reason });
         log.error({ key: job.ledgerKey, detail }, reason);
+        if (kind === 'permanent' && deps.suppressions && suppressesAddress(err)) {
+          const { created } = await deps.suppressions.add(s.tenantId, {
+            email: job.recipient.email,
+            reason: detail,
+            source: 'smtp',
+          });
+          if (created) log.warn({ tenantId: s.tenantId, to: job.recipient.email, detail }, 'address suppressed');
+        }
         if (kind === 'permanent' && job.kind !== 'smtp_failure_alert') await alertAdmins(job, detail);
         return {
           ledgerKey: job.ledgerKey,
@@ -374,6 +434,56 @@ export function createActivities(deps: ActivityDeps) {
           priority: 'high',
         },
         { smtp_response: detail, failed_recipient: job.recipient.email, failure_count: 1 },
+      ).catch((e: unknown) => log.error({ err: e }, 'could not alert administrators'));
+    }
+  }
+
+  /**
+   * An escalation none of whose recipients can be reached (every one is suppressed at its instant): the log says so
+   * (a row of its own, `skipped`, recipient `-`) and the tenant's administrators are told, once per escalation (each
+   * recipient's email, itself logged `skipped: suppressed`, comes here; the ledger keys keep it once).
+   */
+  async function unreachableEscalation(job: EmailJob, emails: string[]): Promise<void> {
+    const s = job.snapshot;
+    const who = emails.join(', ');
+    const reason = `escalation level ${job.seq} reaches no one: every recipient is suppressed (${who})`;
+    const key = job.ledgerKey.slice(0, job.ledgerKey.lastIndexOf('/'));
+    await notifications.skip(
+      {
+        key: `${key}/-`,
+        messageId: '-',
+        tenantId: s.tenantId,
+        documentId: s.documentId,
+        documentType: s.documentType,
+        ruleId: job.ruleId,
+        ruleName: job.ruleName,
+        kind: job.kind,
+        seq: job.seq,
+        recipient: '-',
+      },
+      reason,
+    );
+    log.warn({ tenantId: s.tenantId, documentId: s.documentId, level: job.seq, recipients: who }, reason);
+    const tenant = await tenants.get(s.tenantId);
+    const admins = dedupe([
+      ...tenant.adminEmails.map((email) => ({ email })),
+      ...(await directory.withRole(s.tenantId, 'admin')),
+    ]);
+    for (const admin of admins) {
+      await deliver(
+        {
+          ...job,
+          ledgerKey: `unreachable/${key}/${admin.email.toLowerCase()}`,
+          notBefore: undefined,
+          escalationRecipients: undefined,
+          kind: 'smtp_failure_alert',
+          seq: 0,
+          template: 'smtp_failure_alert',
+          recipient: admin,
+          actions: [],
+          priority: 'high',
+        },
+        { smtp_response: reason, failed_recipient: who, failure_count: '' },
       ).catch((e: unknown) => log.error({ err: e }, 'could not alert administrators'));
     }
   }
@@ -472,7 +582,11 @@ export function createActivities(deps: ActivityDeps) {
       if (r.skipped) return skip(r.skipped, rule);
       const recipients = dedupe(r.recipients);
       if (!recipients.length) return skip('no recipients', rule);
-      return { emails: recipients.map((x) => base(x, rule)), reassignTo: r.reassignTo };
+      const everyone = p.kind === 'escalation' ? recipients.map((x) => x.email.toLowerCase()) : undefined;
+      return {
+        emails: recipients.map((x) => ({ ...base(x, rule), ...(everyone ? { escalationRecipients: everyone } : {}) })),
+        reassignTo: r.reassignTo,
+      };
     },
 
     /** Withdraws emails scheduled ahead whose document changed before their instant. @returns the keys withdrawn. */
@@ -608,6 +722,21 @@ export function createActivities(deps: ActivityDeps) {
 function isDataError(e: unknown): boolean {
   const code = (e as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && code.startsWith('22');
+}
+
+/**
+ * A permanent failure that says the address itself is bad, so the tenant stops writing to it: a 5xx reply with
+ * enhanced status code 5.1.x (5.1.1 user unknown, 5.1.2 bad domain, 5.1.3 bad address syntax, 5.1.10 null MX, ...).
+ * Other 5xx replies (5.2.2 mailbox full, 5.7.1 policy) fail the email but do not suppress the address.
+ */
+export function suppressesAddress(err: unknown): boolean {
+  const e = err as { responseCode?: number; response?: string };
+  return (
+    typeof e.responseCode === 'number' &&
+    e.responseCode >= 500 &&
+    e.responseCode < 600 &&
+    /^\d{3}[ -]5\.1\.\d{1,3}\b/.test(e.response ?? '')
+  );
 }
 
 function safeInfo(): { attempt: number; scheduledTimestampMs: number } | undefined {

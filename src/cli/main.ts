@@ -546,6 +546,71 @@ export function buildProgram(): Command {
         });
       }),
     );
+  const sup = program
+    .command('suppressions')
+    .description('addresses a tenant does not email (permanent failures, bounces, added by hand)');
+  sup
+    .command('list')
+    .requiredOption('--tenant <tenantId>')
+    .option('--json')
+    .action(async (o: { tenant: string; json?: boolean }) =>
+      withStores(async (s) => {
+        const rows = await s.suppressions.list(o.tenant);
+        return o.json
+          ? print(rows)
+          : table(rows as unknown as Record<string, unknown>[], ['email', 'source', 'createdAt', 'reason']);
+      }),
+    );
+  sup
+    .command('add')
+    .description('suppress an address: no email of the tenant goes to it until the suppression is lifted')
+    .argument('<email>')
+    .requiredOption('--tenant <tenantId>')
+    .option('--reason <text>', 'why', 'added by an operator (CLI)')
+    .action(async (email: string, o: { tenant: string; reason: string }) =>
+      withStores(async (s) => {
+        const { suppression, created } = await s.suppressions.add(o.tenant, {
+          email,
+          reason: o.reason,
+          source: 'admin',
+        });
+        if (created)
+          await s.audit.record({
+            tenantId: o.tenant,
+            actor: 'cli',
+            action: 'suppression.add',
+            entity: 'suppression',
+            entityId: suppression.email,
+            after: suppression,
+          });
+        process.stderr.write(
+          created
+            ? `${suppression.email} suppressed for tenant ${o.tenant}\n`
+            : `${suppression.email} was already suppressed\n`,
+        );
+        print(suppression);
+      }),
+    );
+  sup
+    .command('lift')
+    .description('lift a suppression: the address gets email again')
+    .argument('<email>')
+    .requiredOption('--tenant <tenantId>')
+    .action(async (email: string, o: { tenant: string }) =>
+      withStores(async (s) => {
+        const lifted = await s.suppressions.lift(o.tenant, email);
+        if (!lifted) throw new NotFoundError(`${email} is not suppressed for tenant ${o.tenant}`);
+        await s.audit.record({
+          tenantId: o.tenant,
+          actor: 'cli',
+          action: 'suppression.lift',
+          entity: 'suppression',
+          entityId: lifted.email,
+          before: lifted,
+        });
+        process.stdout.write(`suppression of ${lifted.email} lifted for tenant ${o.tenant}\n`);
+      }),
+    );
   program
     .command('audit')
     .description('the audit log of a tenant, newest first')

@@ -6,6 +6,7 @@ import { RuleStore } from './rules';
 import { RulesVersionStore } from './rules-versions';
 import { seedTenant } from './seed';
 import { SubscriberStore } from './subscribers';
+import { SuppressionStore } from './suppressions';
 import { AdminAccountStore, ApiKeyStore, AuditStore, SignInFailureStore } from './access';
 import { TemplateStore } from './templates';
 import { TenantStore } from './tenants';
@@ -20,6 +21,7 @@ export interface Stores {
   tenants: TenantStore;
   notifications: NotificationStore;
   subscribers: SubscriberStore;
+  suppressions: SuppressionStore;
   apiKeys: ApiKeyStore;
   admins: AdminAccountStore;
   signInFailures: SignInFailureStore;
@@ -42,6 +44,7 @@ export async function openStores(
     tenants: new TenantStore(db, config.DEFAULT_LOCALE),
     notifications: new NotificationStore(db),
     subscribers: new SubscriberStore(db),
+    suppressions: new SuppressionStore(db),
     apiKeys: new ApiKeyStore(db),
     admins: new AdminAccountStore(db),
     signInFailures: new SignInFailureStore(db),

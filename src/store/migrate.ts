@@ -5,13 +5,21 @@ import { rulesVersions } from './migrations/002_rules_versions';
 import { scheduledEmails } from './migrations/003_scheduled_emails';
 import { documentSubscribers } from './migrations/004_document_subscribers';
 import { access } from './migrations/005_access';
+import { suppressions } from './migrations/006_suppressions';
 
 import type { Migration } from './migration';
 
 export type { Migration };
 
 /** Every migration, in order. Add new ones at the end; never edit an applied one. */
-export const MIGRATIONS: Migration[] = [initial, rulesVersions, scheduledEmails, documentSubscribers, access];
+export const MIGRATIONS: Migration[] = [
+  initial,
+  rulesVersions,
+  scheduledEmails,
+  documentSubscribers,
+  access,
+  suppressions,
+];
 
 /** umzug storage in a table of the same database. */
 function pgStorage(pool: Pool): UmzugStorage {

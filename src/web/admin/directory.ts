@@ -200,7 +200,7 @@ ${textareaField({ ...common, name: 'members', label: 'Members', hint: 'User ids 
       page(c, {
         title: 'Directory',
         section: 'directory',
-        actions: html`<a class="btn btn-primary" href="/admin/directory/users/new">New user</a><a class="btn btn-secondary" href="/admin/directory/groups/new">New group</a>`,
+        actions: html`<a class="btn btn-primary" href="/admin/directory/users/new">New user</a><a class="btn btn-secondary" href="/admin/directory/groups/new">New group</a><a class="btn btn-secondary" href="/admin/suppressions">Suppressions</a>`,
         body: html`<p class="lead">The people and groups documents are assigned to: their address, language, time zone, manager (escalations) and substitute (out of office).</p>
 <section aria-labelledby="h-users"><h2 id="h-users">Users <span class="count">${users.length}</span></h2>
 ${users.length ? table('Users', ['Id', 'Name / email', 'Language / time zone', 'Manager / substitute', 'Out of office', 'Roles', 'Actions'], userRows, { captionHidden: true }) : emptyState('No users yet', html`<a href="/admin/directory/users/new">Add a user</a>. Documents can also be assigned to plain email addresses.`)}

@@ -16,6 +16,7 @@ import { tenantIdProblem } from '../../domain/tenant';
 import { AdminAuth, COOKIES, DEVICE_TTL_MS, PRE_TTL_MS, safeNext, SESSION_TTL_MS, type AdminSession } from './auth';
 import { ctx, readCookie, redirect, sendHtml, setAdminCookie, setCtx, str, takeFlash, type AdminEnv } from './context';
 import { registerDirectory } from './directory';
+import { registerSuppressions } from './suppressions';
 import { registerAudit } from './audit';
 import { registerDocuments } from './documents';
 import { html } from './html';
@@ -241,7 +242,7 @@ export async function registerAdmin(app: FastifyInstance, deps: WebDeps): Promis
             });
           setAdminCookie(reply, env, COOKIES.tenant, tenant, 365 * 86_400);
           // Pages of a single item (a rule of the old tenant) make no sense in the new one: go to the section's list.
-          const section = /^\/admin\/(rules|templates|directory|log|documents)/.exec(back)?.[1] ?? 'rules';
+          const section = /^\/admin\/(rules|templates|directory|suppressions|log|documents)/.exec(back)?.[1] ?? 'rules';
           return redirect(reply, env, `/admin/${section}`, {
             kind: 'info',
             text: `Now working on tenant “${tenant}”.`,
@@ -251,6 +252,7 @@ export async function registerAdmin(app: FastifyInstance, deps: WebDeps): Promis
         registerRules(app2, env);
         registerTemplates(app2, env);
         registerDirectory(app2, env);
+        registerSuppressions(app2, env);
         registerLog(app2, env);
         registerDocuments(app2, env);
         registerAudit(app2, env);
