@@ -52,11 +52,9 @@ export function authenticateApi(deps: WebDeps) {
       key.scope === 'ingest' &&
       !INGEST_ROUTES.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.routeOptions.url ?? ''}`)
     ) {
-      return reply
-        .code(403)
-        .send({
-          error: `scope: API key ${key.id} has scope "ingest", which reaches only the document routes; this route needs an "admin" key`,
-        });
+      return reply.code(403).send({
+        error: `scope: API key ${key.id} has scope "ingest", which reaches only the document routes; this route needs an "admin" key`,
+      });
     }
     principals.set(req, { kind: 'key', key });
   };

@@ -181,13 +181,11 @@ const qs = (q: Record<string, string>, writes: boolean) => {
 const request = fc.oneof(
   {
     weight: 5,
-    arbitrary: fc
-      .tuple(documentId, fc.oneof(event, fc.array(event, { maxLength: 3 }), value))
-      .map(([id, body]) => ({
-        method: 'POST' as const,
-        url: `/api/v1/documents/${encoded(id)}/events?${qs({}, true)}`,
-        payload: body,
-      })),
+    arbitrary: fc.tuple(documentId, fc.oneof(event, fc.array(event, { maxLength: 3 }), value)).map(([id, body]) => ({
+      method: 'POST' as const,
+      url: `/api/v1/documents/${encoded(id)}/events?${qs({}, true)}`,
+      payload: body,
+    })),
   },
   // Documents are read in the fuzz tenant only: another tenant's documents on a shared dev server may have no worker left.
   {
@@ -254,12 +252,10 @@ const request = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc
-      .tuple(nasty, value)
-      .map(([id, body]) => ({
-        method: 'POST' as const,
-        url: `/api/v1/rules/${encoded(id)}/${encoded(String(body).slice(0, 20))}?${qs({}, true)}`,
-      })),
+    arbitrary: fc.tuple(nasty, value).map(([id, body]) => ({
+      method: 'POST' as const,
+      url: `/api/v1/rules/${encoded(id)}/${encoded(String(body).slice(0, 20))}?${qs({}, true)}`,
+    })),
   },
 );
 
