@@ -114,10 +114,12 @@ describe('temporary replies are retried and the email is delivered once', () => 
 });
 
 describe('permanent replies are not retried, are logged, and alert the administrators once per recipient', () => {
+  // 5.1.x says the address is bad: it is suppressed (issue 14.3) and the second email never reaches the server.
   test.each([
-    { code: 550, message: '5.1.1 <x>: Recipient address rejected: user unknown' },
-    { code: 553, message: '5.1.3 mailbox name not allowed' },
-  ])('$code at RCPT TO', async ({ code, message }) => {
+    { code: 550, message: '5.1.1 <x>: Recipient address rejected: user unknown', suppressed: true },
+    { code: 553, message: '5.1.3 mailbox name not allowed', suppressed: true },
+    { code: 552, message: '5.2.2 mailbox full', suppressed: false },
+  ])('$code $message at RCPT TO', async ({ code, message, suppressed }) => {
     const admin = `${uid('admin')}@example.com`;
     const { tenantId, to } = await tenantWithRule({ admin });
     fault.script(to, [], reply(code, message));
@@ -142,22 +144,29 @@ describe('permanent replies are not retried, are logged, and alert the administr
     const alertRow = await stores.notifications.get(`alert/${tenantId}/${to}/${admin}`);
     expect(alertRow).toMatchObject({ status: 'sent', kind: 'smtp_failure_alert', recipient: admin });
 
-    // a second failing email to the same address: logged, not retried, no second alert
+    // a second email to the same address: suppressed (5.1.x: skipped, never sent) or failing again (logged, not
+    // retried); no second alert either way
+    expect(await stores.suppressions.get(tenantId, to)).toEqual(
+      suppressed ? expect.objectContaining({ source: 'smtp' }) : undefined,
+    );
     const second = await exported(client, tenantId);
     const row2 = await ledgerRow(tenantId, second);
-    expect(row2).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(row2).toMatchObject(
+      suppressed ? { status: 'skipped', reason: 'suppressed', attempts: 0 } : { status: 'failed', attempts: 1 },
+    );
     await workflowEmail(client, tenantId, second, to); // the activity has returned: any alert would have been sent
     await sleep(300);
     expect(fault.deliveredTo(admin)).toHaveLength(1);
-    expect(fault.attemptsFor(to)).toHaveLength(2); // one per email: no retry
+    const failures = suppressed ? 1 : 2;
+    expect(fault.attemptsFor(to)).toHaveLength(failures); // one per email sent: no retry
     expect(fault.deliveredTo(to)).toHaveLength(0);
     expect(await stores.notifications.failingRecipients(tenantId)).toEqual([
-      expect.objectContaining({ email: to, failures: 2 }),
+      expect.objectContaining({ email: to, failures }),
     ]);
     // operators see the failing address from the CLI
     const cli = await runCli(['log', '--failing', '--tenant', tenantId, '--json'], testConfig());
     expect(JSON.parse(cli.stdout)).toEqual([
-      expect.objectContaining({ email: to, failures: 2, reason: expect.stringContaining(String(code)) }),
+      expect.objectContaining({ email: to, failures, reason: expect.stringContaining(String(code)) }),
     ]);
   });
 });
@@ -165,7 +174,8 @@ describe('permanent replies are not retried, are logged, and alert the administr
 test("an alert that could not be sent (admin address deferred) goes out at the recipient's next failure, once", async () => {
   const admin = `${uid('admin')}@example.com`;
   const { tenantId, to } = await tenantWithRule({ admin });
-  fault.script(to, [], reply(550, '5.1.1 user unknown'));
+  // permanent, but not 5.1.x: the address is not suppressed, so every email tries it again
+  fault.script(to, [], reply(552, '5.2.2 mailbox full'));
   fault.script(admin, [reply(451, '4.3.0 try later')], accept);
   const first = await exported(client, tenantId);
   await workflowEmail(client, tenantId, first, to);
