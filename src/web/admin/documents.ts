@@ -2,6 +2,15 @@
  * Documents: look one up by id and read its timeline from the workflow (`documentState` query): status,
  * open task, planned reminders/escalations, emails, history — and a link to the run in the Temporal UI.
  */
+import {
+  calendarTimeZone,
+  formatAmount,
+  formatDate,
+  formatRelative,
+  readerZone,
+  type Reader,
+} from '../../email/format';
+import { formattedFields } from '../../email/values';
 import type { FastifyInstance } from 'fastify';
 import type { DocumentSummary } from '../../client';
 import { workflowIdFor } from '../../domain/events';
@@ -60,7 +69,18 @@ function recentTable(docs: DocumentSummary[]): SafeHtml {
   );
 }
 
-function timeline(c: AdminCtx, env: AdminEnv, v: DocumentView): SafeHtml {
+/**
+ * A document field as the tenant's emails print it (their language and time zone; `formattedFields`): amounts with
+ * their currency, dates. Other fields as given.
+ */
+function fieldText(name: string, value: unknown, v: DocumentView, reader: Reader): string {
+  if (value === null || value === undefined) return '';
+  if (name === 'total_amount') return formatAmount(value, v.fields.currency, reader) ?? '';
+  const formatted = formattedFields({ [name]: value }, reader)[name];
+  return typeof formatted === 'string' ? formatted : String(value);
+}
+
+function timeline(c: AdminCtx, env: AdminEnv, v: DocumentView, reader: Reader): SafeHtml {
   const now = Date.now();
   const summary: [string, Slot][] = [
     [
@@ -71,7 +91,12 @@ function timeline(c: AdminCtx, env: AdminEnv, v: DocumentView): SafeHtml {
     ['Document type', v.documentType],
     ['Tenant', v.tenantId],
     ['Assignee', v.assignee ?? '—'],
-    ['Due date', v.dueAt ? html`${time(v.dueAt)} <span class="muted">(${relative(v.dueAt, now)})</span>` : '—'],
+    [
+      'Due date',
+      v.dueAt
+        ? html`${formatDate(v.dueAt, reader)} <span class="muted">(${formatRelative(v.dueAt, now, reader)}; as the tenant’s emails print it, ${reader.locale}, ${readerZone(reader.timeZone)})</span><br>${time(v.dueAt)}`
+        : '—',
+    ],
     ['Escalation level', String(v.escalationLevel)],
     [
       'Next notification',
@@ -134,7 +159,7 @@ ${
         'Fields',
         ['Field', 'Value'],
         fields.map(
-          ([k, x]) => html`<tr><th scope="row"><code>${k}</code></th><td>${x === null ? '' : String(x)}</td></tr>`,
+          ([k, x]) => html`<tr><th scope="row"><code>${k}</code></th><td>${fieldText(k, x, v, reader)}</td></tr>`,
         ),
         { captionHidden: true },
       )}</section>`
@@ -180,6 +205,12 @@ ${lookupForm()}
     );
   });
 
+  /** The tenant's language and calendar time zone: what its emails are formatted in, absent a recipient's own. */
+  async function tenantReader(tenantId: string): Promise<Reader> {
+    const t = await env.deps.stores.tenants.get(tenantId);
+    return { locale: t.locale, timeZone: readerZone(calendarTimeZone(t.calendar)) };
+  }
+
   app.get<{ Params: { tenant: string; id: string } }>('/documents/:tenant/:id', async (req, reply) => {
     const c = ctx(req);
     const { tenant, id } = req.params;
@@ -206,7 +237,7 @@ ${lookupForm()}
         section: 'documents',
         crumbs: [{ href: '/admin/documents', label: 'Documents' }],
         wide: true,
-        body: timeline(c, env, view),
+        body: timeline(c, env, view, await tenantReader(tenant)),
       }),
     );
   });
