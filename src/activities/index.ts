@@ -314,20 +314,11 @@ export function createActivities(deps: ActivityDeps) {
     }
 
     async function transmit(send: () => Promise<SentInfo>): Promise<SendResult> {
+      let sent: SentInfo;
       try {
         const stopTimer = smtpSendSeconds.startTimer();
-        const sent = await send();
+        sent = await send();
         stopTimer();
-        emailsTotal.inc({ outcome: 'sent', kind: job.kind });
-        await notifications.finish(job.ledgerKey, 'sent', { smtpResponse: sent.response });
-        return {
-          ledgerKey: job.ledgerKey,
-          to: job.recipient.email,
-          status: 'sent',
-          messageId,
-          detail: sent.response,
-          linked: actionLinks.length > 0,
-        };
       } catch (err) {
         const detail = describeSmtpError(err);
         const kind = classifySmtpError(err);
@@ -362,6 +353,38 @@ export function createActivities(deps: ActivityDeps) {
           detail,
           linked: false,
         };
+      }
+      emailsTotal.inc({ outcome: 'sent', kind: job.kind });
+      // The server took the message: whatever fails now must not send it again. A ledger update that fails
+      // (PostgreSQL restarting, a connection cut) is retried here instead of failing the activity, whose retry
+      // would find the row `sending` and send a second copy (found by the chaos suite, docs/chaos.md).
+      await recordSent(job.ledgerKey, sent.response);
+      return {
+        ledgerKey: job.ledgerKey,
+        to: job.recipient.email,
+        status: 'sent',
+        messageId,
+        detail: sent.response,
+        linked: actionLinks.length > 0,
+      };
+    }
+  }
+
+  /**
+   * Marks a sent email `sent`, retrying a failed update for up to LEDGER_RETRY_MS (the activity keeps heartbeating):
+   * the message is at the SMTP server already, so only a ledger that stays unreachable longer leaves the row
+   * `sending` (then the retried activity sends it again: the RFC 1047 gap of docs/delivery.md).
+   */
+  async function recordSent(key: string, smtpResponse: string): Promise<void> {
+    const started = Date.now();
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        await notifications.finish(key, 'sent', { smtpResponse });
+        return;
+      } catch (e) {
+        if (isDataError(e) || Date.now() - started + wait > LEDGER_RETRY_MS) throw e;
+        log.warn({ key, err: (e as Error).message }, 'email sent; recording it in the ledger failed, retrying');
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
   }
@@ -717,6 +740,9 @@ export function createActivities(deps: ActivityDeps) {
     },
   };
 }
+
+/** How long the ledger update of a sent email is retried before the activity fails (see recordSent). */
+const LEDGER_RETRY_MS = 60_000;
 
 /** PostgreSQL's class 22, data exception (invalid byte sequence 22021, untranslatable character 22P05, ...): retrying never helps. */
 function isDataError(e: unknown): boolean {
