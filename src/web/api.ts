@@ -14,6 +14,7 @@ import { eventsTotal } from '../metrics';
 import type { WebDeps } from './deps';
 import { actorOf, tenantFor } from './principal';
 import * as oa from './openapi';
+import { suppressionInputSchema } from '../store/suppressions';
 import { documented, route, tenantQuery, tenantParam, noContent } from './openapi';
 
 /** The tenant of a request: `?tenant=` as the caller may reach it (see principal.ts). */
@@ -737,6 +738,59 @@ export function registerApi(api: FastifyInstance, deps: WebDeps): void {
       await stores.admins.remove(tenantId, req.params.username);
       await audit(req, tenantId, 'admin.delete', 'admin', req.params.username.toLowerCase());
       return reply.code(204).send();
+    },
+  );
+  // --- suppressed addresses (a permanent 5.1.x failure, a reported bounce, or an administrator) ---------------
+  const byEmail = z.object({ email: z.string() });
+  api.get(
+    '/suppressions',
+    {
+      schema: route('suppressions', "List the tenant's suppressed addresses", {
+        querystring: tenantQuery,
+        response: { 200: z.array(oa.suppressionSchema).describe('The suppressions, by address') },
+      }),
+    },
+    async (req) => stores.suppressions.list(tenantOf(req)),
+  );
+  api.post(
+    '/suppressions',
+    {
+      schema: route('suppressions', 'Suppress an address: no email is sent to it until the suppression is lifted', {
+        querystring: tenantQuery,
+        body: documented(suppressionInputSchema),
+        response: {
+          201: oa.suppressionSchema.describe('Suppressed now'),
+          200: oa.suppressionSchema.describe('Already suppressed (the first reason is kept)'),
+        },
+      }),
+    },
+    async (req, reply) => {
+      const tenantId = tenantOf(req);
+      const { suppression, created } = await stores.suppressions.add(tenantId, req.body as never);
+      if (created)
+        await audit(req, tenantId, 'suppression.add', 'suppression', suppression.email, undefined, suppression);
+      return reply.code(created ? 201 : 200).send(suppression);
+    },
+  );
+  api.delete(
+    '/suppressions/:email',
+    {
+      schema: route(
+        'suppressions',
+        'Lift a suppression: the address gets email again',
+        { params: byEmail, querystring: tenantQuery, response: { 200: oa.suppressionSchema.describe('Lifted') } },
+        [404],
+      ),
+    },
+    async (req) => {
+      const tenantId = tenantOf(req);
+      const lifted = await stores.suppressions.lift(tenantId, (req.params as { email: string }).email);
+      if (!lifted)
+        throw new NotFoundError(
+          `email: ${(req.params as { email: string }).email} is not suppressed in tenant ${tenantId}`,
+        );
+      await audit(req, tenantId, 'suppression.lift', 'suppression', lifted.email, lifted);
+      return lifted;
     },
   );
   api.get(

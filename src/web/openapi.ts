@@ -269,6 +269,14 @@ export const adminSchema = z.looseObject({
   passwordChangedAt: instant,
 });
 
+export const suppressionSchema = z.looseObject({
+  tenantId: z.string(),
+  email: z.string().describe('Lower-cased'),
+  reason: z.string(),
+  source: z.enum(['smtp', 'bounce', 'admin']).describe('smtp: a 5.1.x reply; bounce: reported; admin: added by hand'),
+  createdAt: instant,
+});
+
 export const auditEntrySchema = z.looseObject({
   id: z.string(),
   at: instant,

@@ -248,6 +248,24 @@ const FIXTURES: Fixture[] = [
     invalid: () => ({ url: `/api/v1/admins/${admin}${badTenant}`, field: 'tenant' }),
   },
   {
+    op: 'POST /api/v1/suppressions',
+    valid: () => ({ url: `/api/v1/suppressions${q}`, body: { email: 'Bounced@Example.com', reason: 'contract' } }),
+    invalid: () => ({ url: `/api/v1/suppressions${q}`, body: { email: 'not an address' }, field: 'email' }),
+    then: (body) => expect(body).toMatchObject({ email: 'bounced@example.com', source: 'admin', tenantId: tenant }),
+  },
+  {
+    op: 'GET /api/v1/suppressions',
+    valid: () => ({ url: `/api/v1/suppressions${q}` }),
+    invalid: () => ({ url: `/api/v1/suppressions${badTenant}`, field: 'tenant' }),
+    then: (body) => expect(body).toMatchObject([{ email: 'bounced@example.com' }]),
+  },
+  {
+    op: 'DELETE /api/v1/suppressions/{email}',
+    valid: () => ({ url: `/api/v1/suppressions/bounced@example.com${q}` }),
+    invalid: () => ({ url: `/api/v1/suppressions/bounced@example.com${badTenant}`, field: 'tenant' }),
+    then: (body) => expect(body).toMatchObject({ email: 'bounced@example.com', reason: 'contract' }),
+  },
+  {
     op: 'GET /api/v1/audit',
     valid: () => ({ url: `/api/v1/audit${q}&entity=rule&limit=50` }),
     invalid: () => ({ url: `/api/v1/audit${q}&limit=5000`, field: 'limit' }),
