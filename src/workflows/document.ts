@@ -31,6 +31,7 @@ import { emailTaskQueue, scheduledEmailTaskQueue } from '../domain/queues';
 import {
   BOUNDED_SINCE,
   LEAN_SINCE,
+  SHORT_EMAIL_BACKOFF_SINCE,
   SNOOZE_BOUNDED_SINCE,
   WORKFLOW_VERSION,
   documentEventSignal,
@@ -51,8 +52,15 @@ const { deliverDecision } = remote;
 /** Short database reads run as local activities: no server round trip, no extra workflow task. */
 const local = proxyLocalActivities<Activities>(bookkeeping);
 
+/**
+ * The longest wait between two attempts of a send: a retry after a lost worker (heartbeat timeout) or after an SMTP
+ * outage waits the current backoff, so this bounds how late such an email can be (docs/delivery.md, "Lateness").
+ * Runs from version 8 on: 1 minute; earlier runs keep the 5 minutes they were scheduled with.
+ */
+const emailBackoff = (version: number) => (version >= SHORT_EMAIL_BACKOFF_SINCE ? '1 minute' : '5 minutes');
+
 /** Retries are bounded inside the activity (SMTP_RETRY_FOR); permanent failures come back as results. */
-const emailActivities = (taskQueue: string) =>
+const emailActivities = (taskQueue: string, maximumInterval: string) =>
   proxyActivities<Activities>({
     taskQueue,
     startToCloseTimeout: '2 minutes',
@@ -60,7 +68,7 @@ const emailActivities = (taskQueue: string) =>
     heartbeatTimeout: '20s',
     retry: {
       initialInterval: '2s',
-      maximumInterval: '5 minutes',
+      maximumInterval,
       backoffCoefficient: 2,
       nonRetryableErrorTypes: ['TemplateError', 'ValidationError'],
     },
@@ -70,14 +78,14 @@ const emailActivities = (taskQueue: string) =>
  * An email prepared ahead (PlanContext.sendAheadMs) waits in its activity on a queue of its own until its instant.
  * It heartbeats rarely (most of its time is a wait): a worker lost meanwhile is noticed within a minute.
  */
-const scheduledEmailActivities = (taskQueue: string, aheadMs: number) =>
+const scheduledEmailActivities = (taskQueue: string, aheadMs: number, maximumInterval: string) =>
   proxyActivities<Activities>({
     taskQueue,
     startToCloseTimeout: aheadMs + 120_000,
     heartbeatTimeout: '1 minute',
     retry: {
       initialInterval: '2s',
-      maximumInterval: '5 minutes',
+      maximumInterval,
       backoffCoefficient: 2,
       nonRetryableErrorTypes: ['TemplateError', 'ValidationError'],
     },
@@ -117,7 +125,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
   const planOptions: PlanOptions = { tiesByKind: lean || patched('plan-ties-by-kind'), boundedSnooze: snoozeBounded };
   /** Runs started before local activities existed keep calling the regular ones (their histories say so). */
   const reads = () => (lean || patched('local-activity-reads') ? local : remote);
-  const { sendEmail } = emailActivities(emailTaskQueue(workflowInfo().taskQueue));
+  const { sendEmail } = emailActivities(emailTaskQueue(workflowInfo().taskQueue), emailBackoff(input.version ?? 0));
   /** Webhook deliveries retried until the pipeline accepts them; they never block emails or events. */
   const background: Promise<unknown>[] = [];
   let ctx: PlanContext | undefined;
@@ -362,6 +370,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     const { sendEmail: sendAt } = scheduledEmailActivities(
       scheduledEmailTaskQueue(workflowInfo().taskQueue),
       p.at - Date.now(),
+      emailBackoff(input.version ?? 0),
     );
     const sending = new CancellationScope();
     const sends = sending.run(() => Promise.all(jobs.map((job) => sendAt({ ...job, notBefore: p.at }))));

@@ -31,13 +31,16 @@ export const rulesEditedSignal = defineSignal('rulesEdited');
  * and dropped (earlier runs ask `patched('bounded-events')` for the events they receive from now on). Version 7
  * (SNOOZE_BOUNDED_SINCE): snoozes bounded (one per link, SNOOZE_MAX_TOTAL per status visit, never past the due
  * date; the plan bounds the shift the same way); earlier runs ask `patched('bounded-snooze')` at their next snooze,
- * or at their next plan when they carry one. It
+ * or at their next plan when they carry one. Version 8 (SHORT_EMAIL_BACKOFF_SINCE): email activities back off at most
+ * 1 minute between attempts (was 5 minutes), so a send retried after a lost worker or an SMTP outage waits at most
+ * that much more (docs/delivery.md, "Lateness"); earlier runs keep their retry policy. The version
  * rides in the run's input rather than in a `patched()` marker: a marker costs every document two history events
  * (the marker and a TemporalChangeVersion upsert), the input costs none, and a running workflow can never switch —
  * its input is in its history. Runs started without it (before this build) keep their behaviour and ask for each
  * older patch as before; they take the version when they continue as new.
  */
-export const WORKFLOW_VERSION = 7;
+export const WORKFLOW_VERSION = 8;
 export const LEAN_SINCE = 5;
 export const BOUNDED_SINCE = 6;
 export const SNOOZE_BOUNDED_SINCE = 7;
+export const SHORT_EMAIL_BACKOFF_SINCE = 8;

@@ -39,10 +39,12 @@ function pageOf(status: number, contentType: string | null, body: string): PageS
 }
 
 /** A refusal a person understands: an HTML page with a 4xx status, a heading and no stack trace. */
-export const isClearRefusal = (p: PageSeen | undefined): boolean => !!p && p.status >= 400 && p.status < 500 && p.status !== 429 && p.html && !!p.heading && p.clean;
+export const isClearRefusal = (p: PageSeen | undefined): boolean =>
+  !!p && p.status >= 400 && p.status < 500 && p.status !== 429 && p.html && !!p.heading && p.clean;
 
 /** The "done" page of an applied decision. */
-export const isDonePage = (p: PageSeen | undefined): boolean => !!p && p.status === 200 && p.html && !!p.heading && p.clean;
+export const isDonePage = (p: PageSeen | undefined): boolean =>
+  !!p && p.status === 200 && p.html && !!p.heading && p.clean;
 
 const transient = (status: number) => status >= 500 || status === 429;
 
@@ -50,15 +52,25 @@ const transient = (status: number) => status >= 500 || status === 429;
  * One person's click on `url` (an approve link), from client address `ip` (sent as X-Forwarded-For: the web server
  * trusts its proxy here, so every person has their own rate-limit bucket, as behind a real balancer).
  */
-export async function clickLink(documentId: string, url: string, ip: string, origin: string, timeoutMs: number): Promise<ClickResult> {
+export async function clickLink(
+  documentId: string,
+  url: string,
+  ip: string,
+  origin: string,
+  timeoutMs: number,
+): Promise<ClickResult> {
   const result: ClickResult = { documentId, appliedHere: false, lostReplies: 0, retries: 0 };
   const deadline = Date.now() + timeoutMs;
   const headers = { 'x-forwarded-for': ip, 'accept-language': 'en' };
   let form: URLSearchParams | undefined;
-  const post = (body: URLSearchParams) => fetch(url, {
-    method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(20_000),
-    headers: { ...headers, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString(),
-  });
+  const post = (body: URLSearchParams) =>
+    fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(20_000),
+      headers: { ...headers, origin, 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
   while (Date.now() < deadline) {
     let res: Response;
     try {

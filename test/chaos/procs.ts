@@ -27,7 +27,9 @@ function spawnProc(name: string, args: string[], env: NodeJS.ProcessEnv, logDir:
   const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', fd] });
   fs.closeSync(fd);
   child.stdout!.on('data', (d: Buffer) => fs.appendFileSync(log, d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { name, child, log, exited };
 }
 
@@ -40,10 +42,18 @@ const tailOf = (file: string, lines = 15): string => {
 };
 
 /** A worker process; resolves once it printed `ready` (it polls then). */
-export async function startWorkerProc(name: string, env: NodeJS.ProcessEnv, logDir: string, timeoutMs = 120_000): Promise<Proc> {
+export async function startWorkerProc(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  timeoutMs = 120_000,
+): Promise<Proc> {
   const p = spawnProc(name, ['--import', TSX, path.join(__dirname, 'worker.ts')], env, logDir, ROOT);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} not ready after ${timeoutMs / 1000} s:\n${tailOf(p.log)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} not ready after ${timeoutMs / 1000} s:\n${tailOf(p.log)}`)),
+      timeoutMs,
+    );
     p.child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('ready')) {
         clearTimeout(timer);
@@ -59,12 +69,25 @@ export async function startWorkerProc(name: string, env: NodeJS.ProcessEnv, logD
 }
 
 /** `bin/docnotify serve` (the CLI as shipped) in `cwd` (no `.env` of the checkout is read); resolves once it answers HTTP. */
-export async function startWebProc(name: string, env: NodeJS.ProcessEnv, logDir: string, cwd: string, port: number, timeoutMs = 120_000): Promise<Proc> {
+export async function startWebProc(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  cwd: string,
+  port: number,
+  timeoutMs = 120_000,
+): Promise<Proc> {
   const p = spawnProc(name, ['--import', TSX, path.join(ROOT, 'src/cli/main.ts'), 'serve'], env, logDir, cwd);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (!alive(p.child)) throw new Error(`${name} exited (${p.child.exitCode ?? p.child.signalCode}) before it answered:\n${tailOf(p.log)}`);
-    const up = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(() => true, () => false);
+    if (!alive(p.child))
+      throw new Error(
+        `${name} exited (${p.child.exitCode ?? p.child.signalCode}) before it answered:\n${tailOf(p.log)}`,
+      );
+    const up = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+      () => true,
+      () => false,
+    );
     if (up) return p;
     if (Date.now() > deadline) {
       p.child.kill('SIGKILL');

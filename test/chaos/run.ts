@@ -53,13 +53,45 @@ interface Profile {
 
 const PROFILES: Record<'quick' | 'full', Profile> = {
   quick: {
-    name: 'quick', documents: 60, clickDocuments: 8, intakeMs: 5_000, intervalMs: 20_000, reminders: 2, escalationMs: 50_000, smtpOutageMs: 15_000, downMs: 3_000,
-    at: { kill1: 8_000, smtp: 18_000, kill2: 26_000, temporal: 36_000, kill3: 45_000, postgres: 52_000, clicks: 60_000 },
+    name: 'quick',
+    documents: 60,
+    clickDocuments: 8,
+    intakeMs: 5_000,
+    intervalMs: 20_000,
+    reminders: 2,
+    escalationMs: 50_000,
+    smtpOutageMs: 15_000,
+    downMs: 3_000,
+    at: {
+      kill1: 8_000,
+      smtp: 18_000,
+      kill2: 26_000,
+      temporal: 36_000,
+      kill3: 45_000,
+      postgres: 52_000,
+      clicks: 60_000,
+    },
     clickSpreadMs: 6_000,
   },
   full: {
-    name: 'full', documents: 1000, clickDocuments: 50, intakeMs: 60_000, intervalMs: 90_000, reminders: 2, escalationMs: 225_000, smtpOutageMs: 60_000, downMs: 10_000,
-    at: { kill1: 40_000, smtp: 95_000, kill2: 120_000, temporal: 175_000, kill3: 200_000, postgres: 235_000, clicks: 255_000 },
+    name: 'full',
+    documents: 1000,
+    clickDocuments: 50,
+    intakeMs: 60_000,
+    intervalMs: 90_000,
+    reminders: 2,
+    escalationMs: 225_000,
+    smtpOutageMs: 60_000,
+    downMs: 10_000,
+    at: {
+      kill1: 40_000,
+      smtp: 95_000,
+      kill2: 120_000,
+      temporal: 175_000,
+      kill3: 200_000,
+      postgres: 235_000,
+      clicks: 255_000,
+    },
     clickSpreadMs: 20_000,
   },
 };
@@ -70,8 +102,12 @@ const PROFILES: Record<'quick' | 'full', Profile> = {
  * time (below) plus BASE_LATENESS_MS.
  */
 const BASE_LATENESS_MS = 15_000;
-/** Recovery after a worker is SIGKILLed: its held (SEND_AHEAD) sends are retried after the 1-minute heartbeat timeout, plus a retry interval and a workflow task timeout. */
-const WORKER_KILL_RECOVERY_MS = 60_000 + 10_000;
+/**
+ * Recovery after a worker is SIGKILLed (docs/delivery.md, "Lateness"): its sends are retried after their heartbeat
+ * timeout (1 minute for a send held ahead, SEND_AHEAD; 20 s otherwise) plus the activity's current backoff (at most
+ * 1 minute from workflow version 8), plus a workflow task timeout.
+ */
+const WORKER_KILL_RECOVERY_MS = 60_000 + 60_000 + 10_000;
 /** After the Temporal dev server is back: workers' polls reconnect and the timers that fell due meanwhile fire. */
 const TEMPORAL_RECOVERY_MS = 30_000;
 /** After PostgreSQL is back: activities retry with doubling intervals (the next try within the downtime again). */
@@ -100,9 +136,10 @@ function parseArgs(argv: string[]): { profile: Profile; out?: string; keep: bool
         }
         inject.push(x);
       }
-    }
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run chaos -- [--documents N] [--quick] [--out FILE.json] [--keep] [--inject duplicate,loss]\n');
+    } else if (a === '--help' || a === '-h') {
+      process.stdout.write(
+        'usage: npm run chaos -- [--documents N] [--quick] [--out FILE.json] [--keep] [--inject duplicate,loss]\n',
+      );
       process.exit(0);
     } else {
       process.stderr.write(`unknown option ${a}\n`);
@@ -129,12 +166,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function pool<T, R>(items: T[], n: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -164,11 +203,16 @@ interface Fault {
 function recoveryOf(f: Fault): number {
   const down = (f.end ?? f.start) - f.start;
   switch (f.kind) {
-    case 'worker_kill': return down + WORKER_KILL_RECOVERY_MS;
-    case 'smtp_421': return 2 * down + 4_000; // retries at 2, 6, 14, 30, 62 … s: the first one after the outage within its length again
-    case 'temporal_restart': return down + TEMPORAL_RECOVERY_MS;
-    case 'postgres_restart': return 2 * down + POSTGRES_RECOVERY_MS;
-    case 'web_restart': return 0; // sends no email
+    case 'worker_kill':
+      return down + WORKER_KILL_RECOVERY_MS;
+    case 'smtp_421':
+      return 2 * down + 4_000; // retries at 2, 6, 14, 30, 62 … s: the first one after the outage within its length again
+    case 'temporal_restart':
+      return down + TEMPORAL_RECOVERY_MS;
+    case 'postgres_restart':
+      return 2 * down + POSTGRES_RECOVERY_MS;
+    case 'web_restart':
+      return 0; // sends no email
   }
 }
 
@@ -176,7 +220,8 @@ function recoveryOf(f: Fault): number {
 function deadlineFor(planned: number, faults: Fault[]): number {
   let deadline = planned + BASE_LATENESS_MS;
   for (const f of [...faults].sort((a, b) => a.start - b.start)) {
-    if (f.kind !== 'web_restart' && f.start <= deadline) deadline = Math.max(deadline, f.start + recoveryOf(f) + BASE_LATENESS_MS);
+    if (f.kind !== 'web_restart' && f.start <= deadline)
+      deadline = Math.max(deadline, f.start + recoveryOf(f) + BASE_LATENESS_MS);
   }
   return deadline;
 }
@@ -206,11 +251,26 @@ async function main(): Promise<void> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docnotify-chaos-'));
   const logDir = path.join(runDir, 'logs');
   fs.mkdirSync(logDir);
-  say(`chaos ${p.name}: ${p.documents} ladder documents (first email, ${p.reminders} reminders every ${p.intervalMs / 1000} s, escalation after ${p.escalationMs / 1000} s) + ${p.clickDocuments} documents to click; run folder ${runDir}`);
+  say(
+    `chaos ${p.name}: ${p.documents} ladder documents (first email, ${p.reminders} reminders every ${p.intervalMs / 1000} s, escalation after ${p.escalationMs / 1000} s) + ${p.clickDocuments} documents to click; run folder ${runDir}`,
+  );
 
   const [temporalPort, temporalUiPort, pgPort, webPort] = await findFreePorts(4);
-  const temporalOpts = { dataDir: path.join(runDir, 'temporal'), persistent: true, temporalPort, temporalUiPort, start: { temporal: true, smtp: false, postgres: false }, log: (l: string) => say(l) };
-  const postgresOpts = { dataDir: path.join(runDir, 'postgres'), persistent: true, pgPort, start: { temporal: false, smtp: false, postgres: true }, log: (l: string) => say(l) };
+  const temporalOpts = {
+    dataDir: path.join(runDir, 'temporal'),
+    persistent: true,
+    temporalPort,
+    temporalUiPort,
+    start: { temporal: true, smtp: false, postgres: false },
+    log: (l: string) => say(l),
+  };
+  const postgresOpts = {
+    dataDir: path.join(runDir, 'postgres'),
+    persistent: true,
+    pgPort,
+    start: { temporal: false, smtp: false, postgres: true },
+    log: (l: string) => say(l),
+  };
 
   let temporal: LocalServices | undefined;
   let postgres: LocalServices | undefined;
@@ -248,7 +308,11 @@ async function main(): Promise<void> {
       startLocalServices(temporalOpts),
       startLocalServices(postgresOpts),
       SmtpFaultServer.start(),
-      promisify(execFile)(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../src/workflow-bundle.ts'), bundle], { cwd: path.resolve(__dirname, '../..'), maxBuffer: 16 * 1024 * 1024 }),
+      promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', path.resolve(__dirname, '../../src/workflow-bundle.ts'), bundle],
+        { cwd: path.resolve(__dirname, '../..'), maxBuffer: 16 * 1024 * 1024 },
+      ),
     ]);
     temporal = t;
     postgres = pgs;
@@ -256,11 +320,22 @@ async function main(): Promise<void> {
     say(`SMTP server (in process) on ${smtp.url}; workflow bundle built`);
 
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', DOCNOTIFY_NO_DEV_ENV: '1',
-      TEMPORAL_ADDRESS: temporal.temporalAddress!, DATABASE_URL: postgres.databaseUrl!, SMTP_URL: smtp.url,
-      TASK_QUEUE: 'chaos', API_TOKEN: 'chaos-token-0123456789abcdef', ACTION_LINK_SECRET: 'k1:chaos-secret-0123456789abcdef0123456789',
-      MAIL_FROM: `docnotify <docnotify@${DOMAIN}>`, PUBLIC_BASE_URL: `http://127.0.0.1:${webPort}`, PORT: String(webPort), TRUST_PROXY: 'true',
-      LOG_LEVEL: 'warn', DOCNOTIFY_CHAOS_BUNDLE: bundle,
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NO_COLOR: '1',
+      DOCNOTIFY_NO_DEV_ENV: '1',
+      TEMPORAL_ADDRESS: temporal.temporalAddress!,
+      DATABASE_URL: postgres.databaseUrl!,
+      SMTP_URL: smtp.url,
+      TASK_QUEUE: 'chaos',
+      API_TOKEN: 'chaos-token-0123456789abcdef',
+      ACTION_LINK_SECRET: 'k1:chaos-secret-0123456789abcdef0123456789',
+      MAIL_FROM: `docnotify <docnotify@${DOMAIN}>`,
+      PUBLIC_BASE_URL: `http://127.0.0.1:${webPort}`,
+      PORT: String(webPort),
+      TRUST_PROXY: 'true',
+      LOG_LEVEL: 'warn',
+      DOCNOTIFY_CHAOS_BUNDLE: bundle,
     };
     const config = loadConfig(env);
     const keyring = Keyring.fromString(env.ACTION_LINK_SECRET);
@@ -275,9 +350,15 @@ async function main(): Promise<void> {
     };
     const webDir = path.join(runDir, 'web');
     fs.mkdirSync(webDir);
-    const [, , w] = await Promise.all([startWorkerN(0), startWorkerN(1), startWebProc('web', env, logDir, webDir, webPort)]);
+    const [, , w] = await Promise.all([
+      startWorkerN(0),
+      startWorkerN(1),
+      startWebProc('web', env, logDir, webDir, webPort),
+    ]);
     web = w;
-    say(`2 workers (pids ${workers.map((x) => x!.child.pid).join(', ')}) and the web server (pid ${web.child.pid}, port ${webPort}) ready`);
+    say(
+      `2 workers (pids ${workers.map((x) => x!.child.pid).join(', ')}) and the web server (pid ${web.child.pid}, port ${webPort}) ready`,
+    );
 
     // A worker that exits on its own is a finding; the suite restarts it (as a supervisor would) and reports it.
     const unexpectedExits: string[] = [];
@@ -287,7 +368,9 @@ async function main(): Promise<void> {
         const wk = workers[i];
         if (wk && !alive(wk.child) && !expectingExit) {
           unexpectedExits.push(`${wk.name} exited (${wk.child.exitCode ?? wk.child.signalCode}) at ${stamp()}`);
-          say(`!! ${wk.name} exited on its own (${wk.child.exitCode ?? wk.child.signalCode}); restarting it — see ${wk.log}`);
+          say(
+            `!! ${wk.name} exited on its own (${wk.child.exitCode ?? wk.child.signalCode}); restarting it — see ${wk.log}`,
+          );
           workers[i] = undefined;
           void startWorkerN(i).catch((e: Error) => say(`!! restart of worker ${i + 1} failed: ${e.message}`));
         }
@@ -296,17 +379,39 @@ async function main(): Promise<void> {
 
     // --- tenant, people, rules -----------------------------------------------------------------
     await stores.tenants.put({ id: TENANT, locale: 'en', calendar: null, calendars: {}, adminEmails: [] } as never);
-    for (let m = 0; m < MANAGERS; m++) await stores.directory.putUser(TENANT, { id: `manager-${m}`, email: managerEmail(m), name: `Manager ${m}`, locale: 'en' });
+    for (let m = 0; m < MANAGERS; m++)
+      await stores.directory.putUser(TENANT, {
+        id: `manager-${m}`,
+        email: managerEmail(m),
+        name: `Manager ${m}`,
+        locale: 'en',
+      });
     for (let a = 0; a < APPROVERS; a++) {
-      await stores.directory.putUser(TENANT, { id: `approver-${a}`, email: approverEmail(a), name: `Approver ${a}`, locale: 'en', managerId: `manager-${a % MANAGERS}` });
+      await stores.directory.putUser(TENANT, {
+        id: `approver-${a}`,
+        email: approverEmail(a),
+        name: `Approver ${a}`,
+        locale: 'en',
+        managerId: `manager-${a % MANAGERS}`,
+      });
     }
     const ladder = await stores.rules.create({
-      tenantId: TENANT, name: 'Chaos ladder', documentType: 'invoice', trigger: { status: 'pending_approval' }, delay: '0s',
-      repeat: { interval: `${p.intervalMs / 1000}s`, maxCount: p.reminders }, escalation: [{ after: `${p.escalationMs / 1000}s`, manager: true }],
+      tenantId: TENANT,
+      name: 'Chaos ladder',
+      documentType: 'invoice',
+      trigger: { status: 'pending_approval' },
+      delay: '0s',
+      repeat: { interval: `${p.intervalMs / 1000}s`, maxCount: p.reminders },
+      escalation: [{ after: `${p.escalationMs / 1000}s`, manager: true }],
     } as never);
     const approval = await stores.rules.create({
-      tenantId: TENANT, name: 'Chaos approval', documentType: 'contract', trigger: { status: 'pending_approval' }, delay: '0s',
-      actions: ['approve', 'reject'], recipients: { assignee: true },
+      tenantId: TENANT,
+      name: 'Chaos approval',
+      documentType: 'contract',
+      trigger: { status: 'pending_approval' },
+      delay: '0s',
+      actions: ['approve', 'reject'],
+      recipients: { assignee: true },
     } as never);
 
     // Known faults, for proving the checks: the server takes approver-1's next message but drops the connection before
@@ -318,28 +423,69 @@ async function main(): Promise<void> {
     // --- documents ---------------------------------------------------------------------------
     const expected = new Map<string, Expected>();
     const key = (doc: string, tail: string, to: string) => messageIdFor(`${TENANT}/${doc}/${tail}/${to}`, DOMAIN);
-    const ladderDocs = Array.from({ length: p.documents }, (_, i) => ({ id: `INV-${String(i + 1).padStart(5, '0')}`, approver: i % APPROVERS }));
-    const clickDocs = Array.from({ length: p.clickDocuments }, (_, i) => ({ id: `CTR-${String(i + 1).padStart(4, '0')}`, approver: i % APPROVERS }));
+    const ladderDocs = Array.from({ length: p.documents }, (_, i) => ({
+      id: `INV-${String(i + 1).padStart(5, '0')}`,
+      approver: i % APPROVERS,
+    }));
+    const clickDocs = Array.from({ length: p.clickDocuments }, (_, i) => ({
+      id: `CTR-${String(i + 1).padStart(4, '0')}`,
+      approver: i % APPROVERS,
+    }));
     for (const d of ladderDocs) {
       const ev = `${d.id}-status`;
       const to = approverEmail(d.approver);
       const add = (e: Omit<Expected, 'documentId'>) => expected.set(e.messageId, { ...e, documentId: d.id });
       add({ messageId: key(d.id, `${ev}:${ladder.id}:first`, to), kind: 'first', seq: 0, to, offsetMs: 0 });
-      for (let k = 1; k <= p.reminders; k++) add({ messageId: key(d.id, `${ev}:${ladder.id}:reminder:${k}`, to), kind: 'reminder', seq: k, to, offsetMs: k * p.intervalMs });
+      for (let k = 1; k <= p.reminders; k++)
+        add({
+          messageId: key(d.id, `${ev}:${ladder.id}:reminder:${k}`, to),
+          kind: 'reminder',
+          seq: k,
+          to,
+          offsetMs: k * p.intervalMs,
+        });
       const boss = managerEmail(d.approver % MANAGERS);
-      add({ messageId: key(d.id, `${ev}:${ladder.id}:escalation:1`, boss), kind: 'escalation', seq: 1, to: boss, offsetMs: p.escalationMs });
+      add({
+        messageId: key(d.id, `${ev}:${ladder.id}:escalation:1`, boss),
+        kind: 'escalation',
+        seq: 1,
+        to: boss,
+        offsetMs: p.escalationMs,
+      });
     }
     for (const d of clickDocs) {
       const to = approverEmail(d.approver);
-      expected.set(key(d.id, `${d.id}-status:${approval.id}:first`, to), { messageId: key(d.id, `${d.id}-status:${approval.id}:first`, to), documentId: d.id, kind: 'first', seq: 0, to, offsetMs: 0 });
+      expected.set(key(d.id, `${d.id}-status:${approval.id}:first`, to), {
+        messageId: key(d.id, `${d.id}-status:${approval.id}:first`, to),
+        documentId: d.id,
+        kind: 'first',
+        seq: 0,
+        to,
+        offsetMs: 0,
+      });
     }
 
     const T0 = Date.now();
     const rel = (ms: number) => `${((ms - T0) / 1000).toFixed(1)}s`;
-    const send = (doc: string, documentType: string, approver: number) => persist(`events of ${doc}`, async () => {
-      await client!.sendEvent({ tenantId: TENANT, documentId: doc, documentType, type: 'assigned', assignee: `approver-${approver}`, eventId: `${doc}-assigned` });
-      await client!.sendEvent({ tenantId: TENANT, documentId: doc, documentType, type: 'status_changed', status: 'pending_approval', eventId: `${doc}-status` });
-    });
+    const send = (doc: string, documentType: string, approver: number) =>
+      persist(`events of ${doc}`, async () => {
+        await client!.sendEvent({
+          tenantId: TENANT,
+          documentId: doc,
+          documentType,
+          type: 'assigned',
+          assignee: `approver-${approver}`,
+          eventId: `${doc}-assigned`,
+        });
+        await client!.sendEvent({
+          tenantId: TENANT,
+          documentId: doc,
+          documentType,
+          type: 'status_changed',
+          status: 'pending_approval',
+          eventId: `${doc}-status`,
+        });
+      });
     await pool(clickDocs, 4, (d) => send(d.id, 'contract', d.approver));
     const intake = pool(ladderDocs, 8, async (d, i) => {
       const at = T0 + (i * p.intakeMs) / p.documents;
@@ -350,17 +496,27 @@ async function main(): Promise<void> {
     // --- progress ----------------------------------------------------------------------------
     const received = () => smtp!.messages.filter((m) => m.outcome !== 'rejected');
     let lastProgress = '';
-    const progress = setInterval(() => {
-      void (async () => {
-        const got = received();
-        const ids = new Set(got.map((m) => m.messageId));
-        const open = await stores!.db.query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM notifications WHERE tenant_id = $1 GROUP BY status`, [TENANT])
-          .then((r) => r.rows.map((x) => `${x.status} ${x.n}`).join(', '), () => 'ledger unreachable');
-        const line = `progress ${rel(Date.now())}: ${ids.size}/${expected.size} planned emails received (${got.length - ids.size} extra copies), SMTP attempts ${smtp!.attempts.length}; ledger: ${open}`;
-        if (line !== lastProgress) say(line);
-        lastProgress = line;
-      })();
-    }, p.name === 'quick' ? 5_000 : 15_000);
+    const progress = setInterval(
+      () => {
+        void (async () => {
+          const got = received();
+          const ids = new Set(got.map((m) => m.messageId));
+          const open = await stores!.db
+            .query<{ status: string; n: string }>(
+              `SELECT status, count(*) AS n FROM notifications WHERE tenant_id = $1 GROUP BY status`,
+              [TENANT],
+            )
+            .then(
+              (r) => r.rows.map((x) => `${x.status} ${x.n}`).join(', '),
+              () => 'ledger unreachable',
+            );
+          const line = `progress ${rel(Date.now())}: ${ids.size}/${expected.size} planned emails received (${got.length - ids.size} extra copies), SMTP attempts ${smtp!.attempts.length}; ledger: ${open}`;
+          if (line !== lastProgress) say(line);
+          lastProgress = line;
+        })();
+      },
+      p.name === 'quick' ? 5_000 : 15_000,
+    );
 
     // --- faults ------------------------------------------------------------------------------
     const faults: Fault[] = [];
@@ -370,14 +526,29 @@ async function main(): Promise<void> {
     };
     const killWorker = async (i: number, n: number) => {
       const wk = workers[i];
-      const f: Fault = { kind: 'worker_kill', start: Date.now(), recovered: false, detail: `SIGKILL ${wk?.name ?? `worker-${i + 1}`} (${n} of 3)` };
+      const f: Fault = {
+        kind: 'worker_kill',
+        start: Date.now(),
+        recovered: false,
+        detail: `SIGKILL ${wk?.name ?? `worker-${i + 1}`} (${n} of 3)`,
+      };
       faults.push(f);
       expectingExit = true;
-      const sendingAtKill = await stores!.db.query<{ n: string }>(`SELECT count(*) AS n FROM notifications WHERE tenant_id = $1 AND status IN ('sending', 'scheduled')`, [TENANT]).then((r) => r.rows[0].n, () => '?');
+      const sendingAtKill = await stores!.db
+        .query<{ n: string }>(
+          `SELECT count(*) AS n FROM notifications WHERE tenant_id = $1 AND status IN ('sending', 'scheduled')`,
+          [TENANT],
+        )
+        .then(
+          (r) => r.rows[0].n,
+          () => '?',
+        );
       if (wk) await kill(wk);
       workers[i] = undefined;
       expectingExit = false;
-      say(`FAULT ${f.detail} at ${rel(f.start)} (pid ${wk?.child.pid}; ledger rows sending/scheduled: ${sendingAtKill}); restarting it`);
+      say(
+        `FAULT ${f.detail} at ${rel(f.start)} (pid ${wk?.child.pid}; ledger rows sending/scheduled: ${sendingAtKill}); restarting it`,
+      );
       f.detail += `, ${sendingAtKill} rows sending/scheduled`;
       await startWorkerN(i);
       f.end = Date.now();
@@ -391,7 +562,12 @@ async function main(): Promise<void> {
       await killWorker(0, 1);
 
       await until(p.at.smtp);
-      const smtpFault: Fault = { kind: 'smtp_421', start: Date.now(), recovered: false, detail: `every transaction answered 421 for ${p.smtpOutageMs / 1000} s` };
+      const smtpFault: Fault = {
+        kind: 'smtp_421',
+        start: Date.now(),
+        recovered: false,
+        detail: `every transaction answered 421 for ${p.smtpOutageMs / 1000} s`,
+      };
       faults.push(smtpFault);
       smtp!.outage = reply(421, '4.3.2 Service not available, closing transmission channel');
       say(`FAULT SMTP answers 421 from ${rel(smtpFault.start)} for ${p.smtpOutageMs / 1000} s`);
@@ -400,7 +576,9 @@ async function main(): Promise<void> {
         smtp!.outage = undefined;
         smtpFault.end = Date.now();
         smtpFault.recovered = true;
-        const refused = smtp!.attempts.filter((a) => a.code === 421 && a.at >= smtpFault.start && a.at <= smtpFault.end!).length;
+        const refused = smtp!.attempts.filter(
+          (a) => a.code === 421 && a.at >= smtpFault.start && a.at <= smtpFault.end!,
+        ).length;
         smtpFault.detail += `; ${refused} transactions refused`;
         say(`  SMTP accepts again at ${rel(smtpFault.end)} (${refused} transactions were refused with 421)`);
       })();
@@ -410,7 +588,12 @@ async function main(): Promise<void> {
       await smtpBack;
 
       await until(p.at.temporal);
-      const tf: Fault = { kind: 'temporal_restart', start: Date.now(), recovered: false, detail: `Temporal dev server stopped (SIGTERM), down ${p.downMs / 1000} s, started again on its SQLite file` };
+      const tf: Fault = {
+        kind: 'temporal_restart',
+        start: Date.now(),
+        recovered: false,
+        detail: `Temporal dev server stopped (SIGTERM), down ${p.downMs / 1000} s, started again on its SQLite file`,
+      };
       faults.push(tf);
       say(`FAULT Temporal dev server restart at ${rel(tf.start)}`);
       await temporal!.stop();
@@ -425,7 +608,12 @@ async function main(): Promise<void> {
       await killWorker(0, 3);
 
       await until(p.at.postgres);
-      const pf: Fault = { kind: 'postgres_restart', start: Date.now(), recovered: false, detail: `PostgreSQL stopped (fast shutdown), down ${p.downMs / 1000} s, started again on its data folder` };
+      const pf: Fault = {
+        kind: 'postgres_restart',
+        start: Date.now(),
+        recovered: false,
+        detail: `PostgreSQL stopped (fast shutdown), down ${p.downMs / 1000} s, started again on its data folder`,
+      };
       faults.push(pf);
       say(`FAULT PostgreSQL restart at ${rel(pf.start)}`);
       await postgres!.stop();
@@ -449,25 +637,48 @@ async function main(): Promise<void> {
         return { doc: d.id, url: approve?.[1] };
       });
       const clickable = links.filter((l): l is { doc: string; url: string } => !!l.url);
-      say(`CLICKS ${clickable.length} people click the approve link of their email (${links.length - clickable.length} emails without one yet) over ${p.clickSpreadMs / 1000} s`);
+      say(
+        `CLICKS ${clickable.length} people click the approve link of their email (${links.length - clickable.length} emails without one yet) over ${p.clickSpreadMs / 1000} s`,
+      );
       const origin = `http://127.0.0.1:${webPort}`;
       const tClicks = Date.now();
-      const clicking = Promise.all(clickable.map(async (l, i) => {
-        await sleep((i * p.clickSpreadMs) / clickable.length);
-        clickResults.push(await clickLink(l.doc, l.url, `10.20.${Math.floor(i / 250)}.${(i % 250) + 1}`, origin, 180_000));
-      }));
-      for (const l of links) if (!l.url) clickResults.push({ documentId: l.doc, appliedHere: false, lostReplies: 0, retries: 0, error: 'its first email (with the links) was not received' });
+      const clicking = Promise.all(
+        clickable.map(async (l, i) => {
+          await sleep((i * p.clickSpreadMs) / clickable.length);
+          clickResults.push(
+            await clickLink(l.doc, l.url, `10.20.${Math.floor(i / 250)}.${(i % 250) + 1}`, origin, 180_000),
+          );
+        }),
+      );
+      for (const l of links)
+        if (!l.url)
+          clickResults.push({
+            documentId: l.doc,
+            appliedHere: false,
+            lostReplies: 0,
+            retries: 0,
+            error: 'its first email (with the links) was not received',
+          });
       await sleep(tClicks + p.clickSpreadMs / 3 - Date.now());
-      const wf: Fault = { kind: 'web_restart', start: Date.now(), recovered: false, detail: `web server SIGKILLed and started again after ${clickResults.length} of ${clickable.length} clicks were done` };
+      const wf: Fault = {
+        kind: 'web_restart',
+        start: Date.now(),
+        recovered: false,
+        detail: `web server SIGKILLed and started again after ${clickResults.length} of ${clickable.length} clicks were done`,
+      };
       faults.push(wf);
-      say(`FAULT web server SIGKILL at ${rel(wf.start)} (${clickResults.length} of ${clickable.length} clicks done); restarting it`);
+      say(
+        `FAULT web server SIGKILL at ${rel(wf.start)} (${clickResults.length} of ${clickable.length} clicks done); restarting it`,
+      );
       await kill(web!);
       web = await startWebProc('web', env, logDir, webDir, webPort);
       wf.end = Date.now();
       wf.recovered = true;
       say(`  web server back after ${((wf.end - wf.start) / 1000).toFixed(1)} s`);
       await clicking;
-      say(`clicks done: ${clickResults.filter((c) => c.appliedHere).length} applied on the first answer, ${clickResults.filter((c) => c.lostReplies > 0).length} with a reply lost, ${clickResults.reduce((n, c) => n + c.retries, 0)} requests retried`);
+      say(
+        `clicks done: ${clickResults.filter((c) => c.appliedHere).length} applied on the first answer, ${clickResults.filter((c) => c.lostReplies > 0).length} with a reply lost, ${clickResults.reduce((n, c) => n + c.retries, 0)} requests retried`,
+      );
     })();
     await Promise.all([intake, faultPlan]);
 
@@ -492,8 +703,15 @@ async function main(): Promise<void> {
     for (;;) {
       const ids = new Set(received().map((m) => m.messageId));
       const missing = [...expected.keys()].filter((id) => !ids.has(id)).length;
-      const openRows = await stores.db.query<{ n: string }>(`SELECT count(*) AS n FROM notifications WHERE tenant_id = $1 AND status IN ('sending', 'scheduled')`, [TENANT])
-        .then((r) => Number(r.rows[0].n), () => -1);
+      const openRows = await stores.db
+        .query<{ n: string }>(
+          `SELECT count(*) AS n FROM notifications WHERE tenant_id = $1 AND status IN ('sending', 'scheduled')`,
+          [TENANT],
+        )
+        .then(
+          (r) => Number(r.rows[0].n),
+          () => -1,
+        );
       if (missing === 0 && openRows === 0 && Date.now() > lastPlanned) break;
       if (Date.now() > waitUntil) {
         say(`gave up waiting: ${missing} planned emails not received, ${openRows} ledger rows still open`);
@@ -532,15 +750,29 @@ async function main(): Promise<void> {
       late.push({ e, lateMs: got.at - planned, boundMs: deadlineFor(planned, faults) - planned });
     }
     const tooLate = late.filter((l) => l.lateMs > l.boundMs);
-    const maxLate = (kinds: Expected['kind'][]) => late.filter((l) => kinds.includes(l.e.kind)).reduce((m, l) => Math.max(m, l.lateMs), 0);
+    const maxLate = (kinds: Expected['kind'][]) =>
+      late.filter((l) => kinds.includes(l.e.kind)).reduce((m, l) => Math.max(m, l.lateMs), 0);
     const pct = (kinds: Expected['kind'][], q: number) => {
-      const xs = late.filter((l) => kinds.includes(l.e.kind)).map((l) => l.lateMs).sort((a, b) => a - b);
+      const xs = late
+        .filter((l) => kinds.includes(l.e.kind))
+        .map((l) => l.lateMs)
+        .sort((a, b) => a - b);
       return xs.length ? xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] : 0;
     };
 
     // The ledger agrees with the mailbox.
-    const ledger = (await stores.db.query<{ message_id: string; status: string; attempts: number; key: string; document_id: string; kind: string }>(
-      'SELECT message_id, status, attempts, key, document_id, kind FROM notifications WHERE tenant_id = $1', [TENANT])).rows;
+    const ledger = (
+      await stores.db.query<{
+        message_id: string;
+        status: string;
+        attempts: number;
+        key: string;
+        document_id: string;
+        kind: string;
+      }>('SELECT message_id, status, attempts, key, document_id, kind FROM notifications WHERE tenant_id = $1', [
+        TENANT,
+      ])
+    ).rows;
     const ledgerSent = new Set(ledger.filter((r) => r.status === 'sent').map((r) => r.message_id));
     const ledgerNotSent = ledger.filter((r) => r.status !== 'sent');
     const inMailboxNotLedger = [...byId.keys()].filter((id) => !ledgerSent.has(id));
@@ -549,7 +781,9 @@ async function main(): Promise<void> {
     // The workflows agree: each recorded its emails as sent.
     const expectedPerDoc = new Map<string, number>();
     for (const e of expected.values()) expectedPerDoc.set(e.documentId, (expectedPerDoc.get(e.documentId) ?? 0) + 1);
-    const workflowMismatch = [...views].filter(([doc, v]) => v.emailCount !== expectedPerDoc.get(doc)).map(([doc, v]) => `${doc}: workflow counts ${v.emailCount}, planned ${expectedPerDoc.get(doc)}`);
+    const workflowMismatch = [...views]
+      .filter(([doc, v]) => v.emailCount !== expectedPerDoc.get(doc))
+      .map(([doc, v]) => `${doc}: workflow counts ${v.emailCount}, planned ${expectedPerDoc.get(doc)}`);
 
     // Clicks: every click applied once or refused clearly; the workflow shows exactly one decision.
     const clickProblems: string[] = [];
@@ -558,27 +792,91 @@ async function main(): Promise<void> {
       const decisions = v.decisions.length;
       const decisionEvents = v.history.filter((h) => h.kind === 'decision').length;
       if (c.error) clickProblems.push(`${c.documentId}: ${c.error}`);
-      else if (!(isDonePage(c.final) || isClearRefusal(c.final))) clickProblems.push(`${c.documentId}: final page ${JSON.stringify(c.final)}`);
-      if (decisions !== 1 || decisionEvents !== 1) clickProblems.push(`${c.documentId}: ${decisions} decisions / ${decisionEvents} decision events in the workflow`);
+      else if (!(isDonePage(c.final) || isClearRefusal(c.final)))
+        clickProblems.push(`${c.documentId}: final page ${JSON.stringify(c.final)}`);
+      if (decisions !== 1 || decisionEvents !== 1)
+        clickProblems.push(
+          `${c.documentId}: ${decisions} decisions / ${decisionEvents} decision events in the workflow`,
+        );
       if (c.appliedHere && !isDonePage(c.final)) clickProblems.push(`${c.documentId}: applied but no done page`);
-      if (c.again && !isClearRefusal(c.again)) clickProblems.push(`${c.documentId}: second submission answered ${JSON.stringify(c.again)}`);
-      if (!c.again && !c.error && c.final && isDonePage(c.final)) clickProblems.push(`${c.documentId}: second submission never answered`);
+      if (c.again && !isClearRefusal(c.again))
+        clickProblems.push(`${c.documentId}: second submission answered ${JSON.stringify(c.again)}`);
+      if (!c.again && !c.error && c.final && isDonePage(c.final))
+        clickProblems.push(`${c.documentId}: second submission never answered`);
     }
     const clicksApplied = clickResults.filter((c) => views.get(c.documentId)?.decisions.length === 1).length;
     const clicksRefusedClearly = clickResults.filter((c) => isClearRefusal(c.final) || isClearRefusal(c.again)).length;
 
-    const restarts = Object.fromEntries((['worker_kill', 'smtp_421', 'temporal_restart', 'postgres_restart', 'web_restart'] as const)
-      .map((k) => [k, `${faults.filter((f) => f.kind === k && f.recovered).length}/${faults.filter((f) => f.kind === k).length}`]));
+    const restarts = Object.fromEntries(
+      (['worker_kill', 'smtp_421', 'temporal_restart', 'postgres_restart', 'web_restart'] as const).map((k) => [
+        k,
+        `${faults.filter((f) => f.kind === k && f.recovered).length}/${faults.filter((f) => f.kind === k).length}`,
+      ]),
+    );
 
     const checks: { name: string; ok: boolean; detail: string }[] = [
-      { name: 'no email lost', ok: lost.length === 0, detail: lost.slice(0, 10).map((e) => `${e.documentId} ${e.kind}${e.seq ? ` ${e.seq}` : ''} → ${e.to}`).join('; ') },
-      { name: 'no email duplicated (by Message-ID)', ok: duplicates === 0, detail: duplicated.slice(0, 10).map(([id, ms]) => `${id} ×${ms.length} at ${ms.map((m) => rel(m.at)).join(', ')}`).join('; ') },
+      {
+        name: 'no email lost',
+        ok: lost.length === 0,
+        detail: lost
+          .slice(0, 10)
+          .map((e) => `${e.documentId} ${e.kind}${e.seq ? ` ${e.seq}` : ''} → ${e.to}`)
+          .join('; '),
+      },
+      {
+        name: 'no email duplicated (by Message-ID)',
+        ok: duplicates === 0,
+        detail: duplicated
+          .slice(0, 10)
+          .map(([id, ms]) => `${id} ×${ms.length} at ${ms.map((m) => rel(m.at)).join(', ')}`)
+          .join('; '),
+      },
       { name: 'no unplanned email', ok: unexpected.length === 0, detail: unexpected.slice(0, 10).join(', ') },
-      { name: 'every email within its documented lateness', ok: tooLate.length === 0, detail: tooLate.slice(0, 10).map((l) => `${l.e.documentId} ${l.e.kind} ${l.e.seq}: ${(l.lateMs / 1000).toFixed(1)} s > ${(l.boundMs / 1000).toFixed(1)} s`).join('; ') },
-      { name: 'ledger (sent) = mailbox', ok: inMailboxNotLedger.length === 0 && inLedgerNotMailbox.length === 0 && ledgerNotSent.length === 0 && ledgerSent.size === expected.size, detail: `${ledgerSent.size} sent rows, ${ledgerNotSent.length} other rows${ledgerNotSent.length ? ` (${ledgerNotSent.slice(0, 5).map((r) => `${r.key}: ${r.status}`).join('; ')})` : ''}, ${inMailboxNotLedger.length} received without a sent row, ${inLedgerNotMailbox.length} sent rows not received` },
-      { name: 'workflows recorded every email', ok: workflowMismatch.length === 0, detail: workflowMismatch.slice(0, 10).join('; ') },
-      { name: 'every click applied once or refused clearly', ok: clickProblems.length === 0 && clickResults.length === clickDocs.length, detail: clickProblems.slice(0, 10).join('; ') },
-      { name: 'every fault injected and recovered from', ok: faults.length === 7 && faults.every((f) => f.recovered), detail: faults.filter((f) => !f.recovered).map((f) => f.kind).join(', ') },
+      {
+        name: 'every email within its documented lateness',
+        ok: tooLate.length === 0,
+        detail: tooLate
+          .slice(0, 10)
+          .map(
+            (l) =>
+              `${l.e.documentId} ${l.e.kind} ${l.e.seq}: ${(l.lateMs / 1000).toFixed(1)} s > ${(l.boundMs / 1000).toFixed(1)} s`,
+          )
+          .join('; '),
+      },
+      {
+        name: 'ledger (sent) = mailbox',
+        ok:
+          inMailboxNotLedger.length === 0 &&
+          inLedgerNotMailbox.length === 0 &&
+          ledgerNotSent.length === 0 &&
+          ledgerSent.size === expected.size,
+        detail: `${ledgerSent.size} sent rows, ${ledgerNotSent.length} other rows${
+          ledgerNotSent.length
+            ? ` (${ledgerNotSent
+                .slice(0, 5)
+                .map((r) => `${r.key}: ${r.status}`)
+                .join('; ')})`
+            : ''
+        }, ${inMailboxNotLedger.length} received without a sent row, ${inLedgerNotMailbox.length} sent rows not received`,
+      },
+      {
+        name: 'workflows recorded every email',
+        ok: workflowMismatch.length === 0,
+        detail: workflowMismatch.slice(0, 10).join('; '),
+      },
+      {
+        name: 'every click applied once or refused clearly',
+        ok: clickProblems.length === 0 && clickResults.length === clickDocs.length,
+        detail: clickProblems.slice(0, 10).join('; '),
+      },
+      {
+        name: 'every fault injected and recovered from',
+        ok: faults.length === 7 && faults.every((f) => f.recovered),
+        detail: faults
+          .filter((f) => !f.recovered)
+          .map((f) => f.kind)
+          .join(', '),
+      },
       { name: 'no worker exited on its own', ok: unexpectedExits.length === 0, detail: unexpectedExits.join('; ') },
     ];
 
@@ -608,9 +906,21 @@ async function main(): Promise<void> {
       smtpAttempts: smtp.attempts.length,
       smtpRefused421: smtp.attempts.filter((a) => a.code === 421).length,
       ledgerRowsRetried: ledger.filter((r) => r.attempts > 1).length,
-      clicks: { people: clickResults.length, decisionsApplied: clicksApplied, refusedClearly: clicksRefusedClearly, lostReplies: clickResults.filter((c) => c.lostReplies > 0).length, retriedRequests: clickResults.reduce((n, c) => n + c.retries, 0) },
+      clicks: {
+        people: clickResults.length,
+        decisionsApplied: clicksApplied,
+        refusedClearly: clicksRefusedClearly,
+        lostReplies: clickResults.filter((c) => c.lostReplies > 0).length,
+        retriedRequests: clickResults.reduce((n, c) => n + c.retries, 0),
+      },
       restartsSurvived: restarts,
-      faults: faults.map((f) => ({ kind: f.kind, atS: Number(((f.start - T0) / 1000).toFixed(1)), downS: Number((((f.end ?? f.start) - f.start) / 1000).toFixed(1)), recovered: f.recovered, detail: f.detail })),
+      faults: faults.map((f) => ({
+        kind: f.kind,
+        atS: Number(((f.start - T0) / 1000).toFixed(1)),
+        downS: Number((((f.end ?? f.start) - f.start) / 1000).toFixed(1)),
+        recovered: f.recovered,
+        detail: f.detail,
+      })),
       unexpectedWorkerExits: unexpectedExits,
       checks,
       durationS: Number(((Date.now() - T_START) / 1000).toFixed(1)),

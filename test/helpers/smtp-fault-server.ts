@@ -20,7 +20,12 @@ export type FaultStep =
   | { kind: 'delay'; ms: number };
 
 export const accept: FaultStep = { kind: 'accept' };
-export const reply = (code: number, message: string, at: 'rcpt' | 'data' = 'rcpt'): FaultStep => ({ kind: 'reply', at, code, message });
+export const reply = (code: number, message: string, at: 'rcpt' | 'data' = 'rcpt'): FaultStep => ({
+  kind: 'reply',
+  at,
+  code,
+  message,
+});
 export const dropAfterData: FaultStep = { kind: 'dropAfterData' };
 export const delay = (ms: number): FaultStep => ({ kind: 'delay', ms });
 
@@ -54,7 +59,8 @@ interface Script {
 const addressesOf = (a: AddressObject | AddressObject[] | undefined): string[] =>
   (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value.map((v) => (v.address ?? '').toLowerCase()));
 
-const smtpError = (code: number, message: string): Error & { responseCode: number } => Object.assign(new Error(message), { responseCode: code });
+const smtpError = (code: number, message: string): Error & { responseCode: number } =>
+  Object.assign(new Error(message), { responseCode: code });
 
 /**
  * A real SMTP server (smtp-server, nodemailer's companion) on 127.0.0.1 whose replies the test scripts per
@@ -74,7 +80,10 @@ export class SmtpFaultServer {
   /** The step chosen at RCPT TO, per session transaction, applied at the end of DATA. */
   private readonly pending = new Map<string, FaultStep>();
 
-  private constructor(private readonly server: SMTPServer, readonly port: number) {}
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+  ) {}
 
   /** `password`: offer AUTH and refuse every login with another password (535 5.7.8). */
   static async start(opts: { password?: string } = {}): Promise<SmtpFaultServer> {
@@ -93,7 +102,9 @@ export class SmtpFaultServer {
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => ref.self!.onData(Buffer.concat(chunks), session, callback).catch((e: Error) => callback(e)));
+        stream.on('end', () =>
+          ref.self!.onData(Buffer.concat(chunks), session, callback).catch((e: Error) => callback(e)),
+        );
       },
     });
     server.on('error', () => undefined); // a client that goes away mid-session is part of the game
@@ -142,7 +153,12 @@ export class SmtpFaultServer {
     const a = address.toLowerCase();
     const script = this.scripts.get(a);
     const step = this.outage ?? (script ? (script.steps.shift() ?? script.otherwise) : accept);
-    this.attempts.push({ address: a, step: step.kind, code: step.kind === 'reply' ? step.code : undefined, at: Date.now() });
+    this.attempts.push({
+      address: a,
+      step: step.kind,
+      code: step.kind === 'reply' ? step.code : undefined,
+      at: Date.now(),
+    });
     if (step.kind === 'reply' && step.at === 'rcpt') return callback(smtpError(step.code, step.message));
     // the most disruptive step of the transaction wins (one recipient per email in docnotify)
     const key = this.key(session);
@@ -150,16 +166,28 @@ export class SmtpFaultServer {
     callback();
   }
 
-  private async onData(raw: Buffer, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void): Promise<void> {
+  private async onData(
+    raw: Buffer,
+    session: SMTPServerSession,
+    callback: (err?: Error | null, message?: string) => void,
+  ): Promise<void> {
     const key = this.key(session);
     const step = this.pending.get(key) ?? accept;
     this.pending.delete(key);
     const parsed = await simpleParser(raw);
-    const refs = parsed.references === undefined ? [] : Array.isArray(parsed.references) ? parsed.references : [parsed.references];
-    const record = (outcome: ReceivedMessage['outcome']) => this.messages.push({
-      outcome, messageId: parsed.messageId ?? '', to: addressesOf(parsed.to), subject: parsed.subject ?? '',
-      inReplyTo: parsed.inReplyTo, references: refs, at: Date.now(), html: parsed.html || undefined,
-    });
+    const refs =
+      parsed.references === undefined ? [] : Array.isArray(parsed.references) ? parsed.references : [parsed.references];
+    const record = (outcome: ReceivedMessage['outcome']) =>
+      this.messages.push({
+        outcome,
+        messageId: parsed.messageId ?? '',
+        to: addressesOf(parsed.to),
+        subject: parsed.subject ?? '',
+        inReplyTo: parsed.inReplyTo,
+        references: refs,
+        at: Date.now(),
+        html: parsed.html || undefined,
+      });
     switch (step.kind) {
       case 'reply':
         record('rejected');
