@@ -3,6 +3,7 @@ import { Client, Connection, ServiceError, WorkflowNotFoundError, WorkflowUpdate
 import type { SearchAttributePair } from '@temporalio/common';
 import { parseEvent, workflowIdFor, type DocumentEvent, type DocumentEventInput } from './domain/events';
 import { NotFoundError, UnavailableError, ValidationError } from './errors';
+import { Failure, isRefusalType, type RefusalType } from './domain/failures';
 import { quoteVisibility } from './domain/visibility';
 import { tenantIdProblem } from './domain/tenant';
 import { describeConnection, type TemporalConnection } from './temporal';
@@ -62,9 +63,13 @@ export interface DocumentSummary {
   startTime: string;
 }
 
-/** The answer of resolveTask/snooze: accepted, or refused with the reason the person should read. */
+/**
+ * The answer of resolveTask/snooze: accepted, or refused with the reason the person should read. `type` names the
+ * refusal (src/domain/failures.ts; its page and status are `FAILURES[type]`); it is absent for a refusal of another
+ * kind, such as a validator's plain Error.
+ */
 export type DecisionOutcome<T> =
-  { ok: true; result: T } | { ok: false; reason: string; type?: string; details?: unknown };
+  { ok: true; result: T } | { ok: false; reason: string; type?: RefusalType; details?: unknown };
 
 /**
  * The search attributes a new document's run would set after its first event, given at its start (a start's
@@ -230,10 +235,15 @@ export class DocnotifyClient {
     } catch (e) {
       if (e instanceof WorkflowUpdateFailedError) {
         const cause = e.cause as { message?: string; type?: string; details?: unknown[] } | undefined;
-        return { ok: false, reason: cause?.message ?? e.message, type: cause?.type, details: cause?.details?.[0] };
+        const type = isRefusalType(cause?.type) ? cause.type : undefined;
+        return { ok: false, reason: cause?.message ?? e.message, type, details: cause?.details?.[0] };
       }
       if (e instanceof WorkflowNotFoundError)
-        return { ok: false, reason: `document ${tenantId}/${documentId} has no running workflow`, type: 'NotFound' };
+        return {
+          ok: false,
+          reason: `document ${tenantId}/${documentId} has no running workflow`,
+          type: Failure.NotFound,
+        };
       throw e;
     }
   }
@@ -244,3 +254,4 @@ export class DocnotifyClient {
 }
 
 export { NotFoundError, ValidationError };
+export { Failure, type RefusalType };

@@ -1,4 +1,7 @@
-export { ValidationError } from './domain/events';
+import { ValidationError } from './domain/events';
+import { Failure, type ErrorKind } from './domain/failures';
+
+export { ValidationError };
 
 /** The thing asked for does not exist (HTTP 404, CLI exit 3). */
 export class NotFoundError extends Error {
@@ -18,4 +21,17 @@ export class UnavailableError extends Error {
 /** The credentials are valid but do not reach this tenant or route (HTTP 403, CLI exit 2). */
 export class ForbiddenError extends Error {
   override name = 'ForbiddenError';
+}
+
+/**
+ * The failure type of one of the error classes above (ValidationError included), undefined for any other value.
+ * Its HTTP status and CLI exit code are in `FAILURES` (src/domain/failures.ts).
+ */
+export function failureTypeOf(err: unknown): Exclude<ErrorKind, 'ConfigError'> | undefined {
+  if (err instanceof ValidationError) return Failure.ValidationError;
+  if (err instanceof ForbiddenError) return Failure.ForbiddenError;
+  if (err instanceof NotFoundError) return Failure.NotFoundError;
+  if (err instanceof ConflictError) return Failure.ConflictError;
+  if (err instanceof UnavailableError) return Failure.UnavailableError;
+  return undefined;
 }

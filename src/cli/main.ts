@@ -5,7 +5,8 @@ import { DocnotifyClient, type EventInput } from '../client';
 import { ConfigError, loadConfig, required, webhookPolicy, type Config } from '../config';
 import { assertWebhookAllowed } from '../webhooks/destination';
 import { STATUSES } from '../domain/status';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { failureTypeOf, NotFoundError, ValidationError } from '../errors';
+import { EXIT_CODES, FAILURES, Failure } from '../domain/failures';
 import { loadEnvFiles } from './env';
 import { parseEvent } from '../domain/events';
 import type { Stores } from '../store';
@@ -698,14 +699,8 @@ async function notifyRules(tenantId: string): Promise<void> {
 /** Prints an error the way a person can act on, and sets the exit code. */
 export function reportError(e: unknown): number {
   const err = e as Error;
-  const code =
-    e instanceof ValidationError || e instanceof ConfigError || e instanceof ForbiddenError
-      ? EXIT.usage
-      : e instanceof NotFoundError
-        ? EXIT.notFound
-        : e instanceof ConflictError
-          ? EXIT.conflict
-          : EXIT.failure;
+  const kind = e instanceof ConfigError ? Failure.ConfigError : failureTypeOf(e);
+  const code = kind ? FAILURES[kind].exit : EXIT_CODES.failure;
   process.stderr.write(`docnotify: ${err.message ?? String(e)}\n`);
   return code;
 }

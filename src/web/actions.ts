@@ -18,6 +18,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { NotFoundError } from '../errors';
+import { Failure, FAILURES, refusalPage, type RefusalType } from '../domain/failures';
 import { statusLabel } from '../email/defaults';
 import { actionLabel } from '../email/values';
 import type { DocumentStatus } from '../domain/status';
@@ -985,12 +986,12 @@ ${fields}
 
       let outcome:
         | { ok: true; at?: string; nextNotificationAt?: string; snooze?: SnoozeResult }
-        | { ok: false; reason: string; type?: string; details?: unknown };
+        | { ok: false; reason: string; type?: RefusalType; details?: unknown };
       if (action === 'snooze') {
         // The snooze Update has no task version; refuse a reassigned link here (resolveTask's validator does it there).
         const view = await state(c);
         const task = view ? taskState(view, c) : ({ kind: 'stale' } as const);
-        if (task.kind === 'reassigned') outcome = { ok: false, reason: 'reassigned', type: 'Reassigned' };
+        if (task.kind === 'reassigned') outcome = { ok: false, reason: 'reassigned', type: Failure.Reassigned };
         else {
           // The link's id (its token's fingerprint): each link snoozes once. The cap is this deployment's SNOOZE_MAX_TOTAL.
           const r = await client.snooze(
@@ -1045,56 +1046,34 @@ ${fields}
         });
       }
 
-      switch (outcome.type) {
-        case 'AlreadyDecided': {
-          const d = (outcome.details as Decision | undefined) ?? decisionOf(view, c.taskId);
-          const body = d ? alreadyDecided(t, lang, d, zone) : html`<p class="notice">${outcome.reason}</p>`;
-          return send(reply, lang, {
-            status: 409,
-            recipient: c.recipient,
-            title: t.alreadyTitle,
-            body: html`<h1>${t.alreadyTitle}</h1>${body}${summary}`,
-          });
-        }
-        case 'Expired':
-          return send(reply, lang, { status: 410, recipient: c.recipient, ...problem(t, 'expired') });
-        case 'Reassigned':
-          return send(reply, lang, { status: 409, recipient: c.recipient, ...problem(t, 'reassigned', {}, summary) });
-        case 'StaleTask':
-        case 'NotFound': {
-          const d = decisionOf(view, c.taskId); // decided, then the pipeline moved the document on
-          if (d)
-            return send(reply, lang, {
-              status: 409,
-              recipient: c.recipient,
-              title: t.alreadyTitle,
-              body: html`<h1>${t.alreadyTitle}</h1>${alreadyDecided(t, lang, d, zone)}${summary}`,
-            });
-          return send(reply, lang, { status: 409, recipient: c.recipient, ...problem(t, 'stale', {}, summary) });
-        }
-        case 'WrongRecipient':
-          return send(reply, lang, {
-            status: 403,
-            recipient: c.recipient,
-            ...problem(t, 'wrongRecipient', { recipient: c.recipient }),
-          });
-        case 'SnoozeLinkUsed':
-          return send(reply, lang, { status: 409, recipient: c.recipient, ...problem(t, 'snoozeUsed', {}, summary) });
-        case 'SnoozeLimitReached':
-          return send(reply, lang, {
-            status: 409,
-            recipient: c.recipient,
-            ...problem(t, 'snoozeLimit', { max: spellDuration(snoozeMaxTotalMs(config), lang) }, summary),
-          });
-        case 'SnoozeDueDate':
-          return send(reply, lang, { status: 409, recipient: c.recipient, ...problem(t, 'snoozeDue', {}, summary) });
-        default:
-          return send(reply, lang, {
-            status: outcome.type === 'BadRequest' ? 400 : 409,
-            recipient: c.recipient,
-            ...problem(t, 'badRequest', { reason: outcome.reason }, summary),
-          });
+      // The refusal's status and page: FAILURES (src/domain/failures.ts); the words are this file's.
+      const refusal = refusalPage(outcome.type);
+      const decision =
+        refusal.page === 'alreadyDecided'
+          ? ((outcome.details as Decision | undefined) ?? decisionOf(view, c.taskId))
+          : refusal.decidedFirst
+            ? decisionOf(view, c.taskId) // decided, then the pipeline moved the document on
+            : undefined;
+      if (refusal.page === 'alreadyDecided' || decision) {
+        const body = decision ? alreadyDecided(t, lang, decision, zone) : html`<p class="notice">${outcome.reason}</p>`;
+        return send(reply, lang, {
+          status: FAILURES.AlreadyDecided.http,
+          recipient: c.recipient,
+          title: t.alreadyTitle,
+          body: html`<h1>${t.alreadyTitle}</h1>${body}${summary}`,
+        });
       }
+      const page = refusal.page;
+      const values: Record<string, string> =
+        page === 'wrongRecipient'
+          ? { recipient: c.recipient }
+          : page === 'snoozeLimit'
+            ? { max: spellDuration(snoozeMaxTotalMs(config), lang) }
+            : page === 'badRequest'
+              ? { reason: outcome.reason }
+              : {};
+      const extra = page === 'expired' || page === 'wrongRecipient' ? undefined : summary;
+      return send(reply, lang, { status: refusal.http, recipient: c.recipient, ...problem(t, page, values, extra) });
     }
   };
 }

@@ -1,9 +1,11 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import formbody from '@fastify/formbody';
-import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { failureTypeOf, ValidationError } from '../errors';
+import { FAILURES } from '../domain/failures';
 import { controlCharacterIssues } from '../domain/events';
 import { probe } from '../health';
 import { registerActions } from './actions';
+import { registerPreferences } from './preferences';
 import { registerAdmin } from './admin';
 import { registerApi } from './api';
 import type { WebDeps } from './deps';
@@ -16,11 +18,14 @@ import { traceRequests } from '../tracing';
 
 /** Maps domain errors to HTTP answers: 400 names the field, never a stack trace. */
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof ValidationError) return reply.code(400).send({ error: err.message, issues: err.issues });
-  if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
-  if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
-  if (err instanceof ConflictError) return reply.code(409).send({ error: err.message });
-  if (err instanceof UnavailableError) return reply.code(503).send({ error: err.message });
+  const kind = failureTypeOf(err);
+  if (kind) {
+    const { message } = err as Error;
+    const status = FAILURES[kind].http;
+    return reply
+      .code(status)
+      .send(err instanceof ValidationError ? { error: message, issues: err.issues } : { error: message });
+  }
   const e = err as { statusCode?: number; message?: string; code?: string };
   if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e.statusCode === 400 && /JSON/i.test(e.message ?? ''))) {
     return reply.code(400).send({ error: `body: malformed JSON (${e.message})` });
@@ -93,6 +98,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   );
 
   await registerActions(app, deps);
+  await registerPreferences(app, deps);
   await registerAdmin(app, deps);
   return app;
 }

@@ -26,6 +26,7 @@ import {
 } from '../domain/document';
 import { plan, stillDue, type PlanContext, type PlannedNotification, type PlanOptions } from '../domain/plan';
 import { applySnooze, decideSnooze, describeMs, LINK_ID, type SnoozeDecision } from '../domain/snooze';
+import { Failure } from '../domain/failures';
 import { isTerminal } from '../domain/status';
 import { emailTaskQueue, scheduledEmailTaskQueue } from '../domain/queues';
 import {
@@ -70,7 +71,7 @@ const emailActivities = (taskQueue: string, maximumInterval: string) =>
       initialInterval: '2s',
       maximumInterval,
       backoffCoefficient: 2,
-      nonRetryableErrorTypes: ['TemplateError', 'ValidationError'],
+      nonRetryableErrorTypes: [Failure.TemplateError, Failure.ValidationError],
     },
   });
 
@@ -87,7 +88,7 @@ const scheduledEmailActivities = (taskQueue: string, aheadMs: number, maximumInt
       initialInterval: '2s',
       maximumInterval,
       backoffCoefficient: 2,
-      nonRetryableErrorTypes: ['TemplateError', 'ValidationError'],
+      nonRetryableErrorTypes: [Failure.TemplateError, Failure.ValidationError],
     },
   });
 
@@ -238,11 +239,11 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
         if (d.kind !== 'elapsed' || d.ms <= 0)
           throw new Error('duration: must be a positive elapsed duration such as "1d" or "PT4H"');
         if (req.linkId !== undefined && (typeof req.linkId !== 'string' || !LINK_ID.test(req.linkId)))
-          throw ApplicationFailure.nonRetryable('linkId: must be 8-64 characters of [A-Za-z0-9_-]', 'BadRequest');
+          throw ApplicationFailure.nonRetryable('linkId: must be 8-64 characters of [A-Za-z0-9_-]', Failure.BadRequest);
         if (req.maxTotalMs !== undefined && !(Number.isSafeInteger(req.maxTotalMs) && req.maxTotalMs > 0))
           throw ApplicationFailure.nonRetryable(
             'maxTotalMs: must be a positive whole number of milliseconds',
-            'BadRequest',
+            Failure.BadRequest,
           );
         // Validators are not replayed (a refusal leaves no history): every run refuses what the bounds refuse.
         const decision = snoozeDecision(req);
@@ -453,18 +454,18 @@ function validateTask(
 ): void {
   const task = state.task;
   if (!task || task.id !== taskId)
-    throw ApplicationFailure.nonRetryable('this task is no longer open: the document has moved on', 'StaleTask');
+    throw ApplicationFailure.nonRetryable('this task is no longer open: the document has moved on', Failure.StaleTask);
   if (task.decision) {
     throw ApplicationFailure.nonRetryable(
       `already ${task.decision.action} by ${task.decision.actor} at ${new Date(task.decision.at).toISOString()}`,
-      'AlreadyDecided',
+      Failure.AlreadyDecided,
       task.decision,
     );
   }
   if (taskVersion !== undefined && taskVersion !== task.version)
-    throw ApplicationFailure.nonRetryable('this task was reassigned: the link is no longer valid', 'Reassigned');
+    throw ApplicationFailure.nonRetryable('this task was reassigned: the link is no longer valid', Failure.Reassigned);
   if (expiresAt !== undefined && expiresAt <= Date.now())
-    throw ApplicationFailure.nonRetryable('this link has expired', 'Expired');
+    throw ApplicationFailure.nonRetryable('this link has expired', Failure.Expired);
   // Links carry the recipient's address in lower case; the task records it as the directory spells it.
   const who = actor.toLowerCase();
   if (
@@ -472,8 +473,8 @@ function validateTask(
     !task.recipients.some((r) => r.toLowerCase() === who) &&
     who !== state.assignee?.toLowerCase()
   ) {
-    throw ApplicationFailure.nonRetryable(`${actor} is not a recipient of this task`, 'WrongRecipient');
+    throw ApplicationFailure.nonRetryable(`${actor} is not a recipient of this task`, Failure.WrongRecipient);
   }
-  if (!awaitingAction(state)) throw ApplicationFailure.nonRetryable('nothing is awaiting action', 'StaleTask');
-  if (extra) throw ApplicationFailure.nonRetryable(extra, 'BadRequest');
+  if (!awaitingAction(state)) throw ApplicationFailure.nonRetryable('nothing is awaiting action', Failure.StaleTask);
+  if (extra) throw ApplicationFailure.nonRetryable(extra, Failure.BadRequest);
 }

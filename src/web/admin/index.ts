@@ -7,7 +7,8 @@
  * See docs/admin.md.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NotFoundError, ValidationError } from '../../errors';
+import { failureTypeOf } from '../../errors';
+import { FAILURES, Failure, type FailureType } from '../../domain/failures';
 import { loadLayout } from '../../email/defaults';
 import type { WebDeps } from '../deps';
 import { ADMIN_CSS, ADMIN_JS } from './assets';
@@ -58,6 +59,16 @@ ${o.error ? html`<div class="flash flash-error" role="alert" id="signin-error">$
   return String(barePage('Sign in', body));
 }
 
+/**
+ * The error classes the admin pages answer with their own page, under FAILURES' status. Any other error, of these
+ * classes too, goes on as unclassified (a fastify 4xx is "Request refused", the rest a 500): the routes that expect a
+ * ConflictError, say, show it in their form.
+ */
+const ADMIN_HEADINGS: Partial<Record<FailureType, string>> = {
+  [Failure.NotFoundError]: 'Not found',
+  [Failure.ValidationError]: 'Invalid request',
+};
+
 function errorPage(status: number, title: string, text: string): string {
   return String(
     barePage(
@@ -95,8 +106,12 @@ export async function registerAdmin(app: FastifyInstance, deps: WebDeps): Promis
       admin.addHook('onRequest', async (_req, reply) => securityHeaders(reply));
 
       admin.setErrorHandler((err, req, reply) => {
-        if (err instanceof NotFoundError) return sendHtml(reply, errorPage(404, 'Not found', err.message), 404);
-        if (err instanceof ValidationError) return sendHtml(reply, errorPage(400, 'Invalid request', err.message), 400);
+        const kind = failureTypeOf(err);
+        const heading = kind && ADMIN_HEADINGS[kind];
+        if (heading) {
+          const status = FAILURES[kind].http;
+          return sendHtml(reply, errorPage(status, heading, (err as Error).message), status);
+        }
         const e = err as { statusCode?: number; message?: string };
         if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)
           return sendHtml(reply, errorPage(e.statusCode, 'Request refused', e.message ?? ''), e.statusCode);
