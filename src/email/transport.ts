@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { Config } from '../config';
+import { SmtpClass } from '../domain/failures';
 import { traceSmtp } from '../tracing';
 
 /** Network-level error codes that mean "try again later" (nodemailer's `err.code`, Node's socket codes). */
@@ -22,7 +23,8 @@ const TEMPORARY_CODES = new Set([
   'ESTREAM',
 ]);
 
-export type SmtpOutcome = 'temporary' | 'permanent';
+/** The class of an SMTP error (its meaning: `SMTP_CLASSES` in src/domain/failures.ts). */
+export type SmtpOutcome = SmtpClass;
 
 /**
  * Classifies a nodemailer error: 4xx replies and connection problems are temporary (retried with backoff),
@@ -32,10 +34,10 @@ export function classifySmtpError(err: unknown): SmtpOutcome {
   const e = err as { code?: string; responseCode?: number };
   // Connection-level failures (auth rejected with 535, TLS, a 554 greeting, ...) say nothing about the
   // recipient or the message, even when they carry a 5xx reply: retry them within SMTP_RETRY_FOR.
-  if (e.code && TEMPORARY_CODES.has(e.code)) return 'temporary';
-  if (typeof e.responseCode === 'number') return e.responseCode >= 500 ? 'permanent' : 'temporary';
-  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return 'permanent';
-  return 'temporary';
+  if (e.code && TEMPORARY_CODES.has(e.code)) return SmtpClass.temporary;
+  if (typeof e.responseCode === 'number') return e.responseCode >= 500 ? SmtpClass.permanent : SmtpClass.temporary;
+  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return SmtpClass.permanent;
+  return SmtpClass.temporary;
 }
 
 /** One line for the log: "550 5.1.1 <x@y>: user unknown (EENVELOPE)". */
