@@ -35,6 +35,8 @@ import type { DocumentSnapshot } from '../workflows/types';
 import { documentDecisionSignal, type DocumentDecision } from '../workflows/pipeline';
 import type { SubscriberStore } from '../store/subscribers';
 import type { SuppressionStore } from '../store/suppressions';
+import type { PreferenceStore } from '../store/preferences';
+import { preferenceGate } from './preferences';
 import { emailsTotal, smtpSendSeconds } from '../metrics';
 import { Burst } from './burst';
 
@@ -50,6 +52,8 @@ export interface ActivityDeps {
   subscribers?: SubscriberStore;
   /** Addresses the tenant's emails are not sent to; without it nothing is suppressed. */
   suppressions?: SuppressionStore;
+  /** Personal preferences (docs/preferences.md); without it every email is sent. */
+  preferences?: PreferenceStore;
   mailer: Mailer;
   /** Signs action links; without it emails carry no action links. */
   keyring?: Keyring;
@@ -121,6 +125,7 @@ export function createActivities(deps: ActivityDeps) {
   const { config, rules, directory, templates, tenants, notifications, mailer, log } = deps;
   const layout = loadLayout();
   const burst = new Burst();
+  const gate = preferenceGate({ ...deps, publicBaseUrl: config.PUBLIC_BASE_URL });
   const tenantRulesCache = new Map<string, TenantRules>();
   const webhookRetryForMs = elapsedMs(config.WEBHOOK_RETRY_FOR) ?? 86_400_000;
   const retryForMs = elapsedMs(config.SMTP_RETRY_FOR) ?? 72 * 3_600_000;
@@ -197,6 +202,7 @@ export function createActivities(deps: ActivityDeps) {
       tenant.locale,
     );
     const actionLinks = links(job, template.locale);
+    const preferencesUrl = gate.preferencesUrl(job);
     const values = templateValues({
       timeZone: readerZone(job.recipient.timeZone ?? calendarTimeZone(tenant.calendar)),
       snapshot: s,
@@ -207,6 +213,7 @@ export function createActivities(deps: ActivityDeps) {
       ruleName: job.ruleName,
       links: actionLinks,
       documentUrl: `${config.PUBLIC_BASE_URL}/admin/documents/${encodeURIComponent(s.tenantId)}/${encodeURIComponent(s.documentId)}`,
+      preferencesUrl,
       extra,
     });
     const rendered = renderEmail(template, values, layout);
@@ -230,6 +237,9 @@ export function createActivities(deps: ActivityDeps) {
     // An email prepared ahead is checked at its instant (below): the suppression may be lifted meanwhile, or the
     // email withdrawn.
     if (holdMs <= 0 && (await isSuppressed(s.tenantId, job.recipient.email))) return skipSuppressed();
+    // Personal preferences: an FYI kind the recipient turned off is not sent (checked again at the instant, below).
+    const emailClass = await gate.classOf(job);
+    if (holdMs <= 0 && !(await gate.decision(job, emailClass)).send) return skipPreference();
     const claim = await notifications.claim(
       { ...base, html: rendered.html, text: rendered.text },
       holdMs > 0 ? 'scheduled' : 'sending',
@@ -256,6 +266,7 @@ export function createActivities(deps: ActivityDeps) {
       priority: job.priority,
       threadRoot: threadRootFor(s.tenantId, s.documentId, mailer.domain),
       thread: { index: threadIndexFor(s.tenantId, s.documentId), topic: `${s.documentType} ${s.documentId}` },
+      list: gate.list(job, emailClass, preferencesUrl, mailer.domain),
     };
     try {
       if (holdMs <= 0) return await transmit(() => mailer.send(outgoing));
@@ -275,6 +286,7 @@ export function createActivities(deps: ActivityDeps) {
       }
       // Suppressed while it waited: still not sent.
       if (await isSuppressed(s.tenantId, job.recipient.email)) return await skipSuppressed();
+      if (!(await gate.decision(job, emailClass)).send) return await skipPreference();
       return await burst.send(() => transmit(() => mailer.sendPrepared(prepared)));
     } finally {
       clearInterval(beat);
@@ -309,6 +321,32 @@ export function createActivities(deps: ActivityDeps) {
         status,
         messageId,
         detail: row?.reason === 'suppressed' ? 'suppressed' : 'already recorded; not sent again',
+        linked: false,
+      };
+    }
+
+    /**
+     * An FYI email whose kind the recipient turned `off`: the ledger row says `skipped`, reason `preference`, and
+     * nothing reaches the SMTP server (a row already finished is left as it is, as for suppressions).
+     */
+    async function skipPreference(): Promise<SendResult> {
+      await notifications.skip(base, 'preference');
+      let row = await notifications.get(job.ledgerKey);
+      if (row && (row.status === 'scheduled' || row.status === 'sending')) {
+        await notifications.finish(job.ledgerKey, 'skipped', { reason: 'preference' });
+        row = { ...row, status: 'skipped', reason: 'preference' };
+      }
+      const status = (row?.status ?? 'skipped') as SendResult['status'];
+      if (status === 'skipped' && row?.reason === 'preference') {
+        emailsTotal.inc({ outcome: 'preference', kind: job.kind });
+        log.info({ key: job.ledgerKey, to: job.recipient.email }, 'email not sent: the recipient turned this kind off');
+      }
+      return {
+        ledgerKey: job.ledgerKey,
+        to: job.recipient.email,
+        status,
+        messageId,
+        detail: row?.reason === 'preference' ? 'preference' : 'already recorded; not sent again',
         linked: false,
       };
     }

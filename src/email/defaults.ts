@@ -64,6 +64,13 @@ export const LAYOUT_FOOTER: Record<ShippedLocale, string> = {
   de: 'Dies ist eine automatische Nachricht von docnotify. Bitte antworten Sie nicht darauf.',
 };
 
+/** The layout footer's link to the email preferences page, per shipped locale (the `preferences_label` value). */
+export const PREFERENCES_LABEL: Record<ShippedLocale, string> = {
+  en: 'Email preferences and unsubscribe',
+  es: 'Preferencias de correo y baja',
+  de: 'E-Mail-Einstellungen und Abmeldung',
+};
+
 /** Status labels per shipped locale: the `status_label` value for a recipient. */
 export const STATUS_LABELS_BY_LOCALE: Record<ShippedLocale, Record<DocumentStatus, string>> = {
   en: STATUS_LABELS,

@@ -116,6 +116,11 @@ export const BUILTIN_PLACEHOLDERS: Record<string, PlaceholderInfo> = {
     description: 'Signed link to open the document (empty when not offered)',
     sample: `${SAMPLE_LINK_BASE}/sample-open`,
   },
+  preferences_url: {
+    description:
+      "Signed link to the recipient's email preferences page (the shipped layout's footer shows it in every email)",
+    sample: 'https://docnotify.example.com/preferences/sample',
+  },
   reminder_number: { description: 'Which reminder this is: 1, 2, …', sample: 2 },
   escalation_level: { description: 'The escalation level: 1, 2, …', sample: 1 },
   due_date: {
@@ -401,9 +406,11 @@ export function htmlToText(html: string): string {
  *
  * - HTML: `t.html` rendered with every `{{value}}` HTML-escaped, then placed into the layout's
  *   `{{{body}}}` slot. The layout is trusted (shipped by us) and sees only `body`, `subject` and
- *   `footer` (`values.footer` when it is a non-empty string; the layout has its own default).
+ *   `footer` (`values.footer` when it is a non-empty string; the layout has its own default), and
+ *   `preferences_url` / `preferences_label` (the footer's link to the email preferences page, when given).
  * - Text: `t.text` rendered (not escaped) when given, else derived from the rendered HTML body
- *   (not the layout) with html-to-text; links appear as `label [url]`.
+ *   (not the layout) with html-to-text; links appear as `label [url]`. With a `preferences_url` the text ends with
+ *   the line `<preferences_label>: <url>`, as the layout's footer does in the HTML.
  * - Subject: rendered (not escaped), then cleaned by {@link cleanSubject}, so a value with CR/LF
  *   can never add a header.
  * - Missing values (and `null`) render as `''`; a section over a missing value is skipped.
@@ -423,6 +430,23 @@ export function renderEmail(t: TemplateSource, values: Record<string, unknown>, 
       ? render(t.text, view, undefined, { tags: TAGS, escape: plain }).trim()
       : htmlToText(body);
   const footer = typeof values.footer === 'string' && values.footer.trim() !== '' ? values.footer : undefined;
-  const html = render(layoutHtml, { body, subject, footer }, undefined, { tags: TAGS, escape: escapeHtml });
-  return { subject, html, text };
+  const preferences = preferencesLink(values);
+  const html = render(
+    layoutHtml,
+    { body, subject, footer, preferences_url: preferences?.url, preferences_label: preferences?.label },
+    undefined,
+    { tags: TAGS, escape: escapeHtml },
+  );
+  return { subject, html, text: preferences ? `${text}\n\n${preferences.label}: ${preferences.url}` : text };
+}
+
+/** The footer's preferences link: an http(s) `preferences_url` and its label (`preferences_label`, else English). */
+function preferencesLink(values: Record<string, unknown>): { url: string; label: string } | undefined {
+  const url = values.preferences_url;
+  if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) return undefined;
+  const label =
+    typeof values.preferences_label === 'string' && values.preferences_label.trim() !== ''
+      ? values.preferences_label.trim()
+      : 'Email preferences';
+  return { url, label };
 }

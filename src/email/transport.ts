@@ -83,6 +83,46 @@ export interface OutgoingEmail {
   priority: 'low' | 'medium' | 'high';
   /** The Date header; @default the moment of sending */
   date?: Date;
+  /**
+   * FYI email only (docs/preferences.md): `List-Id`, and with an unsubscribe URL the RFC 8058 pair `List-Unsubscribe`
+   * + `List-Unsubscribe-Post: List-Unsubscribe=One-Click`. Action-required email has none of them.
+   */
+  list?: { id: string; unsubscribeUrl?: string };
+}
+
+/**
+ * Header fields the DKIM signature covers (nodemailer's `headerFieldNames`), set explicitly: RFC 8058 §3 wants
+ * `List-Unsubscribe` and `List-Unsubscribe-Post` signed, and a nodemailer whose defaults lack either must not drop them.
+ */
+export const DKIM_SIGNED_HEADERS = [
+  'From',
+  'Sender',
+  'Reply-To',
+  'Subject',
+  'Date',
+  'Message-ID',
+  'To',
+  'Cc',
+  'MIME-Version',
+  'Content-Type',
+  'Content-Transfer-Encoding',
+  'In-Reply-To',
+  'References',
+  'Auto-Submitted',
+  'List-Id',
+  'List-Unsubscribe',
+  'List-Unsubscribe-Post',
+].join(':');
+
+/** The list headers of an FYI email (none for action-required email). */
+export function listHeaders(list: OutgoingEmail['list']): Record<string, string> {
+  if (!list) return {};
+  return {
+    'List-Id': `<${list.id}>`,
+    ...(list.unsubscribeUrl
+      ? { 'List-Unsubscribe': `<${list.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+      : {}),
+  };
 }
 
 /** A message built ahead of its sending (the MIME work done), to go out later with `sendPrepared`. */
@@ -138,7 +178,14 @@ export class Mailer {
       greetingTimeout: 30_000,
       socketTimeout: 60_000,
       ...(config.DKIM_DOMAIN && config.DKIM_SELECTOR && dkimKey
-        ? { dkim: { domainName: config.DKIM_DOMAIN, keySelector: config.DKIM_SELECTOR, privateKey: dkimKey } }
+        ? {
+            dkim: {
+              domainName: config.DKIM_DOMAIN,
+              keySelector: config.DKIM_SELECTOR,
+              privateKey: dkimKey,
+              headerFieldNames: DKIM_SIGNED_HEADERS,
+            },
+          }
         : {}),
     });
   }
@@ -185,6 +232,7 @@ export class Mailer {
         'X-Auto-Response-Suppress': 'OOF, AutoReply',
         'Thread-Index': email.thread.index,
         'Thread-Topic': email.thread.topic,
+        ...listHeaders(email.list),
       },
     };
   }

@@ -1,5 +1,5 @@
 import type { DocumentStatus } from '../domain/status';
-import { LAYOUT_FOOTER, statusLabel } from './defaults';
+import { LAYOUT_FOOTER, PREFERENCES_LABEL, statusLabel } from './defaults';
 import type { DocumentSnapshot } from '../workflows/types';
 import type { Recipient } from '../store/directory';
 import { ACTIONS } from '../links/token';
@@ -57,6 +57,8 @@ export function templateValues(input: {
   ruleName?: string;
   links: ActionLink[];
   documentUrl: string;
+  /** The recipient's signed email preferences link (every email's footer); absent without signing keys. */
+  preferencesUrl?: string;
   extra?: Record<string, unknown>;
   /** The reader's time zone (the recipient's, else the tenant calendar's); UTC when absent. */
   timeZone?: string;
@@ -97,6 +99,9 @@ export function templateValues(input: {
     decided_at_raw: s.decision?.at ?? '',
     rule_name: input.ruleName ?? '',
     footer: (LAYOUT_FOOTER as Record<string, string>)[input.locale] ?? LAYOUT_FOOTER.en,
+    preferences_url: input.preferencesUrl ?? '',
+    preferences_label:
+      (PREFERENCES_LABEL as Record<string, string>)[input.locale.split('-')[0]] ?? PREFERENCES_LABEL.en,
     ...input.extra,
   };
 }

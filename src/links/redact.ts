@@ -18,12 +18,13 @@ export function tokenFingerprint(token: string): string {
 export const REDACTED_PREFIX = 'redacted-';
 
 /**
- * A token as token.ts signs them (`v1.<kid>.<payload>.<sig>`, the signature 43 base64url characters), not inside a
+ * A token as token.ts signs them (`v1.<kid>.<payload>.<sig>`, and preferences links' `p1.…`, the signature 43 base64url characters), not inside a
  * longer run of token characters. Matched wherever it appears — in an `/actions/` URL under any base URL, in an
  * href or as visible text, in HTML or in text — because every character of a token is left as is by HTML
  * escaping and URL encoding.
  */
-const TOKEN = /(?<![A-Za-z0-9._-])v1\.[A-Za-z0-9_-]{1,16}\.[A-Za-z0-9_-]{4,2000}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9._-])/g;
+const TOKEN =
+  /(?<![A-Za-z0-9._-])[vp]1\.[A-Za-z0-9_-]{1,16}\.[A-Za-z0-9_-]{4,2000}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9._-])/g;
 
 /**
  * The body with every action-link token replaced by `redacted-<fingerprint>`: `https://x/actions/v1.k1.eyJ….sig`
@@ -33,6 +34,6 @@ const TOKEN = /(?<![A-Za-z0-9._-])v1\.[A-Za-z0-9_-]{1,16}\.[A-Za-z0-9_-]{4,2000}
 export function redactActionLinks(body: string): string;
 export function redactActionLinks(body: string | undefined): string | undefined;
 export function redactActionLinks(body: string | undefined): string | undefined {
-  if (body === undefined || !body.includes('v1.')) return body;
+  if (body === undefined || !(body.includes('v1.') || body.includes('p1.'))) return body;
   return body.replace(TOKEN, (token) => `${REDACTED_PREFIX}${tokenFingerprint(token)}`);
 }

@@ -62,6 +62,23 @@ export type VerifyResult = { ok: true; claims: LinkClaims } | { ok: false; reaso
 /** Token format version prefix. */
 export const TOKEN_VERSION = 'v1';
 
+/** Version prefix of preferences tokens (`/preferences/{token}`): signed data, so no action token is one. */
+export const PREFERENCES_TOKEN_VERSION = 'p1';
+
+/** What a signed preferences link asserts: whose preferences, in which tenant. */
+export interface PreferenceClaims {
+  tenantId: string;
+  /** The directory user's id, or the lower-cased address of a recipient outside the directory. */
+  userKey: string;
+  /** The address the link was sent to (shown on the page). */
+  recipient: string;
+  /** Expiry, epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** Result of {@link Keyring.verifyPreferences}. */
+export type PreferenceVerifyResult = { ok: true; claims: PreferenceClaims } | { ok: false; reason: VerifyFailure };
+
 /** Inputs longer than this are rejected as `malformed` before any decoding or hashing. */
 export const MAX_TOKEN_LENGTH = 2048;
 
@@ -86,6 +103,21 @@ const payloadSchema = z.strictObject({
   e: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
 type Payload = z.infer<typeof payloadSchema>;
+
+/** Payload of a preferences token. Unknown keys are rejected. */
+const preferencePayloadSchema = z.strictObject({
+  t: id,
+  u: z.string().min(1).max(320),
+  r: z.email().max(254),
+  e: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
+const PREF_FIELD_NAMES: Record<string, keyof PreferenceClaims> = {
+  t: 'tenantId',
+  u: 'userKey',
+  r: 'recipient',
+  e: 'expiresAt',
+};
 
 const FIELD_NAMES: Record<string, keyof LinkClaims> = {
   t: 'tenantId',
@@ -116,7 +148,7 @@ function isCanonicalB64url(s: string): boolean {
   return Buffer.from(s, 'base64url').toString('base64url') === s;
 }
 
-const fail = (reason: VerifyFailure): VerifyResult => ({ ok: false, reason });
+const fail = (reason: VerifyFailure): { ok: false; reason: VerifyFailure } => ({ ok: false, reason });
 
 /**
  * The set of signing keys: exactly one `active` key signs; `active` and `verify-only` keys verify;
@@ -224,34 +256,76 @@ export class Keyring {
    * @throws TypeError if `now` is not a finite number (a caller bug, not a token problem).
    */
   verify(token: string, now: number): VerifyResult {
-    if (typeof now !== 'number' || !Number.isFinite(now))
-      throw new TypeError('verify: now must be a finite epoch-ms number');
-    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return fail('malformed');
-    const parts = token.split('.');
-    if (parts.length !== 4) return fail('malformed');
-    const [version, kid, payload, sig] = parts;
-    if (version !== TOKEN_VERSION || !KEY_ID.test(kid)) return fail('malformed');
-    if (!isCanonicalB64url(payload) || sig.length !== SIG_LENGTH || !isCanonicalB64url(sig)) return fail('malformed');
-
-    const key = this.keys.get(kid);
-    if (!key) return fail('unknown_key');
-
-    const expected = hmac(key.secret, `${version}.${kid}.${payload}`);
-    const given = Buffer.from(sig, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return fail('bad_signature');
-    if (key.state === 'retired') return fail('retired_key');
-
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    } catch {
-      return fail('malformed');
-    }
-    const parsed = payloadSchema.safeParse(decoded);
+    const opened = this.open(token, now, TOKEN_VERSION);
+    if (!opened.ok) return opened;
+    const parsed = payloadSchema.safeParse(opened.decoded);
     if (!parsed.success) return fail('malformed');
 
     const claims = fromPayload(parsed.data);
     if (now >= claims.expiresAt) return fail('expired');
     return { ok: true, claims };
+  }
+
+  /**
+   * Signs the claims of a preferences link (`/preferences/{token}`) with the active key. The token is
+   * `p1.<kid>.<payload>.<sig>`: its own version prefix is part of the signed data, so an action link never verifies as
+   * a preferences link nor the reverse.
+   * @throws Error listing the invalid claim fields (values are not echoed).
+   */
+  signPreferences(claims: PreferenceClaims): string {
+    const parsed = preferencePayloadSchema.safeParse({
+      t: claims.tenantId,
+      u: claims.userKey,
+      r: claims.recipient,
+      e: claims.expiresAt,
+    });
+    if (!parsed.success) {
+      const fields = [...new Set(parsed.error.issues.map((i) => PREF_FIELD_NAMES[String(i.path[0])] ?? '?'))];
+      throw new Error(`cannot sign preferences link: invalid claims (${fields.join(', ')})`);
+    }
+    const payload = Buffer.from(JSON.stringify(parsed.data), 'utf8').toString('base64url');
+    const signed = `${PREFERENCES_TOKEN_VERSION}.${this.active.id}.${payload}`;
+    return `${signed}.${hmac(this.active.secret, signed).toString('base64url')}`;
+  }
+
+  /** Verifies a preferences token, as {@link verify} does an action token (same order, never throws for any token). */
+  verifyPreferences(token: string, now: number): PreferenceVerifyResult {
+    const opened = this.open(token, now, PREFERENCES_TOKEN_VERSION);
+    if (!opened.ok) return opened;
+    const parsed = preferencePayloadSchema.safeParse(opened.decoded);
+    if (!parsed.success) return { ok: false, reason: 'malformed' };
+    const p = parsed.data;
+    if (now >= p.e) return { ok: false, reason: 'expired' };
+    return { ok: true, claims: { tenantId: p.t, userKey: p.u, recipient: p.r, expiresAt: p.e } };
+  }
+
+  /** Shape, key, signature and key state of a `<version>` token; the decoded (unchecked) payload when they pass. */
+  private open(
+    token: string,
+    now: number,
+    version: string,
+  ): { ok: true; decoded: unknown } | { ok: false; reason: VerifyFailure } {
+    if (typeof now !== 'number' || !Number.isFinite(now))
+      throw new TypeError('verify: now must be a finite epoch-ms number');
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return fail('malformed');
+    const parts = token.split('.');
+    if (parts.length !== 4) return fail('malformed');
+    const [v, kid, payload, sig] = parts;
+    if (v !== version || !KEY_ID.test(kid)) return fail('malformed');
+    if (!isCanonicalB64url(payload) || sig.length !== SIG_LENGTH || !isCanonicalB64url(sig)) return fail('malformed');
+
+    const key = this.keys.get(kid);
+    if (!key) return fail('unknown_key');
+
+    const expected = hmac(key.secret, `${v}.${kid}.${payload}`);
+    const given = Buffer.from(sig, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return fail('bad_signature');
+    if (key.state === 'retired') return fail('retired_key');
+
+    try {
+      return { ok: true, decoded: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) };
+    } catch {
+      return fail('malformed');
+    }
   }
 }

@@ -7,6 +7,7 @@ import { RulesVersionStore } from './rules-versions';
 import { seedTenant } from './seed';
 import { SubscriberStore } from './subscribers';
 import { SuppressionStore } from './suppressions';
+import { PreferenceStore } from './preferences';
 import { AdminAccountStore, ApiKeyStore, AuditStore, SignInFailureStore } from './access';
 import { TemplateStore } from './templates';
 import { TenantStore } from './tenants';
@@ -22,6 +23,7 @@ export interface Stores {
   notifications: NotificationStore;
   subscribers: SubscriberStore;
   suppressions: SuppressionStore;
+  preferences: PreferenceStore;
   apiKeys: ApiKeyStore;
   admins: AdminAccountStore;
   signInFailures: SignInFailureStore;
@@ -45,6 +47,7 @@ export async function openStores(
     notifications: new NotificationStore(db),
     subscribers: new SubscriberStore(db),
     suppressions: new SuppressionStore(db),
+    preferences: new PreferenceStore(db),
     apiKeys: new ApiKeyStore(db),
     admins: new AdminAccountStore(db),
     signInFailures: new SignInFailureStore(db),

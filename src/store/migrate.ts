@@ -6,6 +6,7 @@ import { scheduledEmails } from './migrations/003_scheduled_emails';
 import { documentSubscribers } from './migrations/004_document_subscribers';
 import { access } from './migrations/005_access';
 import { suppressions } from './migrations/006_suppressions';
+import { preferences } from './migrations/007_preferences';
 
 import type { Migration } from './migration';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS: Migration[] = [
   documentSubscribers,
   access,
   suppressions,
+  preferences,
 ];
 
 /** umzug storage in a table of the same database. */

@@ -272,6 +272,7 @@ describe('BUILTIN_PLACEHOLDERS', () => {
       'is_escalation',
       'is_reminder',
       'open_url',
+      'preferences_url',
       'previous_status',
       'reason',
       'recipient_email',

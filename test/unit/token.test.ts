@@ -335,3 +335,56 @@ function nonCanonical(last: string): string {
   // A 43-char signature encodes 32 bytes; the last char carries 4 data bits + 2 padding bits (must be 0).
   return alphabet[alphabet.indexOf(last) | 1];
 }
+
+describe('Keyring.signPreferences / verifyPreferences', () => {
+  const prefs = { tenantId: 'acme', userKey: 'jane', recipient: 'jane.doe@example.com', expiresAt: NOW + 72 * HOUR };
+
+  it('round-trips, with its own p1 prefix, URL-safe', () => {
+    const kr = single();
+    const token = kr.signPreferences(prefs);
+    expect(token).toMatch(/^p1\.k1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+    expect(kr.verifyPreferences(token, NOW)).toEqual({ ok: true, claims: prefs });
+  });
+
+  it('is never taken for an action token, nor the reverse', () => {
+    const kr = single();
+    expect(kr.verify(kr.signPreferences(prefs), NOW)).toEqual({ ok: false, reason: 'malformed' });
+    expect(kr.verifyPreferences(kr.sign(claims), NOW)).toEqual({ ok: false, reason: 'malformed' });
+    // an action payload re-signed under the p1 prefix still is not preferences claims
+    const payload = b64(JSON.stringify({ t: 'acme', d: 'd', k: 'k', v: 1, a: 'approve', r: 'a@b.co', e: NOW + HOUR }));
+    const signed = `p1.k1.${payload}`;
+    expect(kr.verifyPreferences(`${signed}.${sigOf(S1, signed)}`, NOW)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('rejects forged, tampered, expired and retired tokens', () => {
+    const kr = single();
+    const token = kr.signPreferences(prefs);
+    const [v, kid, payload] = token.split('.');
+    const other = b64(JSON.stringify({ t: 'acme', u: 'boss', r: 'boss@example.com', e: prefs.expiresAt }));
+    expect(kr.verifyPreferences(`${v}.${kid}.${other}.${token.split('.')[3]}`, NOW)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(kr.verifyPreferences(`${v}.${kid}.${payload}.${sigOf(S2, `${v}.${kid}.${payload}`)}`, NOW)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(kr.verifyPreferences(token, prefs.expiresAt)).toEqual({ ok: false, reason: 'expired' });
+    const retired = ring([
+      { id: 'k2', secret: S2, state: 'active' },
+      { id: 'k1', secret: S1, state: 'retired' },
+    ]);
+    expect(retired.verifyPreferences(token, NOW)).toEqual({ ok: false, reason: 'retired_key' });
+    expect(ring([{ id: 'k9', secret: S0, state: 'active' }]).verifyPreferences(token, NOW)).toEqual({
+      ok: false,
+      reason: 'unknown_key',
+    });
+    expect(kr.verifyPreferences('p1.nope', NOW)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('refuses to sign invalid claims without echoing values', () => {
+    expect(() => single().signPreferences({ ...prefs, recipient: 'not-an-address' })).toThrow(
+      /invalid claims \(recipient\)/,
+    );
+  });
+});
