@@ -142,7 +142,7 @@ export const FAILURES: { readonly [T in FailureType]: FailureInfo } = {
   },
   BadRequest: {
     origin: 'refusal',
-    meaning: 'the Update input is malformed (a linkId or maxTotalMs out of shape, a bad decision)',
+    meaning: 'the Update input is refused: a rejection without a reason, a linkId or maxTotalMs out of shape',
     http: 400,
     exit: X.usage,
     page: 'badRequest',
