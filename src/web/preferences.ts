@@ -16,11 +16,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  FYI_KINDS,
   isFyiKind,
   isMode,
   modesFor,
   PREFERENCE_KINDS,
+  type FyiKind,
   type Mode,
   type PreferenceKind,
 } from '../domain/preferences';
@@ -533,7 +533,7 @@ ${PREFERENCE_KINDS.map(group)}
       );
     }
 
-    function kindOf(req: Req): (typeof FYI_KINDS)[number] | undefined {
+    function kindOf(req: Req): FyiKind | undefined {
       const k = req.query?.kind;
       return isFyiKind(k) ? k : undefined;
     }
