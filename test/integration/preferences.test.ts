@@ -308,3 +308,31 @@ test('the one-click POST also works as multipart/form-data; a POST without the o
   expect(multipart.statusCode).toBe(200);
   expect(await stores.preferences.get(tenantId, to)).toEqual({ comments: 'off' });
 });
+
+test('an escalation is an FYI copy for the manager but action-required for the assignee on the same level', async () => {
+  const tenantId = await tenant();
+  const ana = `${uid('ana')}@example.com`;
+  const boss = `${uid('boss')}@example.com`;
+  await stores.rules.create({
+    name: 'Approval',
+    tenantId,
+    trigger: { status: 'pending_approval' },
+    recipients: { assignee: true },
+    escalation: [{ after: '1s', addresses: [boss, ana] }],
+  });
+  const documentId = uid('INV');
+  await client.sendEvent({ type: 'assigned', tenantId, documentId, assignee: ana });
+  await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'pending_approval' });
+  const [bossMail] = await waitForMail(boss);
+  const bh = await headers(bossMail.ID);
+  expect(header(bh, 'List-Unsubscribe')[0]).toMatch(/\/unsubscribe\?kind=escalation_copies>$/);
+  expect(header(bh, 'List-Unsubscribe-Post')).toEqual(['List-Unsubscribe=One-Click']);
+  const anaMails = await waitForMail(ana, 2);
+  for (const m of anaMails) {
+    const h = await headers(m.ID);
+    expect(header(h, 'List-Unsubscribe')).toEqual([]);
+    expect(header(h, 'List-Id')).toEqual([]);
+  }
+  const rows = await stores.notifications.list({ tenantId, documentId, kind: 'escalation' });
+  expect(rows.map((r) => r.recipient.toLowerCase()).sort()).toEqual([ana, boss].sort());
+});
