@@ -28,7 +28,10 @@ beforeAll(async () => {
     if (status === 'sent' && refuseSent > 0) {
       refuseSent--;
       refused++;
-      throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' });
+      throw Object.assign(new Error('terminating connection due to administrator command'), {
+        code: '57P01',
+        severity: 'FATAL',
+      });
     }
     return finish(key, status, detail);
   };
@@ -48,15 +51,25 @@ test('the ledger refuses the update to `sent` three times after the 250: one cop
   const tenantId = uid('tenant');
   const to = `${uid('rcpt')}@example.com`;
   await stores.tenants.put({ id: tenantId, locale: 'en', calendar: null, calendars: {}, adminEmails: [] });
-  await stores.rules.create({ name: 'Exported notice', tenantId, trigger: { status: 'exported' }, recipients: { assignee: false, addresses: [to] }, delay: '0s' });
+  await stores.rules.create({
+    name: 'Exported notice',
+    tenantId,
+    trigger: { status: 'exported' },
+    recipients: { assignee: false, addresses: [to] },
+    delay: '0s',
+  });
   refuseSent = 3;
   const documentId = uid('INV');
   await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'exported' });
 
-  const row = await eventually(async () => {
-    const rows = await stores.notifications.list({ tenantId, documentId });
-    return rows.length === 1 && rows[0].status === 'sent' ? rows[0] : undefined;
-  }, 'the ledger row sent', 60_000);
+  const row = await eventually(
+    async () => {
+      const rows = await stores.notifications.list({ tenantId, documentId });
+      return rows.length === 1 && rows[0].status === 'sent' ? rows[0] : undefined;
+    },
+    'the ledger row sent',
+    60_000,
+  );
   await sleep(5_000); // an activity retry (2 s) would have sent the second copy by now
   expect(refused).toBe(3);
   expect(fault.deliveredTo(to)).toHaveLength(1);
