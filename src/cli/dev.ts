@@ -108,7 +108,7 @@ export async function runDev(): Promise<void> {
     // The secrets stay in their file (0600): a banner ends up in terminal scrollback, screenshots and CI logs.
     const secretsFile = path.relative(process.cwd(), path.join(dir, 'secrets.env'));
     const adminUser = config.ADMIN_CREDENTIALS!.split(':')[0];
-    const given = (k: string) => (env[k] ? 'your own, from the environment' : `in ${secretsFile}`);
+    const given = (k: string) => (k in resolved ? `in ${secretsFile}` : 'your own, from the environment');
     say(`
 docnotify is running (started in ${((Date.now() - t0) / 1000).toFixed(1)}s)
   HTTP API      ${web.url}/api/v1   (Authorization: Bearer <API_TOKEN ${given('API_TOKEN')}>)
