@@ -14,7 +14,7 @@
  * The route is `/actions/*` rather than `/actions/:token` because fastify's router limits a `:param` to
  * 100 characters (`maxParamLength`) and tokens are about 270.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { NotFoundError } from '../errors';
@@ -26,7 +26,7 @@ import { snoozeMaxTotalMs } from '../config';
 import { tokenFingerprint } from '../links/redact';
 import { Keyring, type LinkClaims, type VerifyFailure } from '../links/token';
 import type { DocumentView, SnoozeResult } from '../workflows/types';
-import { html, PAGE_HEADERS, renderPage, type Html } from './pages';
+import { html, isSameOrigin, PAGE_HEADERS, renderPage, type Html } from './pages';
 import { addressKey, TokenBuckets, type BucketOptions } from './rate-limit';
 import type { WebDeps } from './deps';
 import {
@@ -615,7 +615,6 @@ const formSchema = z.object({
 });
 
 /** A short, non-reversible fingerprint of a token for log correlation (the token itself is never logged). */
-const fingerprint = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 12);
 
 /** The action pages as a `buildServer` plugin, with options (tests use it to tune limits). */
 export function actionRoutes(
@@ -685,7 +684,7 @@ export function actionRoutes(
     function limited(req: Req, token: string): Page | undefined {
       for (const [buckets, key] of [
         [perAddress, `a:${addressKey(req.ip)}`],
-        [perLink, `l:${fingerprint(token)}`],
+        [perLink, `l:${tokenFingerprint(token)}`],
       ] as const) {
         const r = buckets.take(key);
         if (!r.ok) {
@@ -714,7 +713,12 @@ export function actionRoutes(
       };
       if (r.reason === 'bad_signature' || r.reason === 'unknown_key' || r.reason === 'retired_key') {
         req.log.warn(
-          { reason: r.reason, kid: token.split('.')[1]?.slice(0, 16), fingerprint: fingerprint(token), ip: req.ip },
+          {
+            reason: r.reason,
+            kid: token.split('.')[1]?.slice(0, 16),
+            fingerprint: tokenFingerprint(token),
+            ip: req.ip,
+          },
           'action link refused',
         );
       }
@@ -899,28 +903,6 @@ ${fields}
       });
     }
 
-    /**
-     * Is the POST from our own page? A same-origin `Origin`; or, when the browser sends `Origin: null` (it
-     * does for a form on a page with `Referrer-Policy: no-referrer`) or none, `Sec-Fetch-Site: same-origin`;
-     * or, from browsers that send neither, a same-origin `Referer`.
-     */
-    function sameOrigin(req: Req): boolean {
-      const ours = (value: string): boolean => {
-        try {
-          const u = new URL(value);
-          return u.origin === publicOrigin || (!!req.headers.host && u.host === req.headers.host);
-        } catch {
-          return false;
-        }
-      };
-      const origin = req.headers.origin;
-      if (origin && origin !== 'null') return ours(origin);
-      const site = req.headers['sec-fetch-site'];
-      if (typeof site === 'string') return site === 'same-origin';
-      const referer = req.headers.referer;
-      return !!referer && ours(referer);
-    }
-
     /** POST: the person's click. Runs the Update and shows what happened. */
     async function act(req: Req, reply: FastifyReply): Promise<FastifyReply> {
       const token = req.params['*'];
@@ -928,13 +910,13 @@ ${fields}
       const t = WORDS[lang];
       const limit = limited(req, token);
       if (limit) return send(reply, lang, limit);
-      if (!sameOrigin(req)) {
+      if (!isSameOrigin(req.headers, publicOrigin)) {
         req.log.warn(
           {
             origin: req.headers.origin,
             secFetchSite: req.headers['sec-fetch-site'],
             ip: req.ip,
-            fingerprint: fingerprint(token),
+            fingerprint: tokenFingerprint(token),
           },
           'action POST refused: not from our page',
         );
@@ -956,7 +938,7 @@ ${fields}
       const body = parsed.success ? parsed.data : {};
       const check = guard!.check(body.csrf, token, Date.now());
       if (check !== 'ok') {
-        req.log.warn({ check, ip: req.ip, fingerprint: fingerprint(token) }, 'action POST refused: form token');
+        req.log.warn({ check, ip: req.ip, fingerprint: tokenFingerprint(token) }, 'action POST refused: form token');
         return send(reply, lang, {
           status: 403,
           recipient: c.recipient,

@@ -28,7 +28,7 @@ import { tokenFingerprint } from '../links/redact';
 import { Keyring, type PreferenceClaims, type VerifyFailure } from '../links/token';
 import { FormGuard, pickPageLocale } from './actions';
 import type { WebDeps } from './deps';
-import { html, PAGE_HEADERS, renderPage, type Html } from './pages';
+import { html, isSameOrigin, PAGE_HEADERS, renderPage, type Html } from './pages';
 import { addressKey, TokenBuckets, type BucketOptions } from './rate-limit';
 
 type Locale = 'en' | 'es' | 'de';
@@ -412,24 +412,6 @@ export function preferenceRoutes(
       return { page: { status, ...problemPage(t.problems[kind], 'error') } };
     }
 
-    /** Same origin, as the action pages check it (Origin; else Sec-Fetch-Site; else Referer). */
-    function sameOrigin(req: Req): boolean {
-      const ours = (value: string): boolean => {
-        try {
-          const u = new URL(value);
-          return u.origin === publicOrigin || (!!req.headers.host && u.host === req.headers.host);
-        } catch {
-          return false;
-        }
-      };
-      const origin = req.headers.origin;
-      if (origin && origin !== 'null') return ours(origin);
-      const site = req.headers['sec-fetch-site'];
-      if (typeof site === 'string') return site === 'same-origin';
-      const referer = req.headers.referer;
-      return !!referer && ours(referer);
-    }
-
     function form(
       t: Words,
       lang: Locale,
@@ -489,7 +471,7 @@ ${PREFERENCE_KINDS.map(group)}
       const lang = localeOf(req);
       const t = WORDS[lang];
       const token = req.params.token;
-      if (!sameOrigin(req)) {
+      if (!isSameOrigin(req.headers, publicOrigin)) {
         req.log.warn(
           { ip: req.ip, fingerprint: tokenFingerprint(token) },
           'preferences POST refused: not from our page',
