@@ -197,7 +197,15 @@ interface Fault {
   end?: number;
   recovered: boolean;
   detail: string;
+  /** worker_kill: when the SIGKILL was sent. */
+  killedAt?: number;
 }
+
+/**
+ * How long before a worker's SIGKILL the SMTP server may have taken a message whose ledger update the kill then cut
+ * off (the server's `250` → docnotify's `UPDATE … 'sent'` is milliseconds, stretched by a loaded event loop).
+ */
+const CRASH_GAP_MS = 1_000;
 
 /** How long after its start a fault may delay an email still pending when it began (see BASE_LATENESS_MS). */
 function recoveryOf(f: Fault): number {
@@ -543,6 +551,7 @@ async function main(): Promise<void> {
           (r) => r.rows[0].n,
           () => '?',
         );
+      f.killedAt = Date.now();
       if (wk) await kill(wk);
       workers[i] = undefined;
       expectingExit = false;
@@ -730,11 +739,28 @@ async function main(): Promise<void> {
     await pool([...ladderDocs, ...clickDocs], 8, async (d) => void views.set(d.id, await viewOf(d.id)));
     say(`read the state of ${views.size} workflows in ${((Date.now() - tViews) / 1000).toFixed(1)} s`);
 
-    const byId = new Map<string, typeof smtp.messages>();
+    const byId = new Map<string, SmtpFaultServer['messages']>();
     for (const m of received()) byId.set(m.messageId, [...(byId.get(m.messageId) ?? []), m]);
     const lost = [...expected.values()].filter((e) => !byId.has(e.messageId));
     const duplicated = [...byId].filter(([, ms]) => ms.length > 1);
     const duplicates = duplicated.reduce((n, [, ms]) => n + ms.length - 1, 0);
+    // The one duplicate docnotify documents as unavoidable (docs/delivery.md, RFC 1047): the worker died between the
+    // server's 250 and the ledger update, so the retry sent the same Message-ID again. It is counted and shown; it
+    // passes only as exactly two copies whose first one the server took within CRASH_GAP_MS before a SIGKILL.
+    // Any other duplicate — a lost reply, a replay, a ledger that let a finished row be claimed again — fails.
+    const gapKill = (ms: SmtpFaultServer['messages']) =>
+      ms.length === 2
+        ? faults.find(
+            (f) =>
+              f.kind === 'worker_kill' &&
+              f.killedAt !== undefined &&
+              ms[0].at >= f.killedAt - CRASH_GAP_MS &&
+              ms[0].at <= f.killedAt + 50,
+          )
+        : undefined;
+    const inCrashGap = ([, ms]: [string, SmtpFaultServer['messages']]) => gapKill(ms) !== undefined;
+    const crashGap = duplicated.filter(inCrashGap);
+    const otherDuplicates = duplicated.filter((d) => !inCrashGap(d));
     const unexpected = [...byId.keys()].filter((id) => !expected.has(id));
 
     // Lateness: first copy at the server vs. the planned instant (the workflow's statusSince + the rule's offsets).
@@ -824,9 +850,9 @@ async function main(): Promise<void> {
           .join('; '),
       },
       {
-        name: 'no email duplicated (by Message-ID)',
-        ok: duplicates === 0,
-        detail: duplicated
+        name: 'no email duplicated (by Message-ID) outside the crash gap',
+        ok: otherDuplicates.length === 0,
+        detail: otherDuplicates
           .slice(0, 10)
           .map(([id, ms]) => `${id} ×${ms.length} at ${ms.map((m) => rel(m.at)).join(', ')}`)
           .join('; '),
@@ -890,6 +916,7 @@ async function main(): Promise<void> {
       emailsReceived: received().length,
       distinctReceived: byId.size,
       duplicates,
+      duplicatesInCrashGap: crashGap.length,
       lost: lost.length,
       unexpected: unexpected.length,
       lateness: {
@@ -934,7 +961,13 @@ async function main(): Promise<void> {
       `chaos ${p.name} — ${figures.date}`,
       `  documents                 ${figures.documents} (${p.documents} ladder, ${p.clickDocuments} clicked)`,
       `  emails expected/received  ${figures.emailsExpected} / ${figures.distinctReceived} distinct (${figures.emailsReceived} copies)`,
-      `  duplicates                ${figures.duplicates}`,
+      `  duplicates                ${figures.duplicates}${
+        crashGap.length
+          ? ` (${crashGap.length} in the crash gap: first copy ${crashGap
+              .map(([, ms]) => `${ms[0].at - gapKill(ms)!.killedAt!} ms from a SIGKILL`)
+              .join(', ')})`
+          : ''
+      }`,
       `  lost                      ${figures.lost}`,
       `  max lateness              reminders ${s1(figures.lateness.reminderMaxMs)}, escalations ${s1(figures.lateness.escalationMaxMs)}, first emails ${s1(figures.lateness.firstMaxMs)}, confirmations ${s1(figures.lateness.decisionMaxMs)} (reminders+escalations p50 ${s1(figures.lateness.remindersP50Ms)}, p99 ${s1(figures.lateness.remindersP99Ms)}); over the documented bound: ${figures.lateness.overBound}`,
       `  SMTP                      ${figures.smtpAttempts} transactions, ${figures.smtpRefused421} refused with 421; ${figures.ledgerRowsRetried} ledger rows needed > 1 attempt`,
