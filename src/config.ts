@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './domain/duration';
+import type { StormPolicy } from './domain/digest';
 import { resolveTemporalConnection, TemporalSettingError, type TemporalConnection } from './temporal';
 
 /**
@@ -45,6 +46,12 @@ export const sendAheadMs = (config: Pick<Config, 'SEND_AHEAD'>): number => elaps
 /** SNOOZE_MAX_TOTAL in ms. */
 export const snoozeMaxTotalMs = (config: Pick<Config, 'SNOOZE_MAX_TOTAL'>): number =>
   elapsedMs(config.SNOOZE_MAX_TOTAL) ?? 7 * 86_400_000;
+
+/** The storm policy of STORM_LIMIT and STORM_WINDOW. */
+export const stormPolicy = (config: Pick<Config, 'STORM_LIMIT' | 'STORM_WINDOW'>): StormPolicy => ({
+  limit: config.STORM_LIMIT,
+  windowMs: elapsedMs(config.STORM_WINDOW) ?? 15 * 60_000,
+});
 
 const positiveInt = (def: number) =>
   z.coerce.number().int('must be a whole number').positive('must be positive').default(def);
@@ -169,6 +176,19 @@ export const configSchema = z.object({
     .trim()
     .refine((v) => (elapsedMs(v) ?? 0) >= 60_000, 'must be an elapsed duration of at least 1 minute, e.g. 7d or P7D')
     .default('7d'),
+  /** Local time of day (the recipient's time zone) daily digests go out at, on the tenant's working days. */
+  DIGEST_TIME: z
+    .string()
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:mm, e.g. 08:00')
+    .default('08:00'),
+  /** Storm protection: more than STORM_LIMIT error notices to one person within STORM_WINDOW become one summary. */
+  STORM_LIMIT: positiveInt(10),
+  STORM_WINDOW: z
+    .string()
+    .trim()
+    .refine((v) => (elapsedMs(v) ?? 0) >= 60_000, 'must be an elapsed duration of at least 1 minute, e.g. 15m')
+    .default('15m'),
   /** Port of the worker's own /metrics endpoint (Prometheus); unset = none (the web server has /metrics). */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535, 'must be a port number (1-65535)').optional(),
   /** Default locale of tenants. @default en */

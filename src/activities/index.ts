@@ -23,7 +23,7 @@ import {
 } from '../email/transport';
 import { actionLabel, templateValues, type ActionLink } from '../email/values';
 import { calendarTimeZone, readerZone } from '../email/format';
-import type { Keyring, LinkAction } from '../links/token';
+import type { Keyring } from '../links/token';
 import type { DirectoryStore, Recipient } from '../store/directory';
 import type { NotificationStore } from '../store/notifications';
 import { NotFoundError } from '../errors';
@@ -32,6 +32,7 @@ import type { RulesVersionStore } from '../store/rules-versions';
 import type { TemplateStore } from '../store/templates';
 import type { TenantStore } from '../store/tenants';
 import type { DocumentSnapshot } from '../workflows/types';
+import type { EmailJob, PrepareResult, SendResult } from './types';
 import { documentDecisionSignal, type DocumentDecision } from '../workflows/pipeline';
 import type { SubscriberStore } from '../store/subscribers';
 import type { SuppressionStore } from '../store/suppressions';
@@ -39,6 +40,17 @@ import type { PreferenceStore } from '../store/preferences';
 import { preferenceGate } from './preferences';
 import { emailsTotal, smtpSendSeconds } from '../metrics';
 import { Burst } from './burst';
+import { createDigestActivities, fileEntry } from './digest';
+import {
+  IN_DIGEST,
+  IN_SUMMARY,
+  routeEmail,
+  stormClass,
+  stormWindow,
+  summarised,
+} from '../domain/digest';
+import { DAILY, stormBucket, type DigestStore } from '../store/digests';
+import { stormPolicy } from '../config';
 
 export interface ActivityDeps {
   config: Config;
@@ -54,53 +66,16 @@ export interface ActivityDeps {
   suppressions?: SuppressionStore;
   /** Personal preferences (docs/preferences.md); without it every email is sent. */
   preferences?: PreferenceStore;
+  /** Digests and storm summaries (docs/digest.md); without it every email goes out on its own. */
+  digests?: DigestStore;
   mailer: Mailer;
   /** Signs action links; without it emails carry no action links. */
   keyring?: Keyring;
   log: Logger;
 }
 
-/** One email to one recipient, planned by the workflow. */
-export interface EmailJob {
-  /** Deterministic: tenant/document/transition:rule:kind:seq/recipient. */
-  ledgerKey: string;
-  kind: string;
-  seq: number;
-  template: string;
-  priority: 'low' | 'medium' | 'high';
-  ruleId?: string;
-  ruleName?: string;
-  recipient: Recipient;
-  snapshot: DocumentSnapshot;
-  actions: LinkAction[];
-  /**
-   * Epoch ms (workflow time) before which the email must not go out: it was prepared ahead of its instant
-   * (SEND_AHEAD). The activity claims the ledger row as `scheduled`, waits, and sends at that instant unless the
-   * workflow withdrew it meanwhile.
-   */
-  notBefore?: number;
-  /**
-   * Escalations: every recipient of the level (lower-cased). When all of them are suppressed at the email's instant,
-   * the log and the tenant's administrators are told that the escalation reaches no one.
-   */
-  escalationRecipients?: string[];
-}
-
-export interface SendResult {
-  ledgerKey: string;
-  to: string;
-  status: 'sent' | 'failed' | 'skipped';
-  messageId?: string;
-  detail?: string;
-  /** The email carried action links for the open task. */
-  linked: boolean;
-}
-
-export interface PrepareResult {
-  emails: EmailJob[];
-  skipped?: string;
-  reassignTo?: string;
-}
+export type { EmailJob, PrepareResult, SendResult } from './types';
+export type { DigestActivities } from './digest';
 
 interface TenantRules {
   version: number;
@@ -113,6 +88,9 @@ interface TenantRules {
 
 /** Tenants whose rules a worker keeps (least recently read ones leave first). */
 const TENANT_RULES_CACHED = 1000;
+
+/** Emails that are themselves digests or summaries: never routed into one. */
+const SUMMARY_KINDS: readonly string[] = ['digest', 'storm_summary', 'smtp_failure_alert', 'test'];
 
 /** How long action links stay valid. */
 const LINK_TTL_MS = 14 * 86_400_000;
@@ -240,6 +218,28 @@ export function createActivities(deps: ActivityDeps) {
     // Personal preferences: an FYI kind the recipient turned off is not sent (checked again at the instant, below).
     const emailClass = await gate.classOf(job);
     if (holdMs <= 0 && !(await gate.decision(job, emailClass)).send) return skipPreference();
+    // Digest and storm routing, for emails about a document (a digest or summary itself is never routed again).
+    if (deps.digests && !SUMMARY_KINDS.includes(job.kind)) {
+      const decision = await gate.decision(job, emailClass);
+      const route = decision.send ? routeEmail(job.kind, job.delivery, decision) : { immediate: true, digest: false };
+      const waiting = !emailClass.fyi && !!s.task && !s.decision;
+      if (route.digest) await file(DAILY, undefined, waiting ? 'waiting' : 'fyi');
+      if (!route.immediate) return skipRouted('digest', waiting && job.actions.length > 0);
+      const cls = stormClass(job.kind, s.status);
+      if (cls) {
+        const policy = stormPolicy(config);
+        const window = stormWindow(job.notBefore ?? Date.now(), policy);
+        const rank = await deps.digests.stormRank(s.tenantId, job.recipient.email, cls, window.start, job.ledgerKey);
+        if (summarised(rank, policy)) {
+          // A retry keeps what the first attempt did: filed (row `skipped: storm…`) or sent on its own (any other row).
+          const prior = await notifications.get(job.ledgerKey);
+          if (!prior || (prior.status === 'skipped' && prior.reason?.startsWith('storm'))) {
+            await file(stormBucket(cls, window.start), window.end, 'fyi');
+            return skipRouted('storm', false);
+          }
+        }
+      }
+    }
     const claim = await notifications.claim(
       { ...base, html: rendered.html, text: rendered.text },
       holdMs > 0 ? 'scheduled' : 'sending',
@@ -290,6 +290,45 @@ export function createActivities(deps: ActivityDeps) {
       return await burst.send(() => transmit(() => mailer.sendPrepared(prepared)));
     } finally {
       clearInterval(beat);
+    }
+
+    /** Files this email as an entry of a digest (`daily`) or storm summary bucket, and wakes its workflow. */
+    async function file(bucket: string, sendAt: number | undefined, kind: 'waiting' | 'fyi'): Promise<void> {
+      await fileEntry(
+        { digests: deps.digests!, taskQueue: config.TASK_QUEUE, client: Context.current().client },
+        {
+          tenantId: s.tenantId,
+          recipient: job.recipient.email,
+          bucket,
+          sendAt,
+          entry: {
+            entryKey: bucket === DAILY && kind === 'waiting' ? s.documentId : job.ledgerKey,
+            ledgerKey: job.ledgerKey,
+            documentId: s.documentId,
+            documentType: s.documentType,
+            kind,
+            subject: rendered.subject,
+            status: s.status,
+            dueAt: s.dueAt ? Date.parse(s.dueAt) : undefined,
+            since: job.notBefore ?? Date.now(),
+            actions: kind === 'waiting' ? job.actions : [],
+          },
+        },
+      );
+    }
+
+    /** Not sent on its own: in the digest or a storm summary. The ledger row says `skipped` and why. */
+    async function skipRouted(reason: 'digest' | 'storm', linked: boolean): Promise<SendResult> {
+      await notifications.skip(base, reason);
+      emailsTotal.inc({ outcome: reason, kind: job.kind });
+      return {
+        ledgerKey: job.ledgerKey,
+        to: job.recipient.email,
+        status: 'skipped',
+        messageId,
+        detail: reason === 'digest' ? IN_DIGEST : IN_SUMMARY,
+        linked,
+      };
     }
 
     /**
@@ -568,7 +607,34 @@ export function createActivities(deps: ActivityDeps) {
     return signalled;
   }
 
+  const digestActivities = deps.digests
+    ? createDigestActivities({
+        digests: deps.digests,
+        notifications,
+        directory,
+        tenants,
+        keyring: deps.keyring,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        digestTime: config.DIGEST_TIME,
+        taskQueue: config.TASK_QUEUE,
+        log,
+        deliver,
+      })
+    : undefined;
+
   return {
+    /** The person's digest schedule (docs/digest.md). */
+    async digestSchedule(input: { tenantId: string; recipient: string }) {
+      if (!digestActivities) throw ApplicationFailure.nonRetryable('digests are not configured', 'ConfigError');
+      return digestActivities.digestSchedule(input);
+    },
+
+    /** Sends one digest or storm summary (on the email task queue). */
+    async sendDigest(input: { tenantId: string; recipient: string; bucket: string; slot: number }) {
+      if (!digestActivities) throw ApplicationFailure.nonRetryable('digests are not configured', 'ConfigError');
+      return digestActivities.sendDigest(input);
+    },
+
     /** Rules, calendars and the assignee's time zone: what the planner needs. */
     async loadContext(input: { tenantId: string; documentType: string; assignee?: string }): Promise<PlanContext> {
       // The version first: a change committed between the two reads gives newer rules under the older version, and
@@ -605,6 +671,7 @@ export function createActivities(deps: ActivityDeps) {
         snapshot: s,
         actions:
           rule && ['first', 'reminder', 'reassignment', 'due_soon', 'overdue'].includes(p.kind) ? rule.actions : [],
+        ...(rule && rule.reminderDelivery !== 'immediate' ? { delivery: rule.reminderDelivery } : {}),
       });
       const skip = async (reason: string, rule?: Rule) => {
         await notifications.skip(

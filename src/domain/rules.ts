@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REMINDER_DELIVERIES } from './digest';
 import { durationSchema, type Duration } from './duration';
 import { statusSchema } from './events';
 import { STATUSES } from './status';
@@ -117,6 +118,10 @@ export const ruleInputSchema = z
     template: templateName.optional(),
     /** Template of reminders. @default reminder */
     reminderTemplate: templateName.default('reminder'),
+    /** How reminders (repeats, due-date reminders) go out: on their own, in the daily digest, or both (docs/digest.md). */
+    reminderDelivery: z
+      .enum(REMINDER_DELIVERIES, { error: 'reminderDelivery must be immediate, digest or both' })
+      .default('immediate'),
     actions: z.array(z.enum(LINK_ACTIONS)).max(5).default([]),
     escalation: z.array(escalationLevelSchema).max(10).default([]),
     dueReminders: dueRemindersSchema.nullish().transform((v) => v ?? null),

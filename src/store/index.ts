@@ -8,6 +8,7 @@ import { seedTenant } from './seed';
 import { SubscriberStore } from './subscribers';
 import { SuppressionStore } from './suppressions';
 import { PreferenceStore } from './preferences';
+import { DigestStore } from './digests';
 import { AdminAccountStore, ApiKeyStore, AuditStore, SignInFailureStore } from './access';
 import { TemplateStore } from './templates';
 import { TenantStore } from './tenants';
@@ -24,6 +25,7 @@ export interface Stores {
   subscribers: SubscriberStore;
   suppressions: SuppressionStore;
   preferences: PreferenceStore;
+  digests: DigestStore;
   apiKeys: ApiKeyStore;
   admins: AdminAccountStore;
   signInFailures: SignInFailureStore;
@@ -48,6 +50,7 @@ export async function openStores(
     subscribers: new SubscriberStore(db),
     suppressions: new SuppressionStore(db),
     preferences: new PreferenceStore(db),
+    digests: new DigestStore(db),
     apiKeys: new ApiKeyStore(db),
     admins: new AdminAccountStore(db),
     signInFailures: new SignInFailureStore(db),

@@ -7,6 +7,7 @@ import { documentSubscribers } from './migrations/004_document_subscribers';
 import { access } from './migrations/005_access';
 import { suppressions } from './migrations/006_suppressions';
 import { preferences } from './migrations/007_preferences';
+import { digests } from './migrations/008_digests';
 
 import type { Migration } from './migration';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS: Migration[] = [
   access,
   suppressions,
   preferences,
+  digests,
 ];
 
 /** umzug storage in a table of the same database. */

@@ -168,6 +168,15 @@ export class NotificationStore {
     );
   }
 
+  /** Says in the log which digest or storm summary carried emails that were not sent on their own. */
+  async markReported(keys: string[], reason: string): Promise<void> {
+    if (!keys.length) return;
+    await this.db.query(
+      `UPDATE notifications SET reason = $2, updated_at = now() WHERE key = ANY($1) AND status = 'skipped'`,
+      [keys, reason],
+    );
+  }
+
   /** Records a temporary failure of the current attempt (the row stays `sending`, to be retried). */
   async noteAttemptFailure(key: string, smtpResponse: string): Promise<void> {
     await this.db.query('UPDATE notifications SET smtp_response = $2, updated_at = now() WHERE key = $1', [

@@ -27,6 +27,7 @@ import {
 import { plan, stillDue, type PlanContext, type PlannedNotification, type PlanOptions } from '../domain/plan';
 import { applySnooze, decideSnooze, describeMs, LINK_ID, type SnoozeDecision } from '../domain/snooze';
 import { Failure } from '../domain/failures';
+import { IN_DIGEST } from '../domain/digest';
 import { isTerminal } from '../domain/status';
 import { emailTaskQueue, scheduledEmailTaskQueue } from '../domain/queues';
 import {
@@ -345,8 +346,9 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
         messageId: r.messageId,
         detail: r.detail,
       });
-      if (state.task && r.status === 'sent' && !state.task.recipients.includes(r.to) && r.linked)
-        state.task.recipients.push(r.to);
+      // A digest carries the email's action links too. (Only new runs file into digests, so replays never differ.)
+      const reached = r.status === 'sent' || (r.status === 'skipped' && r.detail === IN_DIGEST);
+      if (state.task && reached && !state.task.recipients.includes(r.to) && r.linked) state.task.recipients.push(r.to);
     }
   }
 

@@ -1,2 +1,3 @@
 export { documentWorkflow } from './document';
 export { rulesFanOutWorkflow } from './fanout';
+export { digestWorkflow } from './digest';

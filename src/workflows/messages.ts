@@ -44,3 +44,24 @@ export const LEAN_SINCE = 5;
 export const BOUNDED_SINCE = 6;
 export const SNOOZE_BOUNDED_SINCE = 7;
 export const SHORT_EMAIL_BACKOFF_SINCE = 8;
+
+/** An entry was added to the person's digest or summary (the entries themselves are in the database). */
+export const digestAddedSignal = defineSignal('digestAdded');
+/** Send the digest now (CLI, API), then go on with the daily schedule. */
+export const digestSendNowSignal = defineSignal('digestSendNow');
+
+export interface DigestWorkflowInput {
+  tenantId: string;
+  /** Lower-cased address. */
+  recipient: string;
+  /** `daily`, or a storm summary's bucket (src/store/digests.ts). */
+  bucket: string;
+  /** Storm summaries: when the window ends (epoch ms); the summary goes out then. Absent: the daily digest. */
+  sendAt?: number;
+}
+
+/** The workflow id of a person's digest, or of one storm summary. */
+export const digestWorkflowId = (tenantId: string, recipient: string, bucket: string): string =>
+  bucket === 'daily'
+    ? `digest/${tenantId}/${recipient.toLowerCase()}`
+    : `summary/${tenantId}/${recipient.toLowerCase()}/${bucket}`;

@@ -94,6 +94,15 @@ export class TimeSkipWorld {
   readonly prepared: PlannedNotification[] = [];
   readonly sent: SentEmail[] = [];
   readonly decisions: { snapshot: DocumentSnapshot; key: string }[] = [];
+  /** What `digestSchedule` answers (the person's calendar, zone and time of day). */
+  digestSchedule: { calendar: BusinessCalendar; timeZone?: string; time: string } | undefined;
+  /** How many documents `sendDigest` finds still waiting (0: nothing to send, the digest ends). */
+  digestWaiting = 0;
+  /** Every `sendDigest` call, with the server time it was scheduled at. */
+  readonly digests: {
+    input: { tenantId: string; recipient: string; bucket: string; slot: number };
+    scheduledAt: number;
+  }[] = [];
   private running: Promise<unknown> | undefined;
   private workers: Worker[] = [];
 
@@ -161,6 +170,15 @@ export class TimeSkipWorld {
         this.decisions.push(input);
         return { delivered: true };
       },
+      digestSchedule: async () => {
+        if (!this.digestSchedule) throw new Error('no digest schedule registered');
+        return this.digestSchedule;
+      },
+    };
+    const sendDigest = async (input: { tenantId: string; recipient: string; bucket: string; slot: number }) => {
+      this.digests.push({ input, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
+      const listed = this.digestWaiting;
+      return { sent: listed > 0, listed, remaining: listed };
     };
     const sendEmail = async (job: EmailJob): Promise<SendResult> => {
       this.sent.push({ job, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
@@ -181,7 +199,11 @@ export class TimeSkipWorld {
         workflowBundle: await workflowBundle(),
         activities,
       }),
-      await Worker.create({ connection, taskQueue: emailTaskQueue(this.taskQueue), activities: { sendEmail } }),
+      await Worker.create({
+        connection,
+        taskQueue: emailTaskQueue(this.taskQueue),
+        activities: { sendEmail, sendDigest },
+      }),
     ];
     this.running = Promise.all(this.workers.map((w) => w.run()));
   }

@@ -25,6 +25,7 @@ describe('ruleInputSchema: accepted forms', () => {
       recipients: { assignee: true, addresses: [], roles: [], fields: [] },
       resendOnReassignment: false,
       reminderTemplate: 'reminder',
+      reminderDelivery: 'immediate',
       actions: [],
       escalation: [],
       dueReminders: null,

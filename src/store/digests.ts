@@ -1,0 +1,116 @@
+import type { DigestEntry } from '../domain/digest';
+import type { LinkAction } from '../links/token';
+import type { Db } from './db';
+
+/** The daily digest's bucket; storm summaries have one bucket per class and window ({@link stormBucket}). */
+export const DAILY = 'daily';
+export const stormBucket = (cls: string, windowStart: number): string => `storm:${cls}:${windowStart}`;
+
+/** One entry as stored (see migration 008). */
+export interface StoredEntry extends DigestEntry {
+  entryKey: string;
+  ledgerKey: string;
+  documentType?: string;
+  actions: LinkAction[];
+}
+
+interface Row {
+  entry_key: string;
+  ledger_key: string;
+  document_id: string;
+  document_type: string | null;
+  kind: 'waiting' | 'fyi';
+  subject: string;
+  status: string | null;
+  due_at: Date | null;
+  since: Date;
+  actions: LinkAction[];
+}
+
+const toEntry = (r: Row): StoredEntry => ({
+  entryKey: r.entry_key,
+  ledgerKey: r.ledger_key,
+  documentId: r.document_id,
+  documentType: r.document_type ?? undefined,
+  kind: r.kind,
+  subject: r.subject,
+  status: r.status ?? undefined,
+  dueAt: r.due_at?.getTime(),
+  since: r.since.getTime(),
+  actions: r.actions,
+});
+
+/** What waits for a person's digest or storm summary; recipients are compared lower-cased. */
+export class DigestStore {
+  constructor(private readonly db: Db) {}
+
+  /** Adds an entry, or replaces the one under the same key (a waiting document's newer reminder). Idempotent. */
+  async add(tenantId: string, recipient: string, bucket: string, e: StoredEntry): Promise<void> {
+    await this.db.query(
+      `INSERT INTO digest_entries (tenant_id, recipient, bucket, entry_key, ledger_key, document_id, document_type, kind, subject, status, due_at, since, actions)
+       VALUES ($1, lower($2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (tenant_id, recipient, bucket, entry_key) DO UPDATE SET ledger_key = EXCLUDED.ledger_key,
+         subject = EXCLUDED.subject, status = EXCLUDED.status, due_at = EXCLUDED.due_at, since = EXCLUDED.since,
+         actions = EXCLUDED.actions`,
+      [
+        tenantId,
+        recipient,
+        bucket,
+        e.entryKey,
+        e.ledgerKey,
+        e.documentId,
+        e.documentType ?? null,
+        e.kind,
+        e.subject,
+        e.status ?? null,
+        e.dueAt === undefined ? null : new Date(e.dueAt),
+        new Date(e.since),
+        e.actions,
+      ],
+    );
+  }
+
+  /** Every entry of one bucket (a person has dozens, rarely thousands: one indexed range read). */
+  async list(tenantId: string, recipient: string, bucket: string): Promise<StoredEntry[]> {
+    const r = await this.db.query<Row>(
+      `SELECT * FROM digest_entries WHERE tenant_id = $1 AND recipient = lower($2) AND bucket = $3`,
+      [tenantId, recipient, bucket],
+    );
+    return r.rows.map(toEntry);
+  }
+
+  /** Removes entries that were reported (FYI, storm) or no longer wait. */
+  async remove(tenantId: string, recipient: string, bucket: string, entryKeys: string[]): Promise<void> {
+    if (!entryKeys.length) return;
+    await this.db.query(
+      `DELETE FROM digest_entries WHERE tenant_id = $1 AND recipient = lower($2) AND bucket = $3 AND entry_key = ANY($4)`,
+      [tenantId, recipient, bucket, entryKeys],
+    );
+  }
+
+  /**
+   * The rank of an email among the emails of its class to one person in one window (1 = the first). A retried
+   * activity gets the rank it had: one row per ledger key.
+   */
+  async stormRank(tenantId: string, recipient: string, cls: string, windowStart: number, ledgerKey: string) {
+    const r = await this.db.query<{ rank: string }>(
+      `WITH hit AS (
+         INSERT INTO storm_hits (ledger_key, tenant_id, recipient, class, window_start) VALUES ($1, $2, lower($3), $4, $5)
+         ON CONFLICT (ledger_key) DO UPDATE SET ledger_key = EXCLUDED.ledger_key RETURNING seq
+       )
+       SELECT 1 + (SELECT count(*) FROM storm_hits s WHERE s.tenant_id = $2 AND s.recipient = lower($3) AND s.class = $4
+                   AND s.window_start = $5 AND s.seq < (SELECT seq FROM hit)) AS rank`,
+      [ledgerKey, tenantId, recipient, cls, windowStart],
+    );
+    return Number(r.rows[0].rank);
+  }
+
+  /** Forgets the ranks of windows that ended long ago (called after a summary went out). */
+  async forgetStormsBefore(tenantId: string, recipient: string, beforeMs: number): Promise<void> {
+    await this.db.query(`DELETE FROM storm_hits WHERE tenant_id = $1 AND recipient = lower($2) AND window_start < $3`, [
+      tenantId,
+      recipient,
+      beforeMs,
+    ]);
+  }
+}
