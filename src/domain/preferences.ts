@@ -14,8 +14,8 @@
  *   `pending_approval`, `pending_second_approval`, `on_hold`, `error`, `import_error`, `export_error`), `assigned`
  *   events, `due_soon`, `overdue`, administrators' alerts (`smtp_failure_alert`) and "Send test" emails.
  *
- * Action-required email can never be `off`, only moved to the digest. `digest` is stored and shown, but until the
- * digest exists it is sent as `immediate`.
+ * Action-required email can never be `off`, only moved to the digest. `digest` sends nothing on its own: the email is
+ * filed in the person's daily digest (src/domain/digest.ts, docs/digest.md).
  */
 import { isIntervention, type DocumentStatus } from './status';
 
@@ -97,7 +97,7 @@ export function effectiveMode(c: EmailClass, stored: Mode | undefined): Mode {
 /** What to do with one email now: send it, or skip it (logged `skipped: preference`). */
 export type SendDecision = { send: true; mode: 'immediate' | 'digest' } | { send: false; reason: 'preference' };
 
-/** `off` skips; `digest` is sent as `immediate` until the digest exists (the mode is reported as it is stored). */
+/** `off` skips; `digest` is sent in the daily digest (routeEmail, src/domain/digest.ts). */
 export function decide(c: EmailClass, stored: Mode | undefined): SendDecision {
   const mode = effectiveMode(c, stored);
   return mode === 'off' ? { send: false, reason: 'preference' } : { send: true, mode };

@@ -94,7 +94,7 @@ const WORDS: Record<Locale, Words> = {
     },
     modes: { immediate: 'Immediately', digest: 'In the digest', off: 'Off' },
     cannotOff: "Can't be turned off, only moved to the digest.",
-    digestNote: 'The digest is not available yet: emails set to the digest are sent immediately until it is.',
+    digestNote: 'The digest is one email on each working day at 08:00 your time, listing what waits for you.',
     save: 'Save preferences',
     saved: 'Your preferences were saved.',
     invalidChoice: 'Please choose one of the options offered for each kind.',
@@ -159,8 +159,7 @@ const WORDS: Record<Locale, Words> = {
     },
     modes: { immediate: 'Inmediatamente', digest: 'En el resumen', off: 'Desactivado' },
     cannotOff: 'No se puede desactivar, solo pasar al resumen.',
-    digestNote:
-      'El resumen aún no está disponible: los correos asignados al resumen se envían inmediatamente hasta entonces.',
+    digestNote: 'El resumen es un solo correo cada día laborable a las 08:00 de su hora, con lo que espera por usted.',
     save: 'Guardar preferencias',
     saved: 'Sus preferencias se guardaron.',
     invalidChoice: 'Elija una de las opciones ofrecidas para cada tipo.',
@@ -226,7 +225,7 @@ const WORDS: Record<Locale, Words> = {
     modes: { immediate: 'Sofort', digest: 'In der Zusammenfassung', off: 'Aus' },
     cannotOff: 'Kann nicht abgeschaltet, nur in die Zusammenfassung verschoben werden.',
     digestNote:
-      'Die Zusammenfassung gibt es noch nicht: E-Mails, die ihr zugeordnet sind, werden bis dahin sofort gesendet.',
+      'Die Zusammenfassung ist eine E-Mail an jedem Arbeitstag um 08:00 Ihrer Zeit mit allem, was auf Sie wartet.',
     save: 'Einstellungen speichern',
     saved: 'Ihre Einstellungen wurden gespeichert.',
     invalidChoice: 'Bitte wählen Sie für jede Art eine der angebotenen Möglichkeiten.',

@@ -92,7 +92,7 @@ async function finalRow(tenantId: string, documentId: string, kind: string): Pro
   }, `final ${kind} row of ${documentId}`);
 }
 
-test('open the page from the email, change two kinds, save, see them saved (and still saved on a reload); digest still sends at once', async () => {
+test('open the page from the email, change two kinds, save, see them saved (and still saved on a reload); digest files the email for the digest', async () => {
   const tenantId = await tenantWithRules();
   const to = `${uid('ana')}@example.com`;
   await received(tenantId, to);
@@ -112,7 +112,7 @@ test('open the page from the email, change two kinds, save, see them saved (and 
     await expect(page.locator('#kind-action_required').textContent()).resolves.toContain(
       "Can't be turned off, only moved to the digest.",
     );
-    await expect(page.locator('form').textContent()).resolves.toContain('The digest is not available yet');
+    await expect(page.locator('form').textContent()).resolves.toContain('The digest is one email on each working day');
     expect(await page.locator('#kind-comments input[value=immediate]').isChecked()).toBe(true);
     expect(await worker.stores.preferences.get(tenantId, to)).toEqual({}); // showing changed nothing
     await screenshot(page, 'preferences-shown');
@@ -144,10 +144,11 @@ test('open the page from the email, change two kinds, save, see them saved (and 
     await context.close();
   }
 
-  // comments off: the comment's email is skipped; "processing completed" in the digest: sent at once for now
+  // comments off: the comment's email is skipped; "processing completed" in the digest: not sent on its own, filed
   const documentId = await received(tenantId, to);
-  expect(await finalRow(tenantId, documentId, 'first')).toMatchObject({ status: 'sent' });
-  await waitForMail(to, 2);
+  expect(await finalRow(tenantId, documentId, 'first')).toMatchObject({ status: 'skipped', reason: 'digest' });
+  const filed = await worker.stores.digests.list(tenantId, to, 'daily');
+  expect(filed.map((e) => [e.documentId, e.kind])).toEqual([[documentId, 'fyi']]);
   await client.sendEvent({ type: 'comment_added', tenantId, documentId, author: 'Bo', text: 'Looks fine' });
   expect(await finalRow(tenantId, documentId, 'event')).toMatchObject({ status: 'skipped', reason: 'preference' });
 });

@@ -66,7 +66,7 @@ describe('modes and decisions', () => {
     expect(decide({ fyi: true, kind: 'processing_completed' }, 'off')).toEqual({ send: false, reason: 'preference' });
   });
 
-  it('digest is sent as immediate until the digest exists (the mode says digest)', () => {
+  it('digest is a send in the digest (the mode says digest; routeEmail files it)', () => {
     expect(decide({ fyi: true, kind: 'comments' }, 'digest')).toEqual({ send: true, mode: 'digest' });
     expect(decide({ fyi: false, kind: 'action_required' }, 'digest')).toEqual({ send: true, mode: 'digest' });
   });

@@ -59,6 +59,7 @@ export const RULE_LABELS: Record<string, string> = {
   resendOnReassignment: 'Resend on reassignment',
   template: 'Email template',
   reminderTemplate: 'Reminder template',
+  reminderDelivery: 'Reminders go out',
   actions: 'Action links',
   escalation: 'Escalation',
   dueReminders: 'Due-date reminders',
@@ -70,6 +71,12 @@ export const RULE_LABELS: Record<string, string> = {
   'dueReminders.repeatOverdue.maxCount': 'Overdue notices at most',
   calendar: 'Business calendar',
 };
+
+const REMINDER_DELIVERY_OPTIONS = [
+  { value: 'immediate', label: 'On their own' },
+  { value: 'digest', label: 'In the daily digest' },
+  { value: 'both', label: 'On their own and in the digest' },
+];
 
 const levelLabel = (i: number, f?: string) =>
   `Escalation level ${i + 1}${f ? ` – ${({ after: 'after', afterReminders: 'after reminders', manager: 'manager', roles: 'roles', addresses: 'addresses', template: 'template', reassignTo: 'reassign to' } as Record<string, string>)[f]}` : ''}`;
@@ -104,6 +111,7 @@ export function ruleToValues(rule?: Rule): FormValues {
       'repeat.maxCount': '3',
       'recipients.assignee': 'on',
       reminderTemplate: 'reminder',
+      reminderDelivery: 'immediate',
       'dueReminders.overdue': 'on',
     };
   }
@@ -125,6 +133,7 @@ export function ruleToValues(rule?: Rule): FormValues {
     resendOnReassignment: on(rule.resendOnReassignment),
     template: rule.template ?? '',
     reminderTemplate: rule.reminderTemplate,
+    reminderDelivery: rule.reminderDelivery,
     actions: [...rule.actions],
     'dueReminders.enabled': on(!!rule.dueReminders),
     'dueReminders.before': rule.dueReminders?.before.map(fmt).join(', ') ?? '',
@@ -223,6 +232,7 @@ export function valuesToInput(
     resendOnReassignment: checked(v, 'resendOnReassignment'),
     template: opt('template'),
     reminderTemplate: opt('reminderTemplate'),
+    reminderDelivery: opt('reminderDelivery'),
     actions: (Array.isArray(v.actions) ? v.actions : v.actions ? [v.actions] : []).filter(Boolean),
     escalation,
     dueReminders: checked(v, 'dueReminders.enabled')
@@ -398,6 +408,7 @@ ${errorSummary(o.errors, labels(levels))}
     ${textField({ ...common, name: 'template', label: 'Email template', list: 'template-names', hint: 'Empty = status_<status> or the event name', spellcheck: false })}
     ${textField({ ...common, name: 'reminderTemplate', label: 'Reminder template', list: 'template-names', spellcheck: false })}
   </div>
+  ${selectField({ ...common, name: 'reminderDelivery', label: 'Reminders go out', hint: "In the digest: one email a working day with everything that waits for the person (DIGEST_TIME, the person's time zone)", options: REMINDER_DELIVERY_OPTIONS })}
   ${checkboxGroup({ ...common, name: 'actions', legend: 'Action links in the email', options: LINK_ACTIONS.map((a) => ({ value: a, label: ACTION_LABELS[a] })) })}
 </section>
 

@@ -1,0 +1,179 @@
+/**
+ * Issue 14 points 1 and 4 against the real worker, PostgreSQL, Temporal and an SMTP server (the in-process fault
+ * server, which keeps every message): a rule whose reminders go to the digest sends its first notices on their own
+ * and no individual reminder; the digest lists the documents still waiting, with their signed action links, oldest
+ * and most overdue first, and drops one that was decided; once nothing waits no digest goes out and the person's
+ * digest workflow ends. Storm: 200 import_error notices to one person in a minute → at most 10 on their own per
+ * window plus summaries, every document in exactly one email, the log naming the summary of each.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { DocnotifyClient } from '../../src/client';
+import type { Stores } from '../../src/store';
+import { digestSendNowSignal, digestWorkflowId } from '../../src/workflows/messages';
+import { eventually, sleep, testConfig, uid } from '../helpers/env';
+import { SmtpFaultServer } from '../helpers/smtp-fault-server';
+import { startTestWorker } from '../helpers/worker';
+
+jest.setTimeout(240_000);
+
+let fault: SmtpFaultServer;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+let client: DocnotifyClient;
+let temporal: Client;
+let stores: Stores;
+const config = () => testConfig({ SMTP_URL: fault.url, STORM_WINDOW: '1m', STORM_LIMIT: '10' });
+
+beforeAll(async () => {
+  fault = await SmtpFaultServer.start();
+  const c = config();
+  worker = await startTestWorker(c);
+  stores = worker.stores;
+  client = await DocnotifyClient.connect({ address: c.TEMPORAL_ADDRESS, taskQueue: c.TASK_QUEUE });
+  temporal = new Client({ connection: await Connection.connect({ address: c.TEMPORAL_ADDRESS }) });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await temporal?.connection.close();
+  await worker?.stop();
+  await fault?.close();
+});
+
+const to = (address: string) => fault.messages.filter((m) => m.to.includes(address));
+
+async function tenant(): Promise<string> {
+  const tenantId = uid('tenant');
+  await stores.tenants.put({ id: tenantId, locale: 'en', calendar: null, calendars: {}, adminEmails: [] });
+  return tenantId;
+}
+
+test("a rule in digest mode: first notices on their own, reminders only in the person's digest", async () => {
+  const tenantId = await tenant();
+  const approver = `${uid('approver')}@example.com`;
+  await stores.rules.create({
+    name: 'Approval digest',
+    tenantId,
+    trigger: { status: 'pending_approval' },
+    recipients: { assignee: true },
+    delay: '0s',
+    repeat: { interval: '2s', maxCount: 2 },
+    reminderDelivery: 'digest',
+    actions: ['approve', 'reject'],
+  });
+  const docs = [uid('INV'), uid('INV'), uid('INV')];
+  for (const [i, documentId] of docs.entries()) {
+    await client.sendEvent({ type: 'assigned', tenantId, documentId, assignee: approver });
+    // The last one is the most overdue: it must be listed first.
+    const dueAt = new Date(Date.now() - (i + 1) * 86_400_000).toISOString();
+    await client.sendEvent({ type: 'due_date_set', tenantId, documentId, dueAt });
+    await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'pending_approval' });
+  }
+  // The first notices go out; the reminders (2 per document) only reach the ledger, as `skipped: digest`.
+  await eventually(async () => (to(approver).length === 3 ? true : undefined), 'three first notices');
+  const reminders = await eventually(async () => {
+    const rows = (await stores.notifications.list({ tenantId, kind: 'reminder' })).filter(
+      (r) => r.recipient === approver,
+    );
+    return rows.length === 6 ? rows : undefined;
+  }, 'six reminders filed');
+  expect(reminders.every((r) => r.status === 'skipped' && r.reason === 'digest')).toBe(true);
+  await sleep(1_000);
+  expect(to(approver)).toHaveLength(3);
+
+  // The digest (asked for now rather than at 08:00): one email, three documents, most overdue first, with links.
+  const digest = temporal.workflow.getHandle(digestWorkflowId(tenantId, approver, 'daily'));
+  expect((await digest.describe()).status.name).toBe('RUNNING');
+  await digest.signal(digestSendNowSignal);
+  const first = await eventually(
+    async () => to(approver).find((m) => m.subject.includes('3 documents')),
+    'digest',
+    60_000,
+  );
+  const html = first.html ?? '';
+  const order = docs.map((d) => html.indexOf(d));
+  expect(order.every((i) => i > 0)).toBe(true);
+  expect(order[2]).toBeLessThan(order[1]);
+  expect(order[1]).toBeLessThan(order[0]);
+  const links = [...html.matchAll(/href="([^"]*\/actions\/[^"]+)"/g)].map((m) => m[1]);
+  expect(links).toHaveLength(6);
+  // The log says which digest carried each reminder.
+  const filed = (await stores.notifications.list({ tenantId, kind: 'reminder' })).filter(
+    (r) => r.recipient === approver,
+  );
+  expect(filed.every((r) => r.reason === `digest: in ${first.messageId}`)).toBe(true);
+
+  // One document is decided: the next digest lists the other two.
+  const task = (await client.getState(docs[2], tenantId)).task!;
+  await client.resolveTask(
+    docs[2],
+    { taskId: task.id, taskVersion: task.version, action: 'approve', actor: approver },
+    tenantId,
+  );
+  await digest.signal(digestSendNowSignal);
+  const second = await eventually(async () => to(approver).find((m) => m.subject.includes('2 documents')), 'digest 2');
+  expect(second.html).toContain(docs[0]);
+  expect(second.html).not.toContain(docs[2]);
+
+  // Nothing waits any more: no digest, and the workflow ends.
+  for (const d of docs.slice(0, 2))
+    await client.sendEvent({ type: 'status_changed', tenantId, documentId: d, status: 'approved' });
+  await eventually(async () => {
+    const v = await client.getState(docs[1], tenantId);
+    return v.awaitingAction ? undefined : true;
+  }, 'documents approved');
+  const before = to(approver).length;
+  await digest.signal(digestSendNowSignal);
+  await eventually(
+    async () => ((await digest.describe()).status.name === 'COMPLETED' ? true : undefined),
+    'digest ends',
+  );
+  expect(to(approver).length).toBe(before);
+});
+
+test('storm: 200 import_error notices in a minute → at most 10 a window on their own, the rest in summaries, each document once', async () => {
+  const tenantId = await tenant();
+  const operator = `${uid('ops')}@example.com`;
+  await stores.rules.create({
+    name: 'Import errors',
+    tenantId,
+    trigger: { status: 'import_error' },
+    recipients: { assignee: false, addresses: [operator] },
+    delay: '0s',
+  });
+  const docs = Array.from({ length: 200 }, () => uid('IMP'));
+  const started = Date.now();
+  await Promise.all(
+    docs.map((documentId) =>
+      client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'import_error' }),
+    ),
+  );
+  // Every document's notice either went out or was filed; the summaries follow at the end of their window.
+  await eventually(
+    async () => {
+      const rows = await stores.notifications.list({ tenantId, kind: 'first', limit: 1000 });
+      return rows.length === 200 && rows.every((r) => r.status === 'sent' || r.reason?.startsWith('storm: in summary'))
+        ? rows
+        : undefined;
+    },
+    'every notice sent or summarised',
+    200_000,
+    1_000,
+  );
+  const mails = to(operator);
+  const single = mails.filter((m) => !m.subject.includes('error notices'));
+  const summaries = mails.filter((m) => m.subject.includes('error notices'));
+  const windows = new Set(
+    (await stores.notifications.list({ tenantId, kind: 'first', limit: 1000 })).map((r) =>
+      Math.floor(Date.parse(r.createdAt) / 60_000),
+    ),
+  );
+  expect(single.length).toBeLessThanOrEqual(10 * windows.size);
+  expect(summaries.length).toBeGreaterThanOrEqual(1);
+  expect(summaries.length).toBeLessThanOrEqual(windows.size);
+  // Every document in exactly one email.
+  for (const d of docs) {
+    const carrying = mails.filter((m) => m.subject.includes(d) || (m.html ?? '').includes(d));
+    expect({ d, n: carrying.length }).toEqual({ d, n: 1 });
+  }
+  expect(Date.now() - started).toBeLessThan(200_000);
+});
