@@ -31,7 +31,10 @@ export type ShippedLocale = (typeof SHIPPED_LOCALES)[number];
 /** The locale used when neither the recipient's nor the tenant's is available. */
 export const FALLBACK_LOCALE = 'en';
 
-/** Every situation a default template ships for (`status_<status>` for each status, then events). */
+/**
+ * Every situation a default template ships for (`status_<status>` for each status, then events, then the emails
+ * about many documents: the daily `digest` and the error-notice `storm_summary`).
+ */
 export const DEFAULT_TEMPLATE_NAMES = [
   'status_received',
   'status_processing',
@@ -55,6 +58,8 @@ export const DEFAULT_TEMPLATE_NAMES = [
   'decision_confirmation',
   'smtp_failure_alert',
   'test',
+  'digest',
+  'storm_summary',
 ] as const;
 
 /** Layout footer per shipped locale; pass it as the `footer` value to `renderEmail`. */

@@ -66,6 +66,22 @@ export interface ActionValue {
   url: string;
 }
 
+/** One entry of the `documents` list of digests and storm summaries. */
+export interface DocumentItemValue {
+  document_id: string;
+  document_type: string;
+  /** The subject of the email the entry stands for. */
+  subject: string;
+  status_label: string;
+  /** Empty without a deadline. */
+  due_date: string;
+  /** Empty without a deadline. */
+  due_in: string;
+  overdue: boolean;
+  document_url: string;
+  actions: ActionValue[];
+}
+
 const SAMPLE_LINK_BASE = 'https://docnotify.example.com/actions';
 
 /**
@@ -168,6 +184,54 @@ export const BUILTIN_PLACEHOLDERS: Record<string, PlaceholderInfo> = {
   },
   total_amount_raw: { description: 'The total_amount field as the pipeline sent it', sample: '1250.00' },
   invoice_date_raw: { description: 'The invoice_date field as the pipeline sent it', sample: '2024-06-30' },
+  documents: {
+    description:
+      'Digests and storm summaries only: the documents listed (earliest deadline first) for {{#documents}}…{{/documents}}; each ' +
+      '{ document_id, document_type, subject, status_label, due_date, due_in, overdue, document_url, actions } ' +
+      "(subject: the email it stands for; status_label, due_date, due_in in the recipient's language, due_date and " +
+      'due_in empty without a deadline; overdue: true past the deadline; actions: its action links, maybe none)',
+    sample: [
+      {
+        document_id: 'INV-2024-0042',
+        document_type: 'invoice',
+        subject: '[invoice INV-2024-0042] Reminder 2: action required',
+        status_label: 'Pending approval',
+        due_date: '07/10/2024',
+        due_in: '2 days ago',
+        overdue: true,
+        document_url: 'https://docnotify.example.com/admin/documents/default/INV-2024-0042',
+        actions: [
+          { action: 'approve', label: 'Approve', url: `${SAMPLE_LINK_BASE}/sample-approve` },
+          { action: 'reject', label: 'Reject', url: `${SAMPLE_LINK_BASE}/sample-reject` },
+        ] satisfies ActionValue[],
+      },
+      {
+        document_id: 'PO-7781',
+        document_type: 'order',
+        subject: '[order PO-7781] Ready for validation',
+        status_label: 'Ready for validation',
+        due_date: '07/15/2024',
+        due_in: 'in 3 days',
+        overdue: false,
+        document_url: 'https://docnotify.example.com/admin/documents/default/PO-7781',
+        actions: [],
+      },
+    ] satisfies DocumentItemValue[],
+  },
+  digest_count: {
+    description:
+      'Digests and storm summaries only: how many documents it covers in all (the listed and the more_count)',
+    sample: 2,
+  },
+  waiting_count: {
+    description: "Digests only: how many of its documents wait for the recipient's action",
+    sample: 1,
+  },
+  more_count: {
+    description:
+      'Digests and storm summaries only: how many documents are not listed because of the per-email limit (usually 0; use as a section)',
+    sample: 0,
+  },
 };
 
 /**
@@ -206,10 +270,22 @@ export function sampleValues(): Record<string, unknown> {
 
 /**
  * Fields of the items of built-in list sections: inside `{{#actions}}…{{/actions}}` the names
- * `action`, `label` and `url` resolve against the current item.
+ * `action`, `label` and `url` resolve against the current item, inside `{{#documents}}…{{/documents}}`
+ * the fields of each listed document (whose `actions` is a list section again).
  */
 export const SECTION_ITEM_FIELDS: Readonly<Record<string, readonly string[]>> = {
   actions: ['action', 'label', 'url'],
+  documents: [
+    'document_id',
+    'document_type',
+    'subject',
+    'status_label',
+    'due_date',
+    'due_in',
+    'overdue',
+    'document_url',
+    'actions',
+  ],
 };
 
 const TAGS: [string, string] = ['{{', '}}'];

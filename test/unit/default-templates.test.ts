@@ -39,6 +39,10 @@ const ARTEFACTS = /\{\{|\}\}|undefined|null|\[object Object\]|NaN/;
 const templates = loadDefaultTemplates();
 const layout = loadLayout();
 const cases = templates.map((t) => [`${t.name}/${t.locale}`, t] as const);
+/** The emails about many documents at once (`{{#documents}}`), not about one: no per-document subject prefix. */
+const SUMMARIES = ['digest', 'storm_summary'];
+const perDocument = cases.filter(([, t]) => !SUMMARIES.includes(t.name));
+const summaries = cases.filter(([, t]) => SUMMARIES.includes(t.name));
 
 describe('shipped default templates', () => {
   it('cover every status and event situation', () => {
@@ -54,9 +58,10 @@ describe('shipped default templates', () => {
         'decision_confirmation',
         'smtp_failure_alert',
         'test',
+        ...SUMMARIES,
       ]),
     );
-    expect(DEFAULT_TEMPLATE_NAMES).toHaveLength(STATUSES.length + 9);
+    expect(DEFAULT_TEMPLATE_NAMES).toHaveLength(STATUSES.length + 11);
   });
 
   it('exist for every situation in en, es and de, and nothing else', () => {
@@ -83,25 +88,28 @@ describe('shipped default templates', () => {
     expect(() => validateTemplate(t, KNOWN)).not.toThrow();
   });
 
-  it.each(cases)('%s has the stable per-document subject prefix and shows the summary, actions and link', (_id, t) => {
-    expect(t.subject).toMatch(/^\[\{\{document_type\}\} \{\{document_id\}\}\] \S/);
-    expect(t.subject).not.toContain('\n');
-    const used = templatePlaceholders(t);
-    expect(used).toEqual(
-      expect.arrayContaining([
-        'document_id',
-        'document_type',
-        'supplier_name',
-        'total_amount',
-        'actions',
-        'actions.url',
-        'actions.label',
-        'document_url',
-      ]),
-    );
-  });
+  it.each(perDocument)(
+    '%s has the stable per-document subject prefix and shows the summary, actions and link',
+    (_id, t) => {
+      expect(t.subject).toMatch(/^\[\{\{document_type\}\} \{\{document_id\}\}\] \S/);
+      expect(t.subject).not.toContain('\n');
+      const used = templatePlaceholders(t);
+      expect(used).toEqual(
+        expect.arrayContaining([
+          'document_id',
+          'document_type',
+          'supplier_name',
+          'total_amount',
+          'actions',
+          'actions.url',
+          'actions.label',
+          'document_url',
+        ]),
+      );
+    },
+  );
 
-  it.each(cases)('%s renders with all sample values without artefacts', (_id, t) => {
+  it.each(perDocument)('%s renders with all sample values without artefacts', (_id, t) => {
     const r = renderEmail(t, sampleValues(), layout);
     for (const part of [r.subject, r.html, r.text]) expect(part).not.toMatch(ARTEFACTS);
     expect(r.subject.startsWith('[invoice INV-2024-0042] ')).toBe(true);
@@ -113,11 +121,30 @@ describe('shipped default templates', () => {
     expect(r.text).not.toContain('EUR');
   });
 
-  it.each(cases)('%s renders with only the document id and type without artefacts', (_id, t) => {
+  it.each(perDocument)('%s renders with only the document id and type without artefacts', (_id, t) => {
     const r = renderEmail(t, { document_id: 'D-1', document_type: 'order' }, layout);
     for (const part of [r.subject, r.html, r.text]) expect(part).not.toMatch(ARTEFACTS);
     expect(r.subject.startsWith('[order D-1] ')).toBe(true);
     expect(r.html).not.toContain('<a href=""');
+  });
+
+  it.each(summaries)('%s lists the documents with their links and renders the samples without artefacts', (_id, t) => {
+    expect(templatePlaceholders(t)).toEqual(
+      expect.arrayContaining(['digest_count', 'documents', 'documents.document_id', 'documents.document_url']),
+    );
+    const r = renderEmail(t, sampleValues(), layout);
+    for (const part of [r.subject, r.html, r.text]) expect(part).not.toMatch(ARTEFACTS);
+    expect(r.subject).toContain('2');
+    for (const id of ['INV-2024-0042', 'PO-7781']) expect(r.text).toContain(id);
+    expect(r.text).toContain('[https://docnotify.example.com/admin/documents/default/PO-7781]');
+  });
+
+  it.each(summaries)('%s renders with a document holding only its id, and with none, without artefacts', (_id, t) => {
+    for (const documents of [[{ document_id: 'D-1' }], []]) {
+      const r = renderEmail(t, { documents, digest_count: documents.length }, layout);
+      for (const part of [r.subject, r.html, r.text]) expect(part).not.toMatch(ARTEFACTS);
+      expect(r.html).not.toContain('<a href=""');
+    }
   });
 
   it('status_exported says processing completed', () => {

@@ -258,9 +258,11 @@ describe('BUILTIN_PLACEHOLDERS', () => {
       'decided_at_raw',
       'decided_by',
       'decision',
+      'digest_count',
       'document_id',
       'document_type',
       'document_url',
+      'documents',
       'due_date',
       'due_date_raw',
       'due_in',
@@ -271,6 +273,7 @@ describe('BUILTIN_PLACEHOLDERS', () => {
       'invoice_date_raw',
       'is_escalation',
       'is_reminder',
+      'more_count',
       'open_url',
       'preferences_url',
       'previous_status',
@@ -288,6 +291,7 @@ describe('BUILTIN_PLACEHOLDERS', () => {
       'total_amount_raw',
       'total_amount_with_currency',
       'validate_url',
+      'waiting_count',
     ]);
     for (const info of Object.values(BUILTIN_PLACEHOLDERS)) {
       expect(info.description.length).toBeGreaterThan(5);
