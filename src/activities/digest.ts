@@ -207,10 +207,17 @@ export function createDigestActivities(deps: DigestDeps) {
       // Reported: FYI and storm entries leave; waiting ones stay until their document moves on. The log says where
       // each email went.
       const reported = result.status === 'sent' ? listed.filter((e) => !daily || e.kind === 'fyi') : [];
-      if (result.status === 'sent')
+      if (result.status === 'sent' && daily)
+        await deps.notifications.markDigested(
+          tenantId,
+          recipient,
+          listed.map((e) => e.documentId),
+          `digest: in ${result.messageId}`,
+        );
+      if (result.status === 'sent' && !daily)
         await deps.notifications.markReported(
           listed.map((e) => e.ledgerKey),
-          daily ? `digest: in ${result.messageId}` : `storm: in summary ${result.messageId}`,
+          `storm: in summary ${result.messageId}`,
         );
       await digests.remove(tenantId, recipient, bucket, [...gone, ...reported.map((e) => e.entryKey)]);
       log.info(

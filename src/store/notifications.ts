@@ -177,6 +177,16 @@ export class NotificationStore {
     );
   }
 
+  /** The same for every email of these documents to this person that still waited for a digest (`skipped: digest`). */
+  async markDigested(tenantId: string, recipient: string, documentIds: string[], reason: string): Promise<void> {
+    if (!documentIds.length) return;
+    await this.db.query(
+      `UPDATE notifications SET reason = $4, updated_at = now()
+       WHERE tenant_id = $1 AND lower(recipient) = lower($2) AND document_id = ANY($3) AND status = 'skipped' AND reason = 'digest'`,
+      [tenantId, recipient, documentIds, reason],
+    );
+  }
+
   /** Records a temporary failure of the current attempt (the row stays `sending`, to be retried). */
   async noteAttemptFailure(key: string, smtpResponse: string): Promise<void> {
     await this.db.query('UPDATE notifications SET smtp_response = $2, updated_at = now() WHERE key = $1', [
