@@ -41,14 +41,7 @@ import { preferenceGate } from './preferences';
 import { emailsTotal, smtpSendSeconds } from '../metrics';
 import { Burst } from './burst';
 import { createDigestActivities, fileEntry } from './digest';
-import {
-  IN_DIGEST,
-  IN_SUMMARY,
-  routeEmail,
-  stormClass,
-  stormWindow,
-  summarised,
-} from '../domain/digest';
+import { IN_DIGEST, IN_SUMMARY, routeEmail, stormClass, stormWindow, summarised } from '../domain/digest';
 import { DAILY, stormBucket, type DigestStore } from '../store/digests';
 import { stormPolicy } from '../config';
 
