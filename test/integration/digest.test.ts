@@ -130,6 +130,32 @@ test("a rule in digest mode: first notices on their own, reminders only in the p
   expect(to(approver).length).toBe(before);
 });
 
+test("a rule in 'both' mode: reminders go out on their own and are filed for the digest too", async () => {
+  const tenantId = await tenant();
+  const approver = `${uid('approver')}@example.com`;
+  await stores.rules.create({
+    name: 'Approval both',
+    tenantId,
+    trigger: { status: 'pending_approval' },
+    recipients: { assignee: true },
+    delay: '0s',
+    repeat: { interval: '2s', maxCount: 1 },
+    reminderDelivery: 'both',
+    actions: ['approve'],
+  });
+  const documentId = uid('INV');
+  await client.sendEvent({ type: 'assigned', tenantId, documentId, assignee: approver });
+  await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'pending_approval' });
+  await eventually(async () => (to(approver).length === 2 ? true : undefined), 'first notice and reminder');
+  const reminder = await eventually(async () => {
+    const rows = await stores.notifications.list({ tenantId, documentId, kind: 'reminder' });
+    return rows.length === 1 && rows[0].status === 'sent' ? rows[0] : undefined;
+  }, 'the reminder sent');
+  expect(reminder.recipient).toBe(approver);
+  const filed = await stores.digests.list(tenantId, approver, 'daily');
+  expect(filed.map((e) => [e.documentId, e.kind, e.actions])).toEqual([[documentId, 'waiting', ['approve']]]);
+});
+
 test('storm: 200 import_error notices in a minute → at most 10 a window on their own, the rest in summaries, each document once', async () => {
   const tenantId = await tenant();
   const operator = `${uid('ops')}@example.com`;
