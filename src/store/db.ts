@@ -26,3 +26,18 @@ export async function inTransaction<T>(db: Db, fn: (tx: PoolClient) => Promise<T
     tx.release();
   }
 }
+
+/**
+ * Runs `fn` while holding a PostgreSQL advisory lock (on a connection of its own): processes that start together on a
+ * new database (a worker and a web server, say) then seed it one after the other.
+ */
+export async function withAdvisoryLock<T>(db: Db, key: number, fn: () => Promise<T>): Promise<T> {
+  const lock = await db.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [key]);
+    return await fn();
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    lock.release();
+  }
+}

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { openDb, type Db } from './db';
+import { openDb, withAdvisoryLock, type Db } from './db';
 import { DirectoryStore } from './directory';
 import { NotificationStore } from './notifications';
 import { RuleStore } from './rules';
@@ -12,6 +12,9 @@ import { DigestStore } from './digests';
 import { AdminAccountStore, ApiKeyStore, AuditStore, SignInFailureStore } from './access';
 import { TemplateStore } from './templates';
 import { TenantStore } from './tenants';
+
+/** The advisory lock seeding runs under (migrations take 4242001). */
+const SEED_LOCK = 4242002;
 
 /** Every repository over one pool. */
 export interface Stores {
@@ -56,7 +59,10 @@ export async function openStores(
     signInFailures: new SignInFailureStore(db),
     audit: new AuditStore(db),
   };
-  await stores.templates.seedDefaults();
-  await seedTenant('default', stores, config.DEFAULT_LOCALE);
+  // Two processes starting on a new database would both find tenant `default` missing and seed it twice.
+  await withAdvisoryLock(db, SEED_LOCK, async () => {
+    await stores.templates.seedDefaults();
+    await seedTenant('default', stores, config.DEFAULT_LOCALE);
+  });
   return stores;
 }
