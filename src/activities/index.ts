@@ -40,6 +40,8 @@ import type { PreferenceStore } from '../store/preferences';
 import { preferenceGate } from './preferences';
 import { emailsTotal, smtpSendSeconds } from '../metrics';
 import { Burst } from './burst';
+import { afterSmtpFailure, linkActionsFor, offersLinks } from '../domain/delivery';
+import { dedupeRecipients as dedupe, recipientPlan } from '../domain/recipients';
 import { createDigestActivities, fileEntry } from './digest';
 import { IN_DIGEST, IN_SUMMARY, routeEmail, stormClass, stormWindow, summarised } from '../domain/digest';
 import { DAILY, stormBucket, type DigestStore } from '../store/digests';
@@ -87,9 +89,6 @@ const SUMMARY_KINDS: readonly string[] = ['digest', 'storm_summary', 'smtp_failu
 
 /** How long action links stay valid. */
 const LINK_TTL_MS = 14 * 86_400_000;
-const EMAIL_RE = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
-/** A field that names a recipient: an address of at most 320 characters (checked first: the pattern backtracks on long values). */
-export const looksLikeEmail = (v: string): boolean => v.length <= 320 && EMAIL_RE.test(v);
 
 /** Activities do I/O and nothing else; the decisions are made in the workflow's pure core. */
 export function createActivities(deps: ActivityDeps) {
@@ -101,42 +100,22 @@ export function createActivities(deps: ActivityDeps) {
   const webhookRetryForMs = elapsedMs(config.WEBHOOK_RETRY_FOR) ?? 86_400_000;
   const retryForMs = elapsedMs(config.SMTP_RETRY_FOR) ?? 72 * 3_600_000;
 
+  /** Makes the directory lookups the pure core planned (src/domain/recipients.ts), in order. */
   async function resolveRecipients(
     tenantId: string,
     rule: Rule,
     p: PlannedNotification,
     s: DocumentSnapshot,
   ): Promise<{ recipients: Recipient[]; reassignTo?: string; skipped?: string }> {
+    const planned = recipientPlan(rule, p, s);
     const out: Recipient[] = [];
-    if (p.kind === 'escalation') {
-      const level = rule.escalation[p.seq - 1];
-      if (!level) return { recipients: [], skipped: `escalation level ${p.seq} no longer exists` };
-      if (level.manager && s.assignee) out.push(...(await directory.managerOf(tenantId, s.assignee)));
-      for (const role of level.roles) out.push(...(await directory.withRole(tenantId, role)));
-      out.push(...level.addresses.map((email) => ({ email })));
-      return { recipients: out, reassignTo: level.reassignTo };
+    for (const l of planned.lookups) {
+      if (l.by === 'name') out.push(...(await directory.resolve(tenantId, l.who)));
+      else if (l.by === 'manager') out.push(...(await directory.managerOf(tenantId, l.of)));
+      else if (l.by === 'role') out.push(...(await directory.withRole(tenantId, l.role)));
+      else out.push({ email: l.email });
     }
-    if (p.kind === 'reassignment')
-      return { recipients: s.assignee ? await directory.resolve(tenantId, s.assignee) : [] };
-    const r = rule.recipients;
-    if (r.assignee && s.assignee) out.push(...(await directory.resolve(tenantId, s.assignee)));
-    out.push(...r.addresses.map((email) => ({ email })));
-    for (const role of r.roles) out.push(...(await directory.withRole(tenantId, role)));
-    for (const f of r.fields) {
-      const v = s.fields[f];
-      if (typeof v === 'string' && looksLikeEmail(v.trim())) out.push(...(await directory.resolve(tenantId, v.trim())));
-    }
-    return { recipients: out };
-  }
-
-  function dedupe(list: Recipient[]): Recipient[] {
-    const seen = new Set<string>();
-    return list.filter((r) => {
-      const k = r.email.toLowerCase();
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
+    return { recipients: out, reassignTo: planned.reassignTo, skipped: planned.skipped };
   }
 
   async function isSuppressed(tenantId: string, email: string): Promise<boolean> {
@@ -145,7 +124,7 @@ export function createActivities(deps: ActivityDeps) {
 
   function links(job: EmailJob, locale: string): ActionLink[] {
     const task = job.snapshot.task;
-    if (!deps.keyring || !task || job.snapshot.decision) return [];
+    if (!offersLinks(!!deps.keyring, job.snapshot) || !task) return [];
     return job.actions.map((action) => ({
       action,
       label: actionLabel(action, locale),
@@ -391,22 +370,24 @@ export function createActivities(deps: ActivityDeps) {
         stopTimer();
       } catch (err) {
         const detail = describeSmtpError(err);
-        const kind = classifySmtpError(err);
-        const expired = info && Date.now() - info.scheduledTimestampMs >= retryForMs;
-        if (kind === 'temporary' && !expired) {
+        const outcome = afterSmtpFailure({
+          smtpClass: classifySmtpError(err),
+          elapsedMs: info ? Date.now() - info.scheduledTimestampMs : undefined,
+          retryForMs,
+          retryFor: config.SMTP_RETRY_FOR,
+          kind: job.kind,
+          reply: err as { responseCode?: number; response?: string },
+        });
+        if (outcome.action === 'retry') {
           emailsTotal.inc({ outcome: 'temporary_failure', kind: job.kind });
           await notifications.noteAttemptFailure(job.ledgerKey, detail);
           log.warn({ key: job.ledgerKey, detail, attempt: info?.attempt }, 'temporary SMTP failure; will retry');
           throw ApplicationFailure.retryable(`temporary SMTP failure: ${detail}`, 'TemporarySmtpError');
         }
-        const reason =
-          kind === 'permanent'
-            ? 'permanent SMTP failure'
-            : `temporary SMTP failures for longer than ${config.SMTP_RETRY_FOR}`;
         emailsTotal.inc({ outcome: 'failed', kind: job.kind });
-        await notifications.finish(job.ledgerKey, 'failed', { smtpResponse: detail, reason });
-        log.error({ key: job.ledgerKey, detail }, reason);
-        if (kind === 'permanent' && deps.suppressions && suppressesAddress(err)) {
+        await notifications.finish(job.ledgerKey, 'failed', { smtpResponse: detail, reason: outcome.reason });
+        log.error({ key: job.ledgerKey, detail }, outcome.reason);
+        if (outcome.suppress && deps.suppressions) {
           const { created } = await deps.suppressions.add(s.tenantId, {
             email: job.recipient.email,
             reason: detail,
@@ -414,7 +395,7 @@ export function createActivities(deps: ActivityDeps) {
           });
           if (created) log.warn({ tenantId: s.tenantId, to: job.recipient.email, detail }, 'address suppressed');
         }
-        if (kind === 'permanent' && job.kind !== 'smtp_failure_alert') await alertAdmins(job, detail);
+        if (outcome.alertAdmins) await alertAdmins(job, detail);
         return {
           ledgerKey: job.ledgerKey,
           to: job.recipient.email,
@@ -662,8 +643,7 @@ export function createActivities(deps: ActivityDeps) {
         ruleName: rule?.name,
         recipient,
         snapshot: s,
-        actions:
-          rule && ['first', 'reminder', 'reassignment', 'due_soon', 'overdue'].includes(p.kind) ? rule.actions : [],
+        actions: linkActionsFor(p.kind, rule),
         ...(rule && rule.reminderDelivery !== 'immediate' ? { delivery: rule.reminderDelivery } : {}),
       });
       const skip = async (reason: string, rule?: Rule) => {
@@ -846,21 +826,6 @@ const LEDGER_RETRY_MS = 60_000;
 function isDataError(e: unknown): boolean {
   const code = (e as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && code.startsWith('22');
-}
-
-/**
- * A permanent failure that says the address itself is bad, so the tenant stops writing to it: a 5xx reply with
- * enhanced status code 5.1.x (5.1.1 user unknown, 5.1.2 bad domain, 5.1.3 bad address syntax, 5.1.10 null MX, ...).
- * Other 5xx replies (5.2.2 mailbox full, 5.7.1 policy) fail the email but do not suppress the address.
- */
-export function suppressesAddress(err: unknown): boolean {
-  const e = err as { responseCode?: number; response?: string };
-  return (
-    typeof e.responseCode === 'number' &&
-    e.responseCode >= 500 &&
-    e.responseCode < 600 &&
-    /^\d{3}[ -]5\.1\.\d{1,3}\b/.test(e.response ?? '')
-  );
 }
 
 function safeInfo(): { attempt: number; scheduledTimestampMs: number } | undefined {

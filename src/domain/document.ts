@@ -126,6 +126,20 @@ function pushBounded<T>(list: T[], item: T, max: number): void {
   if (list.length > max) list.splice(0, list.length - max);
 }
 
+/**
+ * An escalation fired: the level rises (never falls), and a level that hands the task to someone else reassigns it
+ * (the task's version moves on, so links to the previous assignee stop working).
+ */
+export function applyEscalation(state: DocState, level: number, reassignTo: string | undefined, at: number): void {
+  state.escalationLevel = Math.max(state.escalationLevel, level);
+  record(state, { at, kind: 'escalation', text: `escalation level ${level}` });
+  if (reassignTo && reassignTo !== state.assignee) {
+    state.assignee = reassignTo;
+    if (state.task) state.task.version += 1;
+    record(state, { at, kind: 'info', text: `reassigned to ${reassignTo} by escalation` });
+  }
+}
+
 export function record(state: DocState, entry: HistoryEntry): void {
   pushBounded(state.history, entry, LIMITS.history);
 }

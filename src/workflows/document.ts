@@ -14,6 +14,7 @@ import {
 import type { Activities, EmailJob, PrepareResult, SendResult } from '../activities';
 import { parseDuration } from '../domain/duration';
 import {
+  applyEscalation,
   applyEvent,
   awaitingAction,
   decide,
@@ -354,14 +355,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
 
   /** An escalation raises the level and may hand the task to someone else. */
   function escalate(p: PlannedNotification, prepared: PrepareResult): void {
-    if (p.kind !== 'escalation') return;
-    state.escalationLevel = Math.max(state.escalationLevel, p.seq);
-    record(state, { at: Date.now(), kind: 'escalation', text: `escalation level ${p.seq}` });
-    if (prepared.reassignTo && prepared.reassignTo !== state.assignee) {
-      state.assignee = prepared.reassignTo;
-      if (state.task) state.task.version += 1;
-      record(state, { at: Date.now(), kind: 'info', text: `reassigned to ${prepared.reassignTo} by escalation` });
-    }
+    if (p.kind === 'escalation') applyEscalation(state, p.seq, prepared.reassignTo, Date.now());
   }
 
   /**

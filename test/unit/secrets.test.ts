@@ -1,4 +1,4 @@
-import { looksLikeEmail } from '../../src/activities';
+import { looksLikeEmail } from '../../src/domain/recipients';
 import { sameSecret } from '../../src/web/server';
 
 test('sameSecret: equal secrets match; different ones, of any length, do not', () => {
