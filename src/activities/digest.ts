@@ -27,6 +27,7 @@ import {
 } from '../workflows/messages';
 import type { DocumentView } from '../workflows/types';
 import type { EmailJob, SendResult } from './types';
+import { preferencesLink } from './preferences';
 
 /** A storm summary lists this many documents per email (a storm is what it summarises: one email, not ten). */
 const SUMMARY_MAX_LISTED = 1000;
@@ -180,6 +181,7 @@ export function createDigestActivities(deps: DigestDeps) {
         };
       });
       const waitingCount = listable.filter((e) => e.kind === 'waiting').length;
+      const personal = preferencesLink(deps, tenantId, person);
       const result = await deps.deliver(
         {
           ledgerKey: `${tenantId}/${daily ? 'digest' : 'summary'}/${recipient.toLowerCase()}/${bucket}/${slot}`,
@@ -202,6 +204,8 @@ export function createDigestActivities(deps: DigestDeps) {
           digest_count: listable.length,
           waiting_count: waitingCount,
           more_count: listable.length - listed.length,
+          // Every waiting document, paged, with its links (the digest lists at most DIGEST_MAX_LISTED).
+          waiting_url: daily && personal && waitingCount > 0 ? `${personal}/waiting` : '',
         },
       );
       // Reported: FYI and storm entries leave; waiting ones stay until their document moves on. The log says where

@@ -284,6 +284,7 @@ export function createActivities(deps: ActivityDeps) {
             dueAt: s.dueAt ? Date.parse(s.dueAt) : undefined,
             since: job.notBefore ?? Date.now(),
             actions: kind === 'waiting' ? job.actions : [],
+            task: kind === 'waiting' ? s.task : undefined,
           },
         },
       );

@@ -33,6 +33,25 @@ export interface PreferenceGateDeps {
   publicBaseUrl: string;
 }
 
+/**
+ * The person's signed pages (`/preferences/{token}`: their preferences; `…/waiting`: what waits for them), or undefined
+ * without signing keys.
+ */
+export function preferencesLink(
+  deps: { keyring?: Keyring; publicBaseUrl: string },
+  tenantId: string,
+  recipient: Recipient,
+): string | undefined {
+  if (!deps.keyring) return undefined;
+  const token = deps.keyring.signPreferences({
+    tenantId,
+    userKey: userKey(recipient),
+    recipient: recipient.email.toLowerCase(),
+    expiresAt: Date.now() + PREFERENCES_LINK_TTL_MS,
+  });
+  return `${deps.publicBaseUrl}/preferences/${token}`;
+}
+
 export function preferenceGate(deps: PreferenceGateDeps) {
   const { rules, directory } = deps;
 
@@ -83,14 +102,7 @@ export function preferenceGate(deps: PreferenceGateDeps) {
 
     /** The signed preferences page of the recipient, or undefined without signing keys. */
     preferencesUrl(job: PreferenceJob): string | undefined {
-      if (!deps.keyring) return undefined;
-      const token = deps.keyring.signPreferences({
-        tenantId: job.snapshot.tenantId,
-        userKey: userKey(job.recipient),
-        recipient: job.recipient.email.toLowerCase(),
-        expiresAt: Date.now() + PREFERENCES_LINK_TTL_MS,
-      });
-      return `${deps.publicBaseUrl}/preferences/${token}`;
+      return preferencesLink(deps, job.snapshot.tenantId, job.recipient);
     },
 
     /** The list headers' values of an FYI email (none for action-required email). */

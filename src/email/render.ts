@@ -232,6 +232,11 @@ export const BUILTIN_PLACEHOLDERS: Record<string, PlaceholderInfo> = {
       'Digests and storm summaries only: how many documents are not listed because of the per-email limit (usually 0; use as a section)',
     sample: 0,
   },
+  waiting_url: {
+    description:
+      "Digests only: the reader's signed page of every document waiting for them, with its links (empty without signing keys)",
+    sample: 'https://docnotify.example.com/preferences/sample-token/waiting',
+  },
 };
 
 /**

@@ -12,6 +12,8 @@ export interface StoredEntry extends DigestEntry {
   ledgerKey: string;
   documentType?: string;
   actions: LinkAction[];
+  /** The open task when the entry was filed (the signed links of the waiting page point at it). */
+  task?: { id: string; version: number };
 }
 
 interface Row {
@@ -25,6 +27,8 @@ interface Row {
   due_at: Date | null;
   since: Date;
   actions: LinkAction[];
+  task_id: string | null;
+  task_version: number | null;
 }
 
 const toEntry = (r: Row): StoredEntry => ({
@@ -38,7 +42,11 @@ const toEntry = (r: Row): StoredEntry => ({
   dueAt: r.due_at?.getTime(),
   since: r.since.getTime(),
   actions: r.actions,
+  task: r.task_id ? { id: r.task_id, version: r.task_version ?? 0 } : undefined,
 });
+
+/** The order of orderEntries (domain/digest.ts), in SQL: most overdue first, then the oldest. */
+const ORDER = 'ORDER BY due_at ASC NULLS LAST, since ASC, document_id ASC';
 
 /** What waits for a person's digest or storm summary; recipients are compared lower-cased. */
 export class DigestStore {
@@ -47,11 +55,12 @@ export class DigestStore {
   /** Adds an entry, or replaces the one under the same key (a waiting document's newer reminder). Idempotent. */
   async add(tenantId: string, recipient: string, bucket: string, e: StoredEntry): Promise<void> {
     await this.db.query(
-      `INSERT INTO digest_entries (tenant_id, recipient, bucket, entry_key, ledger_key, document_id, document_type, kind, subject, status, due_at, since, actions)
-       VALUES ($1, lower($2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+      `INSERT INTO digest_entries (tenant_id, recipient, bucket, entry_key, ledger_key, document_id, document_type, kind, subject, status, due_at, since, actions, task_id, task_version)
+       VALUES ($1, lower($2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        ON CONFLICT (tenant_id, recipient, bucket, entry_key) DO UPDATE SET ledger_key = EXCLUDED.ledger_key,
-         subject = EXCLUDED.subject, status = EXCLUDED.status, due_at = EXCLUDED.due_at, since = EXCLUDED.since,
-         actions = EXCLUDED.actions`,
+         subject = EXCLUDED.subject, status = EXCLUDED.status, due_at = EXCLUDED.due_at,
+         since = LEAST(digest_entries.since, EXCLUDED.since), actions = EXCLUDED.actions,
+         task_id = EXCLUDED.task_id, task_version = EXCLUDED.task_version`,
       [
         tenantId,
         recipient,
@@ -66,8 +75,25 @@ export class DigestStore {
         e.dueAt === undefined ? null : new Date(e.dueAt),
         new Date(e.since),
         e.actions,
+        e.task?.id ?? null,
+        e.task?.version ?? null,
       ],
     );
+  }
+
+  /** One page of a bucket, in digest order, and how many entries it holds in all (the waiting page). */
+  async page(tenantId: string, recipient: string, bucket: string, limit: number, offset: number) {
+    const [rows, count] = await Promise.all([
+      this.db.query<Row>(
+        `SELECT * FROM digest_entries WHERE tenant_id = $1 AND recipient = lower($2) AND bucket = $3 ${ORDER} LIMIT $4 OFFSET $5`,
+        [tenantId, recipient, bucket, limit, offset],
+      ),
+      this.db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM digest_entries WHERE tenant_id = $1 AND recipient = lower($2) AND bucket = $3`,
+        [tenantId, recipient, bucket],
+      ),
+    ]);
+    return { entries: rows.rows.map(toEntry), total: Number(count.rows[0].n) };
   }
 
   /** Every entry of one bucket (a person has dozens, rarely thousands: one indexed range read). */

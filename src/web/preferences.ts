@@ -28,6 +28,8 @@ import { tokenFingerprint } from '../links/redact';
 import { Keyring, type PreferenceClaims, type VerifyFailure } from '../links/token';
 import { FormGuard, pickPageLocale } from './actions';
 import type { WebDeps } from './deps';
+import { WAITING_PAGE_SIZE, waitingPage } from './waiting';
+import { DAILY } from '../store/digests';
 import { html, isSameOrigin, PAGE_HEADERS, renderPage, type Html } from './pages';
 import { addressKey, TokenBuckets, type BucketOptions } from './rate-limit';
 
@@ -355,6 +357,9 @@ export function preferenceRoutes(
         showUnsubscribe(req, reply),
       );
       scope.post('/preferences/:token/unsubscribe', routeOptions, (req: Req, reply) => unsubscribe(req, reply));
+      scope.get('/preferences/:token/waiting', { ...routeOptions, exposeHeadRoute: true }, (req: Req, reply) =>
+        showWaiting(req, reply),
+      );
     });
 
     function localeOf(req: Req): Locale {
@@ -464,6 +469,34 @@ ${PREFERENCE_KINDS.map(group)}
       const c = v.claims;
       const modes = await stores.preferences.get(c.tenantId, c.userKey);
       return send(reply, lang, preferencesPage(WORDS[lang], lang, c, req.params.token, modes, 200));
+    }
+
+    /** Everything waiting for the person (src/web/waiting.ts): one page of their digest's entries, one read each. */
+    async function showWaiting(req: Req, reply: FastifyReply): Promise<FastifyReply> {
+      const lang = localeOf(req);
+      const v = check(req);
+      if ('page' in v) return send(reply, lang, v.page);
+      const c = v.claims;
+      const asked = Number(req.query?.page ?? 1);
+      const page = Number.isSafeInteger(asked) && asked >= 1 && asked <= 10_000 ? asked : 1;
+      const [{ entries, total }, person] = await Promise.all([
+        stores.digests.page(c.tenantId, c.recipient, DAILY, WAITING_PAGE_SIZE, (page - 1) * WAITING_PAGE_SIZE),
+        stores.directory.resolve(c.tenantId, c.recipient).then((r) => r[0]),
+      ]);
+      const view = waitingPage({
+        lang,
+        tenantId: c.tenantId,
+        recipient: c.recipient,
+        timeZone: person?.timeZone,
+        entries,
+        total,
+        page,
+        path: `/preferences/${encodeURIComponent(req.params.token)}/waiting`,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        keyring: keyring!,
+        now: Date.now(),
+      });
+      return send(reply, lang, { status: 200, recipient: c.recipient, ...view });
     }
 
     async function savePreferences(req: Req, reply: FastifyReply): Promise<FastifyReply> {

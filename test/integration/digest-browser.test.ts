@@ -90,11 +90,24 @@ test('approve from the digest: the link shows the confirmation page, changes not
   expect(html).toContain(documentId);
   const links = linksIn(html).filter((h) => h.startsWith(`${config.PUBLIC_BASE_URL}/actions/`));
   expect(links).toHaveLength(2); // approve, reject
+  const waitingUrl = linksIn(html).find((h) => /\/preferences\/[^/]+\/waiting$/.test(h));
+  expect(waitingUrl).toBeDefined();
   const before = await client.getState(documentId, tenantId);
 
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 800, height: 900 } });
   try {
     const page = await context.newPage();
+    // The digest's "see everything" page: the document, with its own signed links.
+    expect((await page.goto(waitingUrl!))?.status()).toBe(200);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Waiting for you');
+    await expect(page.locator(`#doc-${documentId}`).textContent()).resolves.toContain(documentId);
+    const anchors = page.locator(`#doc-${documentId} a`);
+    const pageLinks = await Promise.all(
+      Array.from({ length: await anchors.count() }, (_, i) => anchors.nth(i).getAttribute('href')),
+    );
+    expect(pageLinks).toHaveLength(2);
+    expect(pageLinks.every((h) => h?.startsWith(`${config.PUBLIC_BASE_URL}/actions/`))).toBe(true);
+    await screenshot(page, 'digest-waiting');
     // A scanner (or the person) opening the link twice decides nothing.
     for (let i = 0; i < 2; i++) expect((await page.goto(links[0]))?.status()).toBe(200);
     await expect(page.locator('h1').textContent()).resolves.toBe('Approve this document?');

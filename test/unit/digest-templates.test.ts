@@ -35,7 +35,7 @@ const TEXT = {
     overdue: 'Overdue',
     due: 'Due date',
     waiting: 'Waiting for your action',
-    digestMore: '…and 5 more are waiting; they are listed in the next digests.',
+    digestMore: '…and 5 more are waiting.',
     stormMore: '…and 5 more error notices',
   },
   es: {
@@ -45,7 +45,7 @@ const TEXT = {
     overdue: 'Vencido',
     due: 'Fecha de vencimiento',
     waiting: 'Esperan su acción',
-    digestMore: '…y 5 más están pendientes; aparecerán en los próximos resúmenes.',
+    digestMore: '…y 5 más están pendientes.',
     stormMore: '…y 5 avisos de error más',
   },
   de: {
@@ -55,7 +55,7 @@ const TEXT = {
     overdue: 'Überfällig',
     due: 'Fälligkeitsdatum',
     waiting: 'Warten auf Ihre Bearbeitung',
-    digestMore: '…und 5 weitere warten; sie erscheinen in den nächsten Übersichten.',
+    digestMore: '…und 5 weitere warten.',
     stormMore: '…und 5 weitere Fehlermeldungen',
   },
 } as const;

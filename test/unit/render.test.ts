@@ -292,6 +292,7 @@ describe('BUILTIN_PLACEHOLDERS', () => {
       'total_amount_with_currency',
       'validate_url',
       'waiting_count',
+      'waiting_url',
     ]);
     for (const info of Object.values(BUILTIN_PLACEHOLDERS)) {
       expect(info.description.length).toBeGreaterThan(5);

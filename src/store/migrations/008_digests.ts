@@ -24,6 +24,8 @@ export const digests: Migration = {
       due_at timestamptz,
       since timestamptz NOT NULL,
       actions text[] NOT NULL DEFAULT '{}',
+      task_id text,
+      task_version integer,
       created_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (tenant_id, recipient, bucket, entry_key)
     );
