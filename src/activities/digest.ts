@@ -202,6 +202,7 @@ export function createDigestActivities(deps: DigestDeps) {
         {
           documents,
           digest_count: listable.length,
+          digest_one: listable.length === 1,
           waiting_count: waitingCount,
           more_count: listable.length - listed.length,
           // Every waiting document, paged, with its links (the digest lists at most DIGEST_MAX_LISTED).

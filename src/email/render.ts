@@ -232,6 +232,10 @@ export const BUILTIN_PLACEHOLDERS: Record<string, PlaceholderInfo> = {
       'Digests and storm summaries only: how many documents are not listed because of the per-email limit (usually 0; use as a section)',
     sample: 0,
   },
+  digest_one: {
+    description: 'Digests and storm summaries only: true when they list exactly one document (for the singular)',
+    sample: false,
+  },
   waiting_url: {
     description:
       "Digests only: the reader's signed page of every document waiting for them, with its links (empty without signing keys)",

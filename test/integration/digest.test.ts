@@ -186,8 +186,8 @@ test('storm: 200 import_error notices in a minute → at most 10 a window on the
     1_000,
   );
   const mails = to(operator);
-  const single = mails.filter((m) => !m.subject.includes('error notices'));
-  const summaries = mails.filter((m) => m.subject.includes('error notices'));
+  const single = mails.filter((m) => !m.subject.includes('more error notice'));
+  const summaries = mails.filter((m) => m.subject.includes('more error notice'));
   const windows = new Set(
     (await stores.notifications.list({ tenantId, kind: 'first', limit: 1000 })).map((r) =>
       Math.floor(Date.parse(r.createdAt) / 60_000),

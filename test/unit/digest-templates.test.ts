@@ -103,6 +103,17 @@ describe.each(SHIPPED_LOCALES)('digest and storm summary in %s', (locale) => {
   const storm = template('storm_summary', locale);
   const text = TEXT[locale];
 
+  it('the subject is singular for one document', () => {
+    const one = { digest_count: 1, digest_one: true };
+    const singular = {
+      en: ['1 document is waiting for you', '[docnotify] 1 more error notice'],
+      es: ['1 documento espera su acción', '[docnotify] 1 aviso de error más'],
+      de: ['1 Dokument wartet auf Sie', '[docnotify] 1 weitere Fehlermeldung'],
+    }[locale];
+    expect(renderEmail(digest, samples(locale, one), layout).subject).toBe(singular[0]);
+    expect(renderEmail(storm, samples(locale, one), layout).subject).toBe(singular[1]);
+  });
+
   it('exist and validate against the built-ins alone', () => {
     for (const t of [digest, storm]) {
       expect(t).toBeDefined();

@@ -125,7 +125,7 @@ const EXPECTED: Record<string, Record<string, unknown>> = {
 };
 
 /** Built-ins only digests and storm summaries have: their sender passes them (src/activities/digest.ts). */
-const SUMMARY_ONLY = ['documents', 'digest_count', 'waiting_count', 'more_count', 'waiting_url'];
+const SUMMARY_ONLY = ['documents', 'digest_count', 'waiting_count', 'more_count', 'waiting_url', 'digest_one'];
 
 describe.each(['en', 'es', 'de'])('every built-in placeholder in %s', (locale) => {
   const v = values(locale);

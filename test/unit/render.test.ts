@@ -259,6 +259,7 @@ describe('BUILTIN_PLACEHOLDERS', () => {
       'decided_by',
       'decision',
       'digest_count',
+      'digest_one',
       'document_id',
       'document_type',
       'document_url',
