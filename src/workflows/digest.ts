@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DigestActivities } from '../activities';
+import type { BusinessCalendar } from '../domain/calendar';
 import { nextDigestAt } from '../domain/digest';
 import { emailTaskQueue } from '../domain/queues';
 import { digestAddedSignal, digestSendNowSignal, type DigestWorkflowInput } from './messages';
@@ -48,7 +49,7 @@ export async function digestWorkflow(input: DigestWorkflowInput): Promise<{ dige
       slot = input.sendAt + part;
     } else {
       const schedule = await digestSchedule({ tenantId: input.tenantId, recipient: input.recipient });
-      const at = nextDigestAt(Date.now(), schedule.calendar, schedule.time, schedule.timeZone);
+      const at = safeNextDigestAt(Date.now(), schedule);
       const early = await condition(() => sendNow, at - Date.now(), { summary: `digest for ${input.recipient}` });
       slot = early ? Date.now() : at;
     }
@@ -65,4 +66,24 @@ export async function digestWorkflow(input: DigestWorkflowInput): Promise<{ dige
   }
   await condition(allHandlersFinished);
   return { digests };
+}
+
+/**
+ * The next digest instant, never throwing: a calendar without a working day in reach (bad data) must not fail a
+ * workflow task. The digest then goes out at its time on the next day, every day, until the calendar is mended.
+ */
+function safeNextDigestAt(
+  now: number,
+  schedule: { calendar: BusinessCalendar; time: string; timeZone?: string },
+): number {
+  try {
+    return nextDigestAt(now, schedule.calendar, schedule.time, schedule.timeZone);
+  } catch {
+    const everyDay = { ...schedule.calendar, workingDays: [1, 2, 3, 4, 5, 6, 7], holidays: [] };
+    try {
+      return nextDigestAt(now, everyDay, schedule.time, schedule.timeZone);
+    } catch {
+      return now + 86_400_000; // an unknown time zone or time: a day from now
+    }
+  }
 }

@@ -82,3 +82,35 @@ test('one digest per working day at 08:00 Madrid, through a DST change and holid
   await world.advance(5 * DAY);
   expect(world.digests.length).toBe(before + 1);
 });
+
+test('a calendar without a working day (bad data) never fails the digest: it goes out every day at its time', async () => {
+  world.digestSchedule = {
+    calendar: {
+      timeZone: 'Europe/Madrid',
+      workingDays: [],
+      workingHours: { start: '09:00', end: '18:00' },
+      holidays: [],
+    },
+    timeZone: 'Europe/Madrid',
+    time: '08:00',
+  };
+  world.digestWaiting = 3;
+  const tenantId = 'ts-digest-bad';
+  const recipient = 'someone@example.com';
+  const before = world.digests.length;
+  await world.env.client.workflow.signalWithStart('digestWorkflow', {
+    workflowId: digestWorkflowId(tenantId, recipient, 'daily'),
+    taskQueue: world.taskQueue,
+    args: [{ tenantId, recipient, bucket: 'daily' }],
+    signal: digestAddedSignal,
+    signalArgs: [],
+  });
+  await world.advance(7 * DAY + 3_600_000);
+  const mine = world.digests.slice(before).filter((d) => d.input.tenantId === tenantId);
+  expect(mine.length).toBeGreaterThanOrEqual(7);
+  expect(new Set(mine.map((d) => local(d.input.slot).toFormat('HH:mm')))).toEqual(new Set(['08:00']));
+  const handle = world.env.client.workflow.getHandle(digestWorkflowId(tenantId, recipient, 'daily'));
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  world.digestWaiting = 0;
+  await world.advance(2 * DAY);
+});
