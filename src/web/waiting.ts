@@ -20,11 +20,12 @@ export const WAITING_PAGE_SIZE = DIGEST_MAX_LISTED;
 
 const WORDS: Record<
   WaitingLocale,
-  { title: string; lead: string; none: string; due: string; page: string; next: string; back: string }
+  { title: string; lead: string; leadOne: string; none: string; due: string; page: string; next: string; back: string }
 > = {
   en: {
     title: 'Waiting for you',
     lead: '{count} documents wait for you, the most overdue first.',
+    leadOne: 'One document waits for you.',
     none: 'Nothing waits for you.',
     due: 'Due',
     page: 'Page {page} of {pages}',
@@ -34,6 +35,7 @@ const WORDS: Record<
   es: {
     title: 'Pendiente de su acción',
     lead: '{count} documentos esperan su acción, primero los más vencidos.',
+    leadOne: 'Un documento espera su acción.',
     none: 'Nada espera su acción.',
     due: 'Vence',
     page: 'Página {page} de {pages}',
@@ -43,6 +45,7 @@ const WORDS: Record<
   de: {
     title: 'Wartet auf Sie',
     lead: '{count} Dokumente warten auf Sie, die am längsten überfälligen zuerst.',
+    leadOne: 'Ein Dokument wartet auf Sie.',
     none: 'Nichts wartet auf Sie.',
     due: 'Fällig',
     page: 'Seite {page} von {pages}',
@@ -99,7 +102,7 @@ ${links.length ? html`<p>${links.map((l) => html`<a href="${l.url}">${l.label}</
   const next = input.page < pages ? html`<p><a href="${input.path}?page=${input.page + 1}">${t.next}</a></p>` : '';
   const body = input.total
     ? html`<h1>${t.title}</h1>
-<p>${fill(t.lead, { count: input.total })}</p>
+<p>${input.total === 1 ? t.leadOne : fill(t.lead, { count: input.total })}</p>
 <ol start="${(input.page - 1) * WAITING_PAGE_SIZE + 1}">${input.entries.map(item)}</ol>
 <p class="hint">${fill(t.page, { page: input.page, pages })}</p>
 ${next}`

@@ -100,6 +100,7 @@ test('approve from the digest: the link shows the confirmation page, changes not
     // The digest's "see everything" page: the document, with its own signed links.
     expect((await page.goto(waitingUrl!))?.status()).toBe(200);
     await expect(page.locator('h1').textContent()).resolves.toBe('Waiting for you');
+    await expect(page.locator('h1 + p').textContent()).resolves.toBe('One document waits for you.');
     await expect(page.locator(`#doc-${documentId}`).textContent()).resolves.toContain(documentId);
     const anchors = page.locator(`#doc-${documentId} a`);
     const pageLinks = await Promise.all(
