@@ -9,6 +9,8 @@ import { tenantIdProblem } from './domain/tenant';
 import { describeConnection, type TemporalConnection } from './temporal';
 import {
   WORKFLOW_VERSION,
+  digestSendNowSignal,
+  digestWorkflowId,
   documentEventSignal,
   documentStateQuery,
   resolveTaskUpdate,
@@ -226,6 +228,22 @@ export class DocnotifyClient {
       signal: rulesEditedSignal,
       staticSummary: `rules fan-out of tenant ${tenantId}`,
     });
+    return workflowId;
+  }
+
+  /**
+   * Sends a person's daily digest now (docs/digest.md); the schedule goes on. Throws NotFoundError when no digest runs
+   * for them (nothing is filed in it).
+   */
+  async sendDigestNow(recipient: string, tenantId = 'default'): Promise<string> {
+    const workflowId = digestWorkflowId(tenantId, recipient, 'daily');
+    try {
+      await this.temporal.workflow.getHandle(workflowId).signal(digestSendNowSignal);
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError)
+        throw new NotFoundError(`no digest runs for ${recipient} in tenant ${tenantId}: nothing is filed in it`);
+      throw e;
+    }
     return workflowId;
   }
 

@@ -547,6 +547,37 @@ export function buildProgram(): Command {
         });
       }),
     );
+  const digest = program.command('digest').description("a person's daily digest (docs/digest.md)");
+  digest
+    .command('list')
+    .description('what is filed for the next digest of a person (in digest order)')
+    .argument('<email>')
+    .requiredOption('--tenant <tenantId>')
+    .option('--json')
+    .action(async (email: string, o: { tenant: string; json?: boolean }) =>
+      withStores(async (s) => {
+        const { entries } = await s.digests.page(o.tenant, email, 'daily', 1000, 0);
+        const rows = entries.map((e) => ({
+          documentId: e.documentId,
+          kind: e.kind,
+          status: e.status ?? '',
+          dueAt: e.dueAt === undefined ? '' : new Date(e.dueAt).toISOString(),
+          subject: e.subject,
+        }));
+        return o.json ? print(rows) : table(rows, ['documentId', 'kind', 'status', 'dueAt', 'subject']);
+      }),
+    );
+  digest
+    .command('send')
+    .description('send the digest of a person now (the daily schedule goes on)')
+    .argument('<email>')
+    .requiredOption('--tenant <tenantId>')
+    .action(async (email: string, o: { tenant: string }) =>
+      withClient(async (c) => {
+        const workflowId = await c.sendDigestNow(email, o.tenant);
+        process.stdout.write(`digest of ${email} asked to go out now (${workflowId})\n`);
+      }),
+    );
   const sup = program
     .command('suppressions')
     .description('addresses a tenant does not email (permanent failures, bounces, added by hand)');

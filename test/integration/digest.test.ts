@@ -12,6 +12,7 @@ import type { Stores } from '../../src/store';
 import { digestSendNowSignal, digestWorkflowId } from '../../src/workflows/messages';
 import { eventually, sleep, testConfig, uid } from '../helpers/env';
 import { SmtpFaultServer } from '../helpers/smtp-fault-server';
+import { runCli } from '../helpers/cli';
 import { startTestWorker } from '../helpers/worker';
 
 jest.setTimeout(240_000);
@@ -109,7 +110,16 @@ test("a rule in digest mode: first notices on their own, reminders only in the p
     { taskId: task.id, taskVersion: task.version, action: 'approve', actor: approver },
     tenantId,
   );
-  await digest.signal(digestSendNowSignal);
+  // What the CLI shows is what the digest holds; `digest send` asks for the next one now.
+  const listed = await runCli(['digest', 'list', approver, '--tenant', tenantId, '--json'], config());
+  expect(listed.code).toBe(0);
+  expect((JSON.parse(listed.stdout) as { documentId: string }[]).map((r) => r.documentId).sort()).toEqual(
+    [...docs].sort(),
+  );
+  const sent = await runCli(['digest', 'send', approver, '--tenant', tenantId], config());
+  expect([sent.code, sent.stdout]).toEqual([0, expect.stringContaining('asked to go out now')]);
+  const nobody = await runCli(['digest', 'send', 'nobody@example.com', '--tenant', tenantId], config());
+  expect([nobody.code, nobody.stderr]).toEqual([3, expect.stringContaining('no digest runs for nobody@example.com')]);
   const second = await eventually(async () => to(approver).find((m) => m.subject.includes('2 documents')), 'digest 2');
   expect(second.html).toContain(docs[0]);
   expect(second.html).not.toContain(docs[2]);

@@ -19,6 +19,8 @@ const KINDS: { value: string; label: string }[] = [
   { value: 'decision', label: 'Decision confirmation' },
   { value: 'test', label: 'Test' },
   { value: 'smtp_failure_alert', label: 'Delivery failure alert' },
+  { value: 'digest', label: 'Daily digest' },
+  { value: 'storm_summary', label: 'Storm summary' },
 ];
 const LIMIT = 200;
 
@@ -30,8 +32,11 @@ export function kindLabel(kind: string, seq: number): string {
   return base;
 }
 
+/** A digest or storm summary (document `(digest)` / `(summary)`, docs/digest.md) is about many documents: no link. */
 const docLink = (c: AdminCtx, r: { tenantId: string; documentId: string }) =>
-  html`<a class="nowrap" href="/admin/documents/${encodeURIComponent(r.tenantId)}/${encodeURIComponent(r.documentId)}">${r.documentId}</a>`;
+  r.documentId.startsWith('(')
+    ? html`<span class="nowrap">${r.documentId}</span>`
+    : html`<a class="nowrap" href="/admin/documents/${encodeURIComponent(r.tenantId)}/${encodeURIComponent(r.documentId)}">${r.documentId}</a>`;
 
 function logRow(c: AdminCtx, r: NotificationRow, showRule: boolean): SafeHtml {
   const view =
