@@ -210,8 +210,14 @@ export function createDigestActivities(deps: DigestDeps) {
         },
       );
       // Reported: FYI and storm entries leave; waiting ones stay until their document moves on. The log says where
-      // each email went.
-      const reported = result.status === 'sent' ? listed.filter((e) => !daily || e.kind === 'fyi') : [];
+      // each email went. A storm summary that could not be sent (it failed for good, or its address is suppressed)
+      // leaves too, its emails' rows saying so: sending it again and again would be a storm of its own.
+      const reported = result.status === 'sent' || !daily ? listed.filter((e) => !daily || e.kind === 'fyi') : [];
+      if (result.status !== 'sent' && !daily)
+        await deps.notifications.markReported(
+          listed.map((e) => e.ledgerKey),
+          `storm: summary not sent (${result.status}: ${result.detail ?? ''})`,
+        );
       if (result.status === 'sent' && daily)
         await deps.notifications.markDigested(
           tenantId,
@@ -227,7 +233,7 @@ export function createDigestActivities(deps: DigestDeps) {
       await digests.remove(tenantId, recipient, bucket, [...gone, ...reported.map((e) => e.entryKey)]);
       log.info(
         { tenantId, recipient, bucket, listed: listed.length, gone: gone.length, status: result.status },
-        daily ? 'digest sent' : 'storm summary sent',
+        daily ? 'digest' : 'storm summary',
       );
       const remaining = daily ? waitingCount : listable.length - reported.length;
       return { sent: result.status === 'sent', listed: listed.length, remaining, messageId: result.messageId };

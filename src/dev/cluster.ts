@@ -27,13 +27,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLUSTER_SETTINGS } from './cluster-settings';
 import {
-  findFreePorts,
+  findFreePortsIn,
   SEARCH_ATTRIBUTES,
   spawnLogged,
   startLocalServices,
@@ -415,35 +414,6 @@ async function setupNamespace(
   );
 }
 
-/**
- * `count` distinct ports free on 127.0.0.1 in [low, high], held open together while choosing. The server stores its
- * membership ports in a PostgreSQL `smallint` (`cluster_membership.rpc_port`), so they must be at most 32767, below
- * the kernel's ephemeral range that port 0 hands out (and that outgoing connections use).
- */
-export async function findFreePortsIn(count: number, low = 20_000, high = 32_767): Promise<number[]> {
-  const servers: net.Server[] = [];
-  const ports: number[] = [];
-  try {
-    for (let tries = 0; ports.length < count; tries++) {
-      if (tries > 2_000) throw new Error(`no ${count} free ports in ${low}-${high} on ${HOST}`);
-      const port = low + Math.floor(Math.random() * (high - low + 1));
-      if (ports.includes(port)) continue;
-      const server = net.createServer();
-      const ok = await new Promise<boolean>((resolve) => {
-        server.once('error', () => resolve(false));
-        server.listen({ port, host: HOST, exclusive: true }, () => resolve(true));
-      });
-      if (ok) {
-        servers.push(server);
-        ports.push(port);
-      }
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
-  }
-}
-
 /** The server's JSON log, last lines, as `level msg (error)`: its stack traces would bury the cause. */
 function serverLogTail(file: string, lines = 15): string {
   return tail(file, 400)
@@ -569,9 +539,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const template = fs.readFileSync(path.join(moduleDir, 'config', 'development-postgres12.yaml'), 'utf8');
 
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const [smtpPort, mailpitHttpPort, pgPort, ...rest] = await findFreePorts(3 + 7 + nWorkers + nWebs);
+  // All chosen together (so all differ), below 32768: the membership ports must fit the server's smallint column.
+  const [smtpPort, mailpitHttpPort, pgPort, ...rest] = await findFreePortsIn(3 + 7 + 4 + nWorkers + nWebs);
   const [frontend, frontendHttp, history, matching, worker, pprof, metrics] = rest.splice(0, 7);
-  const [frontendMembership, historyMembership, matchingMembership, workerMembership] = await findFreePortsIn(4);
+  const [frontendMembership, historyMembership, matchingMembership, workerMembership] = rest.splice(0, 4);
   const ports: ServerPorts = {
     frontend,
     frontendMembership,

@@ -144,23 +144,42 @@ export async function findFreePort(): Promise<number> {
   return (await findFreePorts(1))[0];
 }
 
-/** `count` distinct free ports (all held open together while choosing, so they differ). */
+/**
+ * `count` distinct ports free on 127.0.0.1, chosen together. They are taken below the kernel's ephemeral range
+ * (32768–60999 on Linux): a port that `listen(0)` hands out is also what outgoing connections use as their source
+ * port, so between choosing it and a server binding it another process's connection could take it (seen in CI: a
+ * dev PostgreSQL "could not bind … Address already in use").
+ */
 export async function findFreePorts(count: number): Promise<number[]> {
+  return findFreePortsIn(count);
+}
+
+/**
+ * `count` distinct ports free on 127.0.0.1 in [low, high], held open together while choosing. The server stores its
+ * membership ports in a PostgreSQL `smallint` (`cluster_membership.rpc_port`), so they must be at most 32767, below
+ * the kernel's ephemeral range that port 0 hands out (and that outgoing connections use).
+ */
+export async function findFreePortsIn(count: number, low = 20_000, high = 32_767): Promise<number[]> {
   const servers: net.Server[] = [];
+  const ports: number[] = [];
   try {
-    const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
+    for (let tries = 0; ports.length < count; tries++) {
+      if (tries > 2_000) throw new Error(`no ${count} free ports in ${low}-${high} on ${HOST}`);
+      const port = low + Math.floor(Math.random() * (high - low + 1));
+      if (ports.includes(port)) continue;
       const server = net.createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, HOST, () => resolve());
+      const ok = await new Promise<boolean>((resolve) => {
+        server.once('error', () => resolve(false));
+        server.listen({ port, host: HOST, exclusive: true }, () => resolve(true));
       });
-      ports.push((server.address() as net.AddressInfo).port);
+      if (ok) {
+        servers.push(server);
+        ports.push(port);
+      }
     }
     return ports;
   } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
   }
 }
 

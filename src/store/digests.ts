@@ -1,6 +1,6 @@
 import type { DigestEntry } from '../domain/digest';
 import type { LinkAction } from '../links/token';
-import type { Db } from './db';
+import { inTransaction, type Db } from './db';
 
 /** The daily digest's bucket; storm summaries have one bucket per class and window ({@link stormBucket}). */
 export const DAILY = 'daily';
@@ -115,20 +115,26 @@ export class DigestStore {
   }
 
   /**
-   * The rank of an email among the emails of its class to one person in one window (1 = the first). A retried
-   * activity gets the rank it had: one row per ledger key.
+   * The rank of an email among the emails of its class to one person in one window (1 = the first). Ranks are handed
+   * out one at a time under a lock of the window (concurrent sends would otherwise count past each other and let more
+   * than the limit through), and a retried activity gets the rank it had: one row per ledger key.
    */
   async stormRank(tenantId: string, recipient: string, cls: string, windowStart: number, ledgerKey: string) {
-    const r = await this.db.query<{ rank: string }>(
-      `WITH hit AS (
-         INSERT INTO storm_hits (ledger_key, tenant_id, recipient, class, window_start) VALUES ($1, $2, lower($3), $4, $5)
-         ON CONFLICT (ledger_key) DO UPDATE SET ledger_key = EXCLUDED.ledger_key RETURNING seq
-       )
-       SELECT 1 + (SELECT count(*) FROM storm_hits s WHERE s.tenant_id = $2 AND s.recipient = lower($3) AND s.class = $4
-                   AND s.window_start = $5 AND s.seq < (SELECT seq FROM hit)) AS rank`,
-      [ledgerKey, tenantId, recipient, cls, windowStart],
-    );
-    return Number(r.rows[0].rank);
+    return inTransaction(this.db, async (tx) => {
+      const windowKey = `storm/${tenantId}/${recipient.toLowerCase()}/${cls}/${windowStart}`;
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [windowKey]);
+      const hit = await tx.query<{ seq: string }>(
+        `INSERT INTO storm_hits (ledger_key, tenant_id, recipient, class, window_start) VALUES ($1, $2, lower($3), $4, $5)
+         ON CONFLICT (ledger_key) DO UPDATE SET ledger_key = EXCLUDED.ledger_key RETURNING seq`,
+        [ledgerKey, tenantId, recipient, cls, windowStart],
+      );
+      const r = await tx.query<{ rank: string }>(
+        `SELECT count(*) AS rank FROM storm_hits WHERE tenant_id = $1 AND recipient = lower($2) AND class = $3
+           AND window_start = $4 AND seq <= $5`,
+        [tenantId, recipient, cls, windowStart, hit.rows[0].seq],
+      );
+      return Number(r.rows[0].rank);
+    });
   }
 
   /** Forgets the ranks of windows that ended long ago (called after a summary went out). */

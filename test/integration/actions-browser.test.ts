@@ -4,55 +4,28 @@
  * PUBLIC_BASE_URL of the links. Screenshots go to `<artifacts>/screenshots/actions-*.png`.
  */
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
-import type { Browser, BrowserContext, Request } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { DocnotifyClient } from '../../src/client';
-import { createLogger } from '../../src/log';
-import { buildServer } from '../../src/web/server';
-import { launchBrowser, linksIn, screenshot } from '../helpers/browser';
-import { eventually, testConfig, uid } from '../helpers/env';
+import type { BrowserContext, Request } from 'playwright-core';
+import { linksIn, screenshot } from '../helpers/browser';
+import { eventually, uid } from '../helpers/env';
 import { message, waitForMail } from '../helpers/mailpit';
 import { startWebhookServer, verifyWebhookSignature, type WebhookServer } from '../helpers/webhook-server';
-import { startTestWorker } from '../helpers/worker';
+import { startWebStack, type WebStack } from '../helpers/web-stack';
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
-
-let config: ReturnType<typeof testConfig>;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let client: DocnotifyClient;
+let stack: WebStack;
+let config: WebStack['config'];
+let worker: WebStack['worker'];
+let client: WebStack['client'];
+let browser: WebStack['browser'];
 let hooks: WebhookServer;
-let app: FastifyInstance;
-let browser: Browser;
 
 beforeAll(async () => {
-  const port = await freePort();
-  config = testConfig({ PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, PORT: String(port) });
   hooks = await startWebhookServer();
-  worker = await startTestWorker(config);
-  client = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, taskQueue: config.TASK_QUEUE });
-  app = await buildServer({
-    config,
-    client,
-    stores: worker.stores,
-    log: createLogger('warn'),
-    sendTest: async () => ({ status: 'skipped' }),
-  });
-  await app.listen({ port, host: '127.0.0.1' });
-  browser = await launchBrowser();
+  stack = await startWebStack();
+  ({ config, worker, client, browser } = stack);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await client?.close();
-  await worker?.stop();
+  await stack?.stop();
   await hooks?.close();
 });
 

@@ -5,7 +5,6 @@
  * GET /api/v1/rules answers 200 from the real server. Screenshot: `${DOCNOTIFY_TEST_ARTIFACTS:-test-results}/
  * screenshots/api-docs.png`.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { DocnotifyClient } from '../../src/client';
@@ -14,16 +13,9 @@ import { openStores, type Stores } from '../../src/store';
 import { buildServer } from '../../src/web/server';
 import { launchBrowser, screenshot } from '../helpers/browser';
 import { testConfig } from '../helpers/env';
+import { freePort } from '../helpers/web-stack';
 
 /** A free port, so that PUBLIC_BASE_URL (the spec's server, where "Try it out" sends) is this server. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
-
 let config: ReturnType<typeof testConfig>;
 let stores: Stores;
 let client: DocnotifyClient;

@@ -4,59 +4,31 @@
  * confirmation page as an email's: showing it decides nothing, the button does. Screenshots:
  * `<artifacts>/screenshots/digest-*.png`.
  */
-import net from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import type { Browser } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { DocnotifyClient } from '../../src/client';
-import { createLogger } from '../../src/log';
-import { buildServer } from '../../src/web/server';
 import { digestSendNowSignal, digestWorkflowId } from '../../src/workflows/messages';
-import { launchBrowser, linksIn, screenshot } from '../helpers/browser';
-import { eventually, testConfig, uid } from '../helpers/env';
+import { linksIn, screenshot } from '../helpers/browser';
+import { eventually, uid } from '../helpers/env';
 import { message, waitForMail } from '../helpers/mailpit';
-import { startTestWorker } from '../helpers/worker';
+import { startWebStack, type WebStack } from '../helpers/web-stack';
 
 jest.setTimeout(120_000);
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
-
-let config: ReturnType<typeof testConfig>;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let client: DocnotifyClient;
+let stack: WebStack;
+let config: WebStack['config'];
+let worker: WebStack['worker'];
+let client: WebStack['client'];
+let browser: WebStack['browser'];
 let temporal: Client;
-let app: FastifyInstance;
-let browser: Browser;
 
 beforeAll(async () => {
-  const port = await freePort();
-  config = testConfig({ PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, PORT: String(port) });
-  worker = await startTestWorker(config);
-  client = await DocnotifyClient.connect({ address: config.TEMPORAL_ADDRESS, taskQueue: config.TASK_QUEUE });
+  stack = await startWebStack();
+  ({ config, worker, client, browser } = stack);
   temporal = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }) });
-  app = await buildServer({
-    config,
-    client,
-    stores: worker.stores,
-    log: createLogger('warn'),
-    sendTest: async () => ({ status: 'skipped' }),
-  });
-  await app.listen({ port, host: '127.0.0.1' });
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await client?.close();
   await temporal?.connection.close();
-  await worker?.stop();
+  await stack?.stop();
 });
 
 test('approve from the digest: the link shows the confirmation page, changes nothing, the button decides', async () => {

@@ -20,6 +20,16 @@ afterAll(async () => {
 
 const local = (t: number) => DateTime.fromMillis(t, { zone: 'Europe/Madrid' });
 
+/** What filing a first entry does: signal-with-start of the person's digest. */
+const startDigest = (tenantId: string, recipient: string) =>
+  world.env.client.workflow.signalWithStart('digestWorkflow', {
+    workflowId: digestWorkflowId(tenantId, recipient, 'daily'),
+    taskQueue: world.taskQueue,
+    args: [{ tenantId, recipient, bucket: 'daily' }],
+    signal: digestAddedSignal,
+    signalArgs: [],
+  });
+
 test('one digest per working day at 08:00 Madrid, through a DST change and holidays; none once nothing waits', async () => {
   const calendar = spanishCalendar(2026, 2029);
   world.digestSchedule = { calendar, timeZone: 'Europe/Madrid', time: '08:00' };
@@ -27,13 +37,7 @@ test('one digest per working day at 08:00 Madrid, through a DST change and holid
   const start = await world.now();
   const tenantId = 'ts-digest';
   const recipient = 'approver@example.com';
-  await world.env.client.workflow.signalWithStart('digestWorkflow', {
-    workflowId: digestWorkflowId(tenantId, recipient, 'daily'),
-    taskQueue: world.taskQueue,
-    args: [{ tenantId, recipient, bucket: 'daily' }],
-    signal: digestAddedSignal,
-    signalArgs: [],
-  });
+  await startDigest(tenantId, recipient);
   // Past the first DST change after now (the last Sunday of March) by a week.
   // The first DST change after now: the last Sunday of March.
   let springForward = DateTime.fromObject({ year: local(start).year, month: 3, day: 31 }, { zone: 'Europe/Madrid' });
@@ -98,13 +102,7 @@ test('a calendar without a working day (bad data) never fails the digest: it goe
   const tenantId = 'ts-digest-bad';
   const recipient = 'someone@example.com';
   const before = world.digests.length;
-  await world.env.client.workflow.signalWithStart('digestWorkflow', {
-    workflowId: digestWorkflowId(tenantId, recipient, 'daily'),
-    taskQueue: world.taskQueue,
-    args: [{ tenantId, recipient, bucket: 'daily' }],
-    signal: digestAddedSignal,
-    signalArgs: [],
-  });
+  await startDigest(tenantId, recipient);
   await world.advance(7 * DAY + 3_600_000);
   const mine = world.digests.slice(before).filter((d) => d.input.tenantId === tenantId);
   expect(mine.length).toBeGreaterThanOrEqual(7);

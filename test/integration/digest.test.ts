@@ -11,7 +11,7 @@ import { DocnotifyClient } from '../../src/client';
 import type { Stores } from '../../src/store';
 import { digestSendNowSignal, digestWorkflowId } from '../../src/workflows/messages';
 import { eventually, sleep, testConfig, uid } from '../helpers/env';
-import { SmtpFaultServer } from '../helpers/smtp-fault-server';
+import { accept, reply, SmtpFaultServer } from '../helpers/smtp-fault-server';
 import { runCli } from '../helpers/cli';
 import { startTestWorker } from '../helpers/worker';
 
@@ -212,4 +212,45 @@ test('storm: 200 import_error notices in a minute → at most 10 a window on the
     expect({ d, n: carrying.length }).toEqual({ d, n: 1 });
   }
   expect(Date.now() - started).toBeLessThan(200_000);
+});
+
+test('storm: a summary the server refuses for good is tried once, and its emails say so in the log', async () => {
+  const tenantId = await tenant();
+  const operator = `${uid('ops')}@example.com`;
+  // The first 10 notices are taken; everything after them (the summary) is refused for good.
+  fault.script(
+    operator,
+    Array.from({ length: 10 }, () => accept),
+    reply(552, '5.2.2 mailbox full'),
+  );
+  await stores.rules.create({
+    name: 'Export errors',
+    tenantId,
+    trigger: { status: 'export_error' },
+    recipients: { assignee: false, addresses: [operator] },
+    delay: '0s',
+  });
+  const docs = Array.from({ length: 15 }, () => uid('EXP'));
+  // All 15 in one storm window (1 minute): start early in one, so that more than 10 meet there.
+  if (Date.now() % 60_000 > 30_000) await sleep(60_000 - (Date.now() % 60_000) + 500);
+  for (const documentId of docs)
+    await client.sendEvent({ type: 'status_changed', tenantId, documentId, status: 'export_error' });
+  const rows = await eventually(
+    async () => {
+      const all = await stores.notifications.list({ tenantId, kind: 'first', limit: 100 });
+      const settled = all.filter((r) => r.status === 'sent' || r.reason?.startsWith('storm: summary not sent'));
+      return all.length === 15 && settled.length === 15 ? all : undefined;
+    },
+    'every notice sent or its summary given up',
+    150_000,
+    1_000,
+  );
+  const summarised = rows.filter((r) => r.status !== 'sent');
+  expect(summarised.length).toBeGreaterThanOrEqual(1);
+  expect(summarised.every((r) => r.reason!.includes('failed'))).toBe(true);
+  await sleep(5_000);
+  // One summary per window touched, each tried once: no summary after summary.
+  const summaryAttempts = fault.attempts.filter((a) => a.address === operator && a.code === 552);
+  const windows = new Set(summarised.map((r) => Math.floor(Date.parse(r.createdAt) / 60_000)));
+  expect(summaryAttempts.length).toBe(windows.size);
 });
