@@ -6,6 +6,7 @@ import { NotFoundError, UnavailableError, ValidationError } from './errors';
 import { Failure, isRefusalType, type RefusalType } from './domain/failures';
 import { quoteVisibility } from './domain/visibility';
 import { tenantIdProblem } from './domain/tenant';
+import { DAILY } from './domain/digest';
 import { describeConnection, type TemporalConnection } from './temporal';
 import {
   WORKFLOW_VERSION,
@@ -236,7 +237,7 @@ export class DocnotifyClient {
    * for them (nothing is filed in it).
    */
   async sendDigestNow(recipient: string, tenantId = 'default'): Promise<string> {
-    const workflowId = digestWorkflowId(tenantId, recipient, 'daily');
+    const workflowId = digestWorkflowId(tenantId, recipient, DAILY);
     try {
       await this.temporal.workflow.getHandle(workflowId).signal(digestSendNowSignal);
     } catch (e) {

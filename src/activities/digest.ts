@@ -6,16 +6,15 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { parseCalendarConfig, toBusinessCalendar } from '../calendar/schema';
 import { DEFAULT_CALENDAR, type BusinessCalendar } from '../domain/calendar';
-import { DIGEST_MAX_LISTED, orderEntries } from '../domain/digest';
+import { DAILY, DIGEST_MAX_LISTED, orderEntries } from '../domain/digest';
 import { calendarTimeZone, formatDate, formatRelative, readerZone } from '../email/format';
 import { statusLabel } from '../email/defaults';
-import { actionLabel } from '../email/values';
+import { signedActionLinks } from '../email/values';
 import type { DocumentStatus } from '../domain/status';
 import type { Keyring } from '../links/token';
 import type { Logger } from 'pino';
-import { DAILY, type DigestStore, type StoredEntry } from '../store/digests';
+import type { DigestStore, StoredEntry } from '../store/digests';
 import type { DirectoryStore, Recipient } from '../store/directory';
 import type { NotificationStore } from '../store/notifications';
 import type { TenantStore } from '../store/tenants';
@@ -31,10 +30,10 @@ import { preferencesLink } from './preferences';
 
 /** A storm summary lists this many documents per email (a storm is what it summarises: one email, not ten). */
 const SUMMARY_MAX_LISTED = 1000;
+/** How long the ranks of a storm window are kept after its summary went out. */
+const STORM_RANKS_KEPT_MS = 7 * 86_400_000;
 /** How many waiting documents are asked at once whether they still wait. */
 const CHECK_CONCURRENCY = 8;
-/** Action links in a digest stay valid as long as those of the email they stand for. */
-const LINK_TTL_MS = 14 * 86_400_000;
 
 export interface DigestDeps {
   digests: DigestStore;
@@ -46,6 +45,8 @@ export interface DigestDeps {
   digestTime: string;
   taskQueue: string;
   log: Logger;
+  /** The tenant's default business calendar, compiled (the planner's cache, activities/index.ts). */
+  tenantCalendar: (tenantId: string) => Promise<BusinessCalendar | undefined>;
   /** The ledger-backed sender every email goes through (activities/index.ts). */
   deliver: (job: EmailJob, extra: Record<string, unknown>) => Promise<SendResult>;
   /** A client for the workflows (the activity's own, else this one: tests). */
@@ -72,15 +73,6 @@ export function createDigestActivities(deps: DigestDeps) {
 
   async function recipientOf(tenantId: string, email: string): Promise<Recipient> {
     return (await directory.resolve(tenantId, email))[0] ?? { email };
-  }
-
-  function calendarOf(stored: unknown, year: number): BusinessCalendar {
-    if (!stored) return DEFAULT_CALENDAR;
-    try {
-      return toBusinessCalendar(parseCalendarConfig(stored), year - 1, year + 2);
-    } catch {
-      return DEFAULT_CALENDAR; // an invalid stored calendar is reported where rules are planned
-    }
   }
 
   /** Is the document still waiting for this person in the status the entry was filed in? */
@@ -118,28 +110,24 @@ export function createDigestActivities(deps: DigestDeps) {
     locale: string,
   ) {
     if (!deps.keyring || !view?.task) return [];
-    const task = view.task;
-    return e.actions.map((action) => ({
-      action,
-      label: actionLabel(action, locale),
-      url: `${deps.publicBaseUrl}/actions/${deps.keyring!.sign({
-        tenantId,
-        documentId: e.documentId,
-        taskId: task.id,
-        taskVersion: task.version,
-        action,
-        recipient: recipient.toLowerCase(),
-        expiresAt: Date.now() + LINK_TTL_MS,
-      })}`,
-    }));
+    return signedActionLinks({
+      keyring: deps.keyring,
+      publicBaseUrl: deps.publicBaseUrl,
+      tenantId,
+      documentId: e.documentId,
+      task: view.task,
+      actions: e.actions,
+      recipient,
+      locale,
+      now: Date.now(),
+    });
   }
 
   return {
     /** The person's digest time, time zone and the tenant's working days. */
     async digestSchedule(input: { tenantId: string; recipient: string }) {
-      const tenant = await tenants.get(input.tenantId);
       const person = await recipientOf(input.tenantId, input.recipient);
-      const calendar = calendarOf(tenant.calendar, new Date().getUTCFullYear());
+      const calendar = (await deps.tenantCalendar(input.tenantId)) ?? DEFAULT_CALENDAR;
       return { calendar, timeZone: person.timeZone ?? calendar.timeZone, time: deps.digestTime };
     },
 
@@ -231,6 +219,8 @@ export function createDigestActivities(deps: DigestDeps) {
           `storm: in summary ${result.messageId}`,
         );
       await digests.remove(tenantId, recipient, bucket, [...gone, ...reported.map((e) => e.entryKey)]);
+      // Ranks of windows a week gone are no longer asked for (a retry that late is past any retry policy).
+      if (!daily) await digests.forgetStormsBefore(tenantId, recipient, slot - STORM_RANKS_KEPT_MS);
       log.info(
         { tenantId, recipient, bucket, listed: listed.length, gone: gone.length, status: result.status },
         daily ? 'digest' : 'storm summary',

@@ -21,7 +21,7 @@ import {
   type OutgoingEmail,
   type SentInfo,
 } from '../email/transport';
-import { actionLabel, templateValues, type ActionLink } from '../email/values';
+import { signedActionLinks, templateValues, type ActionLink } from '../email/values';
 import { calendarTimeZone, readerZone } from '../email/format';
 import type { Keyring } from '../links/token';
 import type { DirectoryStore, Recipient } from '../store/directory';
@@ -43,8 +43,19 @@ import { Burst } from './burst';
 import { afterSmtpFailure, linkActionsFor, offersLinks } from '../domain/delivery';
 import { dedupeRecipients as dedupe, recipientPlan } from '../domain/recipients';
 import { createDigestActivities, fileEntry } from './digest';
-import { IN_DIGEST, IN_SUMMARY, routeEmail, stormClass, stormWindow, summarised } from '../domain/digest';
-import { DAILY, stormBucket, type DigestStore } from '../store/digests';
+import {
+  DAILY,
+  entryKind,
+  IN_DIGEST,
+  IN_SUMMARY,
+  routeEmail,
+  stormBucket,
+  stormClass,
+  stormRoute,
+  stormWindow,
+  summarised,
+} from '../domain/digest';
+import type { DigestStore } from '../store/digests';
 import { stormPolicy } from '../config';
 
 export interface ActivityDeps {
@@ -87,9 +98,6 @@ const TENANT_RULES_CACHED = 1000;
 /** Emails that are themselves digests or summaries: never routed into one. */
 const SUMMARY_KINDS: readonly string[] = ['digest', 'storm_summary', 'smtp_failure_alert', 'test'];
 
-/** How long action links stay valid. */
-const LINK_TTL_MS = 14 * 86_400_000;
-
 /** Activities do I/O and nothing else; the decisions are made in the workflow's pure core. */
 export function createActivities(deps: ActivityDeps) {
   const { config, rules, directory, templates, tenants, notifications, mailer, log } = deps;
@@ -125,19 +133,17 @@ export function createActivities(deps: ActivityDeps) {
   function links(job: EmailJob, locale: string): ActionLink[] {
     const task = job.snapshot.task;
     if (!offersLinks(!!deps.keyring, job.snapshot) || !task) return [];
-    return job.actions.map((action) => ({
-      action,
-      label: actionLabel(action, locale),
-      url: `${config.PUBLIC_BASE_URL}/actions/${deps.keyring!.sign({
-        tenantId: job.snapshot.tenantId,
-        documentId: job.snapshot.documentId,
-        taskId: task.id,
-        taskVersion: task.version,
-        action,
-        recipient: job.recipient.email.toLowerCase(),
-        expiresAt: Date.now() + LINK_TTL_MS,
-      })}`,
-    }));
+    return signedActionLinks({
+      keyring: deps.keyring!,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      tenantId: job.snapshot.tenantId,
+      documentId: job.snapshot.documentId,
+      task,
+      actions: job.actions,
+      recipient: job.recipient.email,
+      locale,
+      now: Date.now(),
+    });
   }
 
   /** Renders, claims the ledger, sends. Never sends an email the ledger says was already sent. */
@@ -189,26 +195,23 @@ export function createActivities(deps: ActivityDeps) {
     if (holdMs <= 0 && (await isSuppressed(s.tenantId, job.recipient.email))) return skipSuppressed();
     // Personal preferences: an FYI kind the recipient turned off is not sent (checked again at the instant, below).
     const emailClass = await gate.classOf(job);
-    if (holdMs <= 0 && !(await gate.decision(job, emailClass)).send) return skipPreference();
-    // Digest and storm routing, for emails about a document (a digest or summary itself is never routed again).
+    const decision = await gate.decision(job, emailClass); // one read: the `off` check and the routing
+    if (holdMs <= 0 && !decision.send) return skipPreference();
+    // Digest and storm routing (src/domain/digest.ts), for emails about a document (never a digest or summary itself).
     if (deps.digests && !SUMMARY_KINDS.includes(job.kind)) {
-      const decision = await gate.decision(job, emailClass);
-      const route = decision.send ? routeEmail(job.kind, job.delivery, decision) : { immediate: true, digest: false };
-      const waiting = !emailClass.fyi && !!s.task && !s.decision;
-      if (route.digest) await file(DAILY, undefined, waiting ? 'waiting' : 'fyi');
-      if (!route.immediate) return skipRouted('digest', waiting && job.actions.length > 0);
+      const route = routeEmail(job.kind, job.delivery, decision);
+      const kind = entryKind(!emailClass.fyi, s);
+      if (route.digest) await file(DAILY, undefined, kind);
+      if (!route.immediate) return skipRouted('digest', kind === 'waiting' && job.actions.length > 0);
       const cls = stormClass(job.kind, s.status);
       if (cls) {
         const policy = stormPolicy(config);
         const window = stormWindow(job.notBefore ?? Date.now(), policy);
         const rank = await deps.digests.stormRank(s.tenantId, job.recipient.email, cls, window.start, job.ledgerKey);
-        if (summarised(rank, policy)) {
-          // A retry keeps what the first attempt did: filed (row `skipped: storm…`) or sent on its own (any other row).
-          const prior = await notifications.get(job.ledgerKey);
-          if (!prior || (prior.status === 'skipped' && prior.reason?.startsWith('storm'))) {
-            await file(stormBucket(cls, window.start), window.end, 'fyi');
-            return skipRouted('storm', false);
-          }
+        const prior = summarised(rank, policy) ? await notifications.get(job.ledgerKey) : undefined;
+        if (stormRoute(rank, policy, prior) === 'summary') {
+          await file(stormBucket(cls, window.start), window.end, 'fyi');
+          return skipRouted('storm', false);
         }
       }
     }
@@ -594,6 +597,8 @@ export function createActivities(deps: ActivityDeps) {
         taskQueue: config.TASK_QUEUE,
         log,
         deliver,
+        tenantCalendar: async (tenantId) =>
+          (await tenantRules(tenantId, await deps.rulesVersions.current(tenantId))).calendar,
       })
     : undefined;
 

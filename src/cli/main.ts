@@ -9,6 +9,7 @@ import { failureTypeOf, NotFoundError, ValidationError } from '../errors';
 import { EXIT_CODES, FAILURES, Failure } from '../domain/failures';
 import { loadEnvFiles } from './env';
 import { parseEvent } from '../domain/events';
+import { DAILY } from '../domain/digest';
 import type { Stores } from '../store';
 import { NOTIFICATION_STATUSES } from '../store/notifications';
 
@@ -556,7 +557,7 @@ export function buildProgram(): Command {
     .option('--json')
     .action(async (email: string, o: { tenant: string; json?: boolean }) =>
       withStores(async (s) => {
-        const { entries } = await s.digests.page(o.tenant, email, 'daily', 1000, 0);
+        const { entries } = await s.digests.page(o.tenant, email, DAILY, 1000, 0);
         const rows = entries.map((e) => ({
           documentId: e.documentId,
           kind: e.kind,

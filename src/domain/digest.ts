@@ -22,6 +22,10 @@ export const IN_DIGEST = 'in the digest';
 /** The detail of a send result folded into a storm summary. */
 export const IN_SUMMARY = 'in a storm summary';
 
+/** The daily digest's bucket; storm summaries have one bucket per class and window ({@link stormBucket}). */
+export const DAILY = 'daily';
+export const stormBucket = (cls: string, windowStart: number): string => `storm:${cls}:${windowStart}`;
+
 /** Where one email goes: out now, into the digest, or both. */
 export interface Route {
   immediate: boolean;
@@ -33,7 +37,9 @@ export interface Route {
  * delivery mode for reminders. `off` never reaches here (the caller skips it).
  */
 export function routeEmail(kind: string, delivery: ReminderDelivery | undefined, decision: SendDecision): Route {
-  if (decision.send && decision.mode === 'digest') return { immediate: false, digest: true };
+  // Turned off: not routed (a held email is skipped at its instant, the others before).
+  if (!decision.send) return { immediate: true, digest: false };
+  if (decision.mode === 'digest') return { immediate: false, digest: true };
   if (!REMINDER_KINDS.includes(kind) || !delivery || delivery === 'immediate')
     return { immediate: true, digest: false };
   return { immediate: delivery === 'both', digest: true };
@@ -85,6 +91,10 @@ export interface DigestEntry {
   since: number;
 }
 
+/** A digest entry waits for the person (checked at send time) when the email asks them to act on an open task. */
+export const entryKind = (asksToAct: boolean, doc: { task?: unknown; decision?: unknown }): DigestEntry['kind'] =>
+  asksToAct && !!doc.task && !doc.decision ? 'waiting' : 'fyi';
+
 /** Oldest and most overdue first: by due date (none last), then by how long it has waited, then by id. */
 export function orderEntries<T extends DigestEntry>(entries: T[]): T[] {
   return [...entries].sort(
@@ -124,3 +134,16 @@ export function stormWindow(atMs: number, policy: StormPolicy): { start: number;
 
 /** Inside a window, the emails ranked 1…limit go out; from limit + 1 on they wait for the window's summary. */
 export const summarised = (rank: number, policy: StormPolicy): boolean => rank > policy.limit;
+
+/**
+ * An email of a storm class: on its own, or into the window's summary. A retry keeps what its first attempt did:
+ * filed (its ledger row `skipped: storm…`), or sent on its own (any other row, read only when it matters).
+ */
+export function stormRoute(
+  rank: number,
+  policy: StormPolicy,
+  prior: { status: string; reason?: string } | undefined,
+): 'alone' | 'summary' {
+  if (!summarised(rank, policy)) return 'alone';
+  return !prior || (prior.status === 'skipped' && !!prior.reason?.startsWith('storm')) ? 'summary' : 'alone';
+}

@@ -2,7 +2,7 @@ import type { DocumentStatus } from '../domain/status';
 import { LAYOUT_FOOTER, PREFERENCES_LABEL, statusLabel } from './defaults';
 import type { DocumentSnapshot } from '../workflows/types';
 import type { Recipient } from '../store/directory';
-import { ACTIONS } from '../links/token';
+import { ACTIONS, type Keyring, type LinkAction } from '../links/token';
 import {
   formatAmount,
   formatAmountNumber,
@@ -33,6 +33,36 @@ const ACTION_LABELS: Record<string, Record<string, string>> = {
 
 export const actionLabel = (action: string, locale: string): string =>
   (ACTION_LABELS[locale] ?? ACTION_LABELS.en)[action] ?? action;
+
+/** How long action links stay valid (in an email, a digest, the page of everything waiting). */
+export const ACTION_LINK_TTL_MS = 14 * 86_400_000;
+
+/** The signed action links of one open task for one person, labelled in their language. */
+export function signedActionLinks(input: {
+  keyring: Keyring;
+  publicBaseUrl: string;
+  tenantId: string;
+  documentId: string;
+  task: { id: string; version: number };
+  actions: LinkAction[];
+  recipient: string;
+  locale: string;
+  now: number;
+}): ActionLink[] {
+  return input.actions.map((action) => ({
+    action,
+    label: actionLabel(action, input.locale),
+    url: `${input.publicBaseUrl}/actions/${input.keyring.sign({
+      tenantId: input.tenantId,
+      documentId: input.documentId,
+      taskId: input.task.id,
+      taskVersion: input.task.version,
+      action,
+      recipient: input.recipient.toLowerCase(),
+      expiresAt: input.now + ACTION_LINK_TTL_MS,
+    })}`,
+  }));
+}
 
 /** Built-in link names (`approve_url`, ...): never taken from document fields, offered or not. */
 const LINK_VALUES = new Set(ACTIONS.map((a) => `${a}_url`));

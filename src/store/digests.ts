@@ -2,10 +2,6 @@ import type { DigestEntry } from '../domain/digest';
 import type { LinkAction } from '../links/token';
 import { inTransaction, type Db } from './db';
 
-/** The daily digest's bucket; storm summaries have one bucket per class and window ({@link stormBucket}). */
-export const DAILY = 'daily';
-export const stormBucket = (cls: string, windowStart: number): string => `storm:${cls}:${windowStart}`;
-
 /** One entry as stored (see migration 008). */
 export interface StoredEntry extends DigestEntry {
   entryKey: string;

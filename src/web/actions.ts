@@ -26,7 +26,7 @@ import { snoozeMaxTotalMs } from '../config';
 import { tokenFingerprint } from '../links/redact';
 import { Keyring, type LinkClaims, type VerifyFailure } from '../links/token';
 import type { DocumentView, SnoozeResult } from '../workflows/types';
-import { html, isSameOrigin, PAGE_HEADERS, renderPage, type Html } from './pages';
+import { fill, html, isSameOrigin, PAGE_HEADERS, renderPage, type Html } from './pages';
 import { addressKey, TokenBuckets, type BucketOptions } from './rate-limit';
 import type { WebDeps } from './deps';
 import {
@@ -543,8 +543,6 @@ function say(text: string, values: Record<string, string> = {}): Html {
 }
 
 /** `text` with `{name}` placeholders filled, as plain text (titles, footers). */
-const fill = (text: string, values: Record<string, string> = {}): string =>
-  text.replace(/\{(\w+)\}/g, (_m, k: string) => values[k] ?? '');
 
 /** A span of time in words ("2 days, 3 hours"), days to minutes, at most two units, in the page's language. */
 function spellDuration(ms: number, lang: Locale): string {

@@ -35,6 +35,10 @@ function part(v: unknown): string {
  * Tagged template for markup: interpolated values are escaped unless they are {@link Html} themselves;
  * arrays are joined; `undefined`, `null` and `false` render nothing.
  */
+/** `{name}` in a catalogue string, from `values` (a missing one is left out). Escaping is left to `html`. */
+export const fill = (text: string, values: Record<string, string | number> = {}): string =>
+  text.replace(/\{(\w+)\}/g, (_m, k: string) => (values[k] === undefined ? '' : String(values[k])));
+
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0];
   values.forEach((v, i) => {

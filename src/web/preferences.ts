@@ -29,8 +29,8 @@ import { Keyring, type PreferenceClaims, type VerifyFailure } from '../links/tok
 import { FormGuard, pickPageLocale } from './actions';
 import type { WebDeps } from './deps';
 import { WAITING_PAGE_SIZE, waitingPage } from './waiting';
-import { DAILY } from '../store/digests';
-import { html, isSameOrigin, PAGE_HEADERS, renderPage, type Html } from './pages';
+import { DAILY } from '../domain/digest';
+import { fill, html, isSameOrigin, PAGE_HEADERS, renderPage, type Html } from './pages';
 import { addressKey, TokenBuckets, type BucketOptions } from './rate-limit';
 
 type Locale = 'en' | 'es' | 'de';
@@ -283,9 +283,6 @@ interface Page {
   recipient?: string;
   headers?: Record<string, string>;
 }
-
-const fill = (text: string, values: Record<string, string> = {}): string =>
-  text.replace(/\{(\w+)\}/g, (_m, k: string) => values[k] ?? '');
 
 /** `text` with `{name}` placeholders filled in bold (values escaped). */
 function say(text: string, values: Record<string, string> = {}): Html {

@@ -6,16 +6,14 @@
 import { DIGEST_MAX_LISTED } from '../domain/digest';
 import { statusLabel } from '../email/defaults';
 import { formatDate } from '../email/format';
-import { actionLabel } from '../email/values';
+import { signedActionLinks } from '../email/values';
 import type { DocumentStatus } from '../domain/status';
 import type { Keyring } from '../links/token';
 import type { StoredEntry } from '../store/digests';
-import { html, type Html } from './pages';
+import { fill, html, type Html } from './pages';
 
 export type WaitingLocale = 'en' | 'es' | 'de';
 
-/** How long the action links of the page stay valid (as long as an email's). */
-const LINK_TTL_MS = 14 * 86_400_000;
 export const WAITING_PAGE_SIZE = DIGEST_MAX_LISTED;
 
 const WORDS: Record<
@@ -54,9 +52,6 @@ const WORDS: Record<
   },
 };
 
-const fill = (text: string, values: Record<string, string | number>): string =>
-  text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
-
 export interface WaitingPageInput {
   lang: WaitingLocale;
   tenantId: string;
@@ -80,18 +75,7 @@ export function waitingPage(input: WaitingPageInput): { title: string; body: Htm
   const reader = { locale: input.lang, timeZone: input.timeZone };
   const item = (e: StoredEntry) => {
     const links = e.task
-      ? e.actions.map((action) => ({
-          label: actionLabel(action, input.lang),
-          url: `${input.publicBaseUrl}/actions/${input.keyring.sign({
-            tenantId: input.tenantId,
-            documentId: e.documentId,
-            taskId: e.task!.id,
-            taskVersion: e.task!.version,
-            action,
-            recipient: input.recipient.toLowerCase(),
-            expiresAt: input.now + LINK_TTL_MS,
-          })}`,
-        }))
+      ? signedActionLinks({ ...input, documentId: e.documentId, task: e.task, actions: e.actions, locale: input.lang })
       : [];
     const due = e.dueAt === undefined ? undefined : formatDate(new Date(e.dueAt).toISOString(), reader);
     const status = e.status ? statusLabel(e.status as DocumentStatus, input.lang) : '';

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { DAILY } from '../domain/digest';
 import type {
   DocumentView,
   ResolveTaskInput,
@@ -62,6 +63,6 @@ export interface DigestWorkflowInput {
 
 /** The workflow id of a person's digest, or of one storm summary. */
 export const digestWorkflowId = (tenantId: string, recipient: string, bucket: string): string =>
-  bucket === 'daily'
+  bucket === DAILY
     ? `digest/${tenantId}/${recipient.toLowerCase()}`
     : `summary/${tenantId}/${recipient.toLowerCase()}/${bucket}`;

@@ -6,6 +6,8 @@ import {
   stormClass,
   stormWindow,
   summarised,
+  entryKind,
+  stormRoute,
   DEFAULT_STORM_POLICY,
   type DigestEntry,
 } from '../../src/domain/digest';
@@ -99,5 +101,26 @@ describe('storm protection', () => {
     expect(iso(w.end)).toBe('2026-12-02T10:15:00.000Z');
     expect(summarised(10, DEFAULT_STORM_POLICY)).toBe(false);
     expect(summarised(11, DEFAULT_STORM_POLICY)).toBe(true);
+  });
+});
+
+describe('moved into the core from the email activity', () => {
+  it('an email turned off is not routed; a waiting entry needs an open, undecided task that asks to act', () => {
+    expect(routeEmail('reminder', 'digest', { send: false, reason: 'preference' })).toEqual({
+      immediate: true,
+      digest: false,
+    });
+    expect(entryKind(true, { task: {} })).toBe('waiting');
+    expect(entryKind(false, { task: {} })).toBe('fyi');
+    expect(entryKind(true, { task: {}, decision: {} })).toBe('fyi');
+    expect(entryKind(true, {})).toBe('fyi');
+  });
+  it('storm route: alone up to the limit; past it into the summary, unless a first attempt already sent it', () => {
+    const p = DEFAULT_STORM_POLICY;
+    expect(stormRoute(10, p, undefined)).toBe('alone');
+    expect(stormRoute(11, p, undefined)).toBe('summary');
+    expect(stormRoute(11, p, { status: 'skipped', reason: 'storm' })).toBe('summary');
+    expect(stormRoute(11, p, { status: 'sending' })).toBe('alone');
+    expect(stormRoute(11, p, { status: 'sent' })).toBe('alone');
   });
 });
