@@ -15,6 +15,7 @@ import { authenticateApi } from './principal';
 import { registerOpenApi, serializerCompiler, validatorCompiler } from './openapi';
 import { ensureDefaultMetrics, register } from '../metrics';
 import { traceRequests } from '../tracing';
+import { registerAssets } from './plugins/assets';
 
 /** Maps domain errors to HTTP answers: 400 names the field, never a stack trace. */
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
@@ -84,6 +85,7 @@ export async function buildServer(deps: WebDeps): Promise<FastifyInstance> {
   // that @fastify/swagger sees every route registered after it.
   await registerOpenApi(app, deps.config);
 
+  await registerAssets(app);
   app.get('/metrics', async (_req, reply) => reply.type(register.contentType).send(await register.metrics()));
 
   await app.register(

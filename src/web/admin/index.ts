@@ -11,7 +11,6 @@ import { failureTypeOf } from '../../errors';
 import { FAILURES, Failure, type FailureType } from '../../domain/failures';
 import { loadLayout } from '../../email/defaults';
 import type { WebDeps } from '../deps';
-import { ADMIN_CSS, ADMIN_JS } from './assets';
 import { throttleNetwork } from '../../access/credentials';
 import { tenantIdProblem } from '../../domain/tenant';
 import { AdminAuth, COOKIES, DEVICE_TTL_MS, PRE_TTL_MS, safeNext, SESSION_TTL_MS, type AdminSession } from './auth';
@@ -123,14 +122,7 @@ export async function registerAdmin(app: FastifyInstance, deps: WebDeps): Promis
         );
       });
 
-      // --- public: assets, sign-in ---------------------------------------------------------------
-      admin.get('/assets/admin.css', async (_req, reply) =>
-        reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(ADMIN_CSS),
-      );
-      admin.get('/assets/admin.js', async (_req, reply) =>
-        reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(ADMIN_JS),
-      );
-
+      // --- public: sign-in (the stylesheet and script: /assets/, plugins/assets.ts) ---------------------------------------------------------------
       const showSignIn = async (
         reply: FastifyReply,
         o: { next: string; error?: string; user?: string },

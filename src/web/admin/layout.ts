@@ -29,8 +29,8 @@ function shell(title: string, body: Slot, bodyClass = ''): SafeHtml {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>${title} · docnotify admin</title>
-<link rel="stylesheet" href="/admin/assets/admin.css">
-<script src="/admin/assets/admin.js" defer></script>
+<link rel="stylesheet" href="/assets/admin.css">
+<script src="/assets/admin.js" defer></script>
 </head>
 <body${attrs({ class: bodyClass || undefined })}>
 ${body}
