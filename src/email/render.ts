@@ -10,6 +10,8 @@
  *   (or absent) and iterate over lists such as `actions`.
  * - Values are data, never code: functions and prototype properties in `values` are never invoked.
  */
+import { Fragment, h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
 import { parse, render, type TemplateSpans } from 'mustache';
 import { convert } from 'html-to-text';
 
@@ -418,11 +420,12 @@ export function validateTemplate(t: TemplateSource, known: readonly string[]): v
   }
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML content and quoted attribute values. */
+/**
+ * Mustache's escape for HTML templates: preact's text escaping (the one the web pages use), and `'` too, because an
+ * administrator's template may quote an attribute with it (`href='{{document_url}}'`).
+ */
 function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+  return renderToString(h(Fragment, null, String(value))).replace(/'/g, '&#39;');
 }
 
 const plain = (value: unknown): string => String(value);
