@@ -13,7 +13,7 @@
 import { Fragment, h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { parse, render, type TemplateSpans } from 'mustache';
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 
 /** A template as stored or shipped: Mustache text for each part. */
 export interface TemplateSource {
@@ -475,18 +475,21 @@ export function cleanSubject(subject: string): string {
         .trimEnd()}…`;
 }
 
+/** html-to-text compiled once: `convert` compiles its selectors again on every call (most of its cost per email). */
+const toPlainText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { linkBrackets: ['[', ']'], hideLinkHrefIfSameAsText: true } },
+    { selector: 'img', format: 'skip' },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
+    // Columns, but never wrapped: a cell holding "label [long signed url]" stays on one line.
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false, maxColumnWidth: 10_000 } },
+  ],
+});
+
 /** Plain text from an HTML body: links kept as `label [url]`, headings as written, no wrapping. */
 export function htmlToText(html: string): string {
-  return convert(html, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'a', options: { linkBrackets: ['[', ']'], hideLinkHrefIfSameAsText: true } },
-      { selector: 'img', format: 'skip' },
-      ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
-      // Columns, but never wrapped: a cell holding "label [long signed url]" stays on one line.
-      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false, maxColumnWidth: 10_000 } },
-    ],
-  }).trim();
+  return toPlainText(html).trim();
 }
 
 /**
