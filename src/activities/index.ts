@@ -41,7 +41,7 @@ import { preferenceGate } from './preferences';
 import { emailsTotal, smtpSendSeconds } from '../metrics';
 import { Burst } from './burst';
 import { afterSmtpFailure, linkActionsFor, offersLinks } from '../domain/delivery';
-import { dedupeRecipients as dedupe, recipientPlan } from '../domain/recipients';
+import { alertRecipients, dedupeRecipients as dedupe, recipientPlan } from '../domain/recipients';
 import { createDigestActivities, fileEntry } from './digest';
 import {
   DAILY,
@@ -494,25 +494,38 @@ export function createActivities(deps: ActivityDeps) {
     // "Once" is kept by the alert's own ledger key (a sent alert is never sent again), not by markFailing's
     // first-time flag: an alert lost to a temporary SMTP failure, or to a crash right after markFailing, is sent
     // at the recipient's next failure instead of never.
+    await sendAlerts(
+      job,
+      (admin) => `alert/${tenantId}/${job.recipient.email.toLowerCase()}/${admin.toLowerCase()}`,
+      { smtp_response: detail, failed_recipient: job.recipient.email, failure_count: 1 },
+      job.recipient.email,
+    );
+  }
+
+  /** The `smtp_failure_alert` email about `job` to each of the tenant's administrators (alertRecipients), keyed by `keyOf`. */
+  async function sendAlerts(
+    job: EmailJob,
+    keyOf: (adminEmail: string) => string,
+    values: Record<string, unknown>,
+    about?: string,
+  ): Promise<void> {
+    const tenantId = job.snapshot.tenantId;
     const tenant = await tenants.get(tenantId);
-    const admins = dedupe([
-      ...tenant.adminEmails.map((email) => ({ email })),
-      ...(await directory.withRole(tenantId, 'admin')),
-    ]).filter((a) => a.email.toLowerCase() !== job.recipient.email.toLowerCase());
+    const admins = alertRecipients(tenant.adminEmails, await directory.withRole(tenantId, 'admin'), about);
     for (const admin of admins) {
-      await deliver(
-        {
-          ...job,
-          ledgerKey: `alert/${tenantId}/${job.recipient.email.toLowerCase()}/${admin.email.toLowerCase()}`,
-          kind: 'smtp_failure_alert',
-          seq: 0,
-          template: 'smtp_failure_alert',
-          recipient: admin,
-          actions: [],
-          priority: 'high',
-        },
-        { smtp_response: detail, failed_recipient: job.recipient.email, failure_count: 1 },
-      ).catch((e: unknown) => log.error({ err: e }, 'could not alert administrators'));
+      const alert: EmailJob = {
+        ...job,
+        ledgerKey: keyOf(admin.email),
+        notBefore: undefined,
+        escalationRecipients: undefined,
+        kind: 'smtp_failure_alert',
+        seq: 0,
+        template: 'smtp_failure_alert',
+        recipient: admin,
+        actions: [],
+        priority: 'high',
+      };
+      await deliver(alert, values).catch((e: unknown) => log.error({ err: e }, 'could not alert administrators'));
     }
   }
 
@@ -542,28 +555,11 @@ export function createActivities(deps: ActivityDeps) {
       reason,
     );
     log.warn({ tenantId: s.tenantId, documentId: s.documentId, level: job.seq, recipients: who }, reason);
-    const tenant = await tenants.get(s.tenantId);
-    const admins = dedupe([
-      ...tenant.adminEmails.map((email) => ({ email })),
-      ...(await directory.withRole(s.tenantId, 'admin')),
-    ]);
-    for (const admin of admins) {
-      await deliver(
-        {
-          ...job,
-          ledgerKey: `unreachable/${key}/${admin.email.toLowerCase()}`,
-          notBefore: undefined,
-          escalationRecipients: undefined,
-          kind: 'smtp_failure_alert',
-          seq: 0,
-          template: 'smtp_failure_alert',
-          recipient: admin,
-          actions: [],
-          priority: 'high',
-        },
-        { smtp_response: reason, failed_recipient: who, failure_count: '' },
-      ).catch((e: unknown) => log.error({ err: e }, 'could not alert administrators'));
-    }
+    await sendAlerts(job, (admin) => `unreachable/${key}/${admin.toLowerCase()}`, {
+      smtp_response: reason,
+      failed_recipient: who,
+      failure_count: '',
+    });
   }
 
   /** Signals `documentDecision` to the workflows following the document; one that no longer runs is left out. */

@@ -71,3 +71,20 @@ export function dedupeRecipients<T extends { email: string }>(list: T[]): T[] {
     return true;
   });
 }
+
+/**
+ * Who is told about a delivery problem: the tenant's admin addresses, then the directory's admins, each once, never
+ * the address the problem is about (an admin whose own mailbox fails is not alerted at it).
+ */
+export function alertRecipients<T extends { email: string }>(
+  adminEmails: readonly string[],
+  directoryAdmins: readonly T[],
+  about?: string,
+): ({ email: string } | T)[] {
+  const everyone = dedupeRecipients<{ email: string } | T>([
+    ...adminEmails.map((email) => ({ email })),
+    ...directoryAdmins,
+  ]);
+  const skipped = about?.toLowerCase();
+  return everyone.filter((admin) => admin.email.toLowerCase() !== skipped);
+}

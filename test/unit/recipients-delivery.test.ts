@@ -1,5 +1,5 @@
 import { afterSmtpFailure, linkActionsFor, offersLinks, suppressesAddress } from '../../src/domain/delivery';
-import { dedupeRecipients, recipientPlan } from '../../src/domain/recipients';
+import { alertRecipients, dedupeRecipients, recipientPlan } from '../../src/domain/recipients';
 import { applyEscalation, initialState } from '../../src/domain/document';
 import { ruleInputSchema } from '../../src/domain/rules';
 
@@ -129,5 +129,26 @@ describe('applyEscalation', () => {
       'reassigned to deputy by escalation',
       'escalation level 1',
     ]);
+  });
+});
+
+describe('alertRecipients', () => {
+  it('takes the admin addresses, then the directory admins, each address once (any case)', () => {
+    const directoryAdmins = [{ email: 'OPS@acme.example', userId: 'ops' }, { email: 'lead@acme.example' }];
+    expect(alertRecipients(['ops@acme.example', 'cfo@acme.example'], directoryAdmins)).toEqual([
+      { email: 'ops@acme.example' },
+      { email: 'cfo@acme.example' },
+      { email: 'lead@acme.example' },
+    ]);
+  });
+
+  it('never alerts the address the problem is about', () => {
+    expect(alertRecipients(['cfo@acme.example', 'ops@acme.example'], [], 'CFO@acme.example')).toEqual([
+      { email: 'ops@acme.example' },
+    ]);
+  });
+
+  it('is empty when the tenant has no administrators', () => {
+    expect(alertRecipients([], [])).toEqual([]);
   });
 });
