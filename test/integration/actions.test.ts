@@ -516,7 +516,7 @@ describe('decisions', () => {
     await expectUnchanged(t);
     const done = await v.post(t.tokens.reject, { csrf, reason: 'Wrong VAT <b>rate</b>' });
     expectPage(done, 200, 'Rejected');
-    expect(done.body).toContain('Wrong VAT &lt;b&gt;rate&lt;/b&gt;');
+    expect(done.body).toContain('Wrong VAT &lt;b>rate&lt;/b>');
     expect((await state(t)).task?.decision).toMatchObject({
       action: 'reject',
       actor: t.to,
