@@ -182,9 +182,15 @@ export function buildProgram(): Command {
     .action(async (documentId: string, o: { tenant: string; json?: boolean }) => {
       const v = await withClient((c) => c.getState(documentId, o.tenant));
       if (o.json) return print(v);
-      process.stdout.write(
-        `${v.documentType} ${v.documentId} (${v.tenantId})${v.finished ? ' [finished]' : ''}\n  status: ${v.status ?? '-'} since ${v.statusSince ?? '-'}\n  assignee: ${v.assignee ?? '-'}\n  awaiting action: ${v.awaitingAction}  escalation level: ${v.escalationLevel}\n  due: ${v.dueAt ?? '-'}\n  emails sent: ${v.emailCount}\n`,
-      );
+      const lines = [
+        `${v.documentType} ${v.documentId} (${v.tenantId})${v.finished ? ' [finished]' : ''}`,
+        `  status: ${v.status ?? '-'} since ${v.statusSince ?? '-'}`,
+        `  assignee: ${v.assignee ?? '-'}`,
+        `  awaiting action: ${v.awaitingAction}  escalation level: ${v.escalationLevel}`,
+        `  due: ${v.dueAt ?? '-'}`,
+        `  emails sent: ${v.emailCount}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
       process.stdout.write('  pending:\n');
       for (const p of v.pending) process.stdout.write(`    ${p.at}  ${p.summary}\n`);
     });

@@ -54,8 +54,8 @@ export const SMTP_CLASSES: Record<SmtpClass, string> = {
 export type FailureOrigin = 'refusal' | 'client' | 'activity' | 'error';
 
 /**
- * The action page of a failure: a key of the page catalogue in src/web/actions.ts (`alreadyDecided` is its
- * already-decided page, the others its problem pages).
+ * The action page of a failure: a key of the action pages' catalogue (src/web/locales/<lang>/actions.ts):
+ * `alreadyDecided` is its already-decided page, the others its problem pages.
  */
 export type ActionPage =
   | 'alreadyDecided'

@@ -212,7 +212,7 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
         seq: i + 1,
         transitionId: visit,
         template: level.template,
-        summary: `escalation level ${i + 1} of '${rule.name}' to ${[level.manager ? 'manager' : '', ...level.roles.map((r) => `role ${r}`), ...level.addresses].filter(Boolean).join(', ')}`,
+        summary: `escalation level ${i + 1} of '${rule.name}' to ${escalationTargets(level)}`,
       });
     });
 
@@ -290,4 +290,10 @@ export function stillDue(
   const unfired = { ...state, fired: state.fired.filter((k) => k !== fired.key) };
   const again = plan(unfired, ctx, options).find((p) => p.key === fired.key);
   return again !== undefined && again.at <= fired.at;
+}
+
+/** Whom an escalation level reaches, in words: `manager, role ap, boss@example.com`. */
+function escalationTargets(level: { manager?: boolean; roles: string[]; addresses: string[] }): string {
+  const roles = level.roles.map((role) => `role ${role}`);
+  return [level.manager ? 'manager' : '', ...roles, ...level.addresses].filter(Boolean).join(', ');
 }
