@@ -17,6 +17,8 @@ export async function registerAssets(app: FastifyInstance): Promise<void> {
     index: false,
     list: false,
     decorateReply: false,
-    setHeaders: (res) => res.header('x-content-type-options', 'nosniff'),
+    setHeaders: (reply) => {
+      reply.header('x-content-type-options', 'nosniff');
+    },
   });
 }
