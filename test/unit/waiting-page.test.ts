@@ -1,7 +1,7 @@
 import { Keyring } from '../../src/links/token';
 import type { StoredEntry } from '../../src/store/digests';
-import { renderPage } from '../../src/web/pages';
-import { WAITING_PAGE_SIZE, waitingPage } from '../../src/web/waiting';
+import { WAITING_PAGE_SIZE, waitingPage } from '../../src/web/preferences';
+import { renderPublicPage } from '../../src/web/views/page';
 
 const keyring = Keyring.fromString('a'.repeat(32));
 const NOW = Date.parse('2026-12-02T08:00:00Z');
@@ -35,8 +35,8 @@ test('lists each document with its signed links for this person, escapes what it
     total: WAITING_PAGE_SIZE + 5,
     page: 1,
   });
-  const html = renderPage({ lang: 'en', title: out.title, body: out.body });
-  expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  const html = renderPublicPage({ lang: 'en', title: out.title, children: out.body });
+  expect(html).toContain('&lt;script>alert(1)&lt;/script>'); // preact escapes '<' and '&' in text, leaves '>'
   expect(html).not.toContain('<script>alert(1)');
   const links = [...html.matchAll(/href="https:\/\/dn\.example\.com\/actions\/([^"]+)"/g)].map((m) => m[1]);
   expect(links).toHaveLength(4);
@@ -55,9 +55,9 @@ test('lists each document with its signed links for this person, escapes what it
 
 test('in Spanish and German; one document in the singular; nothing waiting says so; no task, no links', () => {
   const es = waitingPage({ ...base, lang: 'es', entries: [entry(1, { task: undefined })], total: 1, page: 1 });
-  const esHtml = renderPage({ lang: 'es', title: es.title, body: es.body });
+  const esHtml = renderPublicPage({ lang: 'es', title: es.title, children: es.body });
   expect(esHtml).toContain('Un documento espera su acción.');
   expect(esHtml).not.toContain('/actions/');
   const de = waitingPage({ ...base, lang: 'de', entries: [], total: 0, page: 1 });
-  expect(renderPage({ lang: 'de', title: de.title, body: de.body })).toContain('Nichts wartet auf Sie.');
+  expect(renderPublicPage({ lang: 'de', title: de.title, children: de.body })).toContain('Nichts wartet auf Sie.');
 });
