@@ -9,6 +9,12 @@
  * - Sign-in form: a random nonce in a short-lived pre-session cookie, and HMAC(key, "pre." + nonce) in the form
  *   (login CSRF).
  * Every comparison of secrets or MACs is constant-time.
+ *
+ * Why our own session and CSRF token rather than @fastify/session and @fastify/csrf-protection: the session is stateless
+ * and signed, so there is no server-side session store, and any of several web processes accepts it (they derive the
+ * same key). The CSRF token is bound to that session (a MAC of its id), so it needs no state either. The plugins would
+ * do the same with a store of their own, or a cookie and a secret of their own beside ours, for no gain. The cookies
+ * themselves are read and written by @fastify/cookie (cookies.ts).
  */
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config';

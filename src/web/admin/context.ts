@@ -1,8 +1,11 @@
+/**
+ * What the admin routes share: the signed-in context of a request, the environment of the routes, answering a page,
+ * post/redirect/get with a flash message, form field access and recording a change in the audit log.
+ */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebDeps } from '../deps';
 import { COOKIES, type AdminAuth, type AdminSession } from './auth';
-import { deleteCookie, readCookie, writeCookie, type CookieOptions } from './cookies';
-import type { SafeHtml } from './html';
+import { clearAdminCookie, readAdminCookie, setAdminCookie } from './cookies';
 
 /** A one-time message shown on the next page (after a redirect). */
 export interface Flash {
@@ -34,6 +37,7 @@ export interface AdminEnv {
 
 const contexts = new WeakMap<FastifyRequest, AdminCtx>();
 
+/** Sets the signed-in context of a request (the session hook does). */
 export function setCtx(req: FastifyRequest, c: AdminCtx): void {
   contexts.set(req, c);
 }
@@ -45,40 +49,28 @@ export function ctx(req: FastifyRequest): AdminCtx {
   return c;
 }
 
-/** Options of every admin cookie: HttpOnly, SameSite=Lax, Path=/admin. */
-export function cookieOptions(env: AdminEnv, maxAgeSeconds?: number): CookieOptions {
-  return { path: '/admin', httpOnly: true, sameSite: 'Lax', secure: env.secureCookies, maxAge: maxAgeSeconds };
-}
-
-/** Sets an admin cookie (see {@link cookieOptions}); `maxAgeSeconds` 0 deletes it. */
-export function setAdminCookie(
-  reply: FastifyReply,
-  env: AdminEnv,
-  name: string,
-  value: string,
-  maxAgeSeconds?: number,
-): void {
-  if (maxAgeSeconds === 0) deleteCookie(reply, name, cookieOptions(env));
-  else writeCookie(reply, name, value, cookieOptions(env, maxAgeSeconds));
-}
-
-export { readCookie };
-
-export function sendHtml(reply: FastifyReply, body: SafeHtml | string, status = 200): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').send(String(body));
+/**
+ * Answers a rendered page (`renderAdmin`). Until every admin page is a view, also the old builder's markup (an object
+ * with its `value`).
+ */
+export function sendHtml(reply: FastifyReply, body: string | { readonly value: string }, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .send(typeof body === 'string' ? body : body.value);
 }
 
 /** Post/redirect/get: 303 to `to`, with a flash message for the next page. */
 export function redirect(reply: FastifyReply, env: AdminEnv, to: string, flash?: Flash): FastifyReply {
-  if (flash) setAdminCookie(reply, env, COOKIES.flash, env.auth.seal(JSON.stringify(flash)), 120);
+  if (flash) setAdminCookie(reply, env.secureCookies, COOKIES.flash, env.auth.seal(JSON.stringify(flash)), 120);
   return reply.code(303).header('location', to).send();
 }
 
 /** Reads (and clears) the flash message of a request. */
 export function takeFlash(req: FastifyRequest, reply: FastifyReply, env: AdminEnv): Flash | undefined {
-  const sealed = readCookie(req, COOKIES.flash);
+  const sealed = readAdminCookie(req, COOKIES.flash);
   if (!sealed) return undefined;
-  setAdminCookie(reply, env, COOKIES.flash, '', 0);
+  clearAdminCookie(reply, env.secureCookies, COOKIES.flash);
   try {
     const f = JSON.parse(env.auth.unseal(sealed) ?? 'null') as Flash | null;
     return f && typeof f.text === 'string' && ['ok', 'error', 'info'].includes(f.kind) ? f : undefined;

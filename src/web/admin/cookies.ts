@@ -1,54 +1,43 @@
 /**
- * The few cookies of the admin page, read and written directly (their values are base64url or ids, so no
- * encoding is needed). Kept independent of any cookie plugin the server may register for other routes.
+ * The admin page's cookies, read and written by @fastify/cookie registered in the admin scope only (`req.cookies`,
+ * `reply.setCookie`, `reply.clearCookie`). Their names are COOKIES in auth.ts; every one is `HttpOnly`, `SameSite=Lax`,
+ * `Path=/admin`, and `Secure` when PUBLIC_BASE_URL is https. Their values are base64url or ids, signed by AdminAuth
+ * where they need to be: the plugin gets no secret of its own.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import fastifyCookie, { type CookieSerializeOptions } from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-export interface CookieOptions {
-  path: string;
-  httpOnly: boolean;
-  sameSite: 'Lax' | 'Strict';
-  secure: boolean;
-  /** Seconds; 0 deletes the cookie; absent = a browser-session cookie. */
-  maxAge?: number;
+/** Registers @fastify/cookie on the admin scope (it parses the `Cookie` header of every admin request). */
+export async function registerAdminCookies(admin: FastifyInstance): Promise<void> {
+  await admin.register(fastifyCookie);
 }
 
-/** The value of cookie `name` of the request, if any. */
-export function readCookie(req: FastifyRequest, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i < 0 || part.slice(0, i).trim() !== name) continue;
-    const v = part
-      .slice(i + 1)
-      .trim()
-      .replace(/^"(.*)"$/, '$1');
-    try {
-      return decodeURIComponent(v);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
+/** The attributes of every admin cookie; with `maxAgeSeconds` also `Max-Age` and `Expires`, else a browser-session one. */
+export function adminCookieOptions(secure: boolean, maxAgeSeconds?: number): CookieSerializeOptions {
+  const lifetime =
+    maxAgeSeconds === undefined
+      ? {}
+      : { maxAge: Math.floor(maxAgeSeconds), expires: new Date(Date.now() + Math.floor(maxAgeSeconds) * 1000) };
+  return { path: '/admin', httpOnly: true, sameSite: 'lax', secure, ...lifetime };
 }
 
-/** Adds a `Set-Cookie` header (keeps those already set on the reply). */
-export function writeCookie(reply: FastifyReply, name: string, value: string, o: CookieOptions): void {
-  const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${o.path}`, `SameSite=${o.sameSite}`];
-  if (o.maxAge !== undefined) {
-    parts.push(`Max-Age=${Math.floor(o.maxAge)}`, `Expires=${new Date(Date.now() + o.maxAge * 1000).toUTCString()}`);
-  }
-  if (o.httpOnly) parts.push('HttpOnly');
-  if (o.secure) parts.push('Secure');
-  // A later write of the same cookie in one reply replaces the earlier one.
-  const prev = reply.getHeader('set-cookie');
-  const list = prev === undefined ? [] : Array.isArray(prev) ? prev.map(String) : [String(prev)];
-  reply.removeHeader('set-cookie');
-  reply.header('set-cookie', [...list.filter((c) => !c.startsWith(`${name}=`)), parts.join('; ')]);
+/** The value of admin cookie `name` of the request, if any. */
+export function readAdminCookie(req: FastifyRequest, name: string): string | undefined {
+  return req.cookies[name];
 }
 
-/** Deletes a cookie in the browser. */
-export function deleteCookie(reply: FastifyReply, name: string, o: CookieOptions): void {
-  writeCookie(reply, name, '', { ...o, maxAge: 0 });
+/** Sets admin cookie `name` (a later write of the same cookie in one reply replaces the earlier one). */
+export function setAdminCookie(
+  reply: FastifyReply,
+  secure: boolean,
+  name: string,
+  value: string,
+  maxAgeSeconds?: number,
+): void {
+  reply.setCookie(name, value, adminCookieOptions(secure, maxAgeSeconds));
+}
+
+/** Deletes admin cookie `name` in the browser. */
+export function clearAdminCookie(reply: FastifyReply, secure: boolean, name: string): void {
+  reply.clearCookie(name, adminCookieOptions(secure));
 }
