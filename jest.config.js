@@ -14,8 +14,9 @@ const swcFor = (tsx) => [
   },
 ];
 const swc = swcFor(false);
-// ESM-only dependencies that jest (on Node 20) must compile to CommonJS.
-const esmOnly = ['cookie', 'content-disposition']; // content-disposition: of @fastify/static (Swagger UI's assets)
+// ESM-only dependencies that jest (on Node 20) must compile to CommonJS, and @fastify/cookie, which loads `cookie` with a
+// dynamic import() (jest's CommonJS sandbox refuses it; compiled, it is a require()).
+const esmOnly = ['cookie', '@fastify/cookie', 'content-disposition']; // content-disposition: of @fastify/static (Swagger UI's assets)
 const common = {
   testEnvironment: 'node',
   transform: {
