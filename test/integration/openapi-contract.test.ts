@@ -14,7 +14,7 @@ import { DocnotifyClient } from '../../src/client';
 import { sendTestEmail } from '../../src/email/test-send';
 import { createLogger } from '../../src/log';
 import { registerApi } from '../../src/web/api';
-import { serializerCompiler, validatorCompiler } from '../../src/web/openapi';
+import { serializerCompiler, validatorCompiler } from '../../src/web/plugins/openapi';
 import { buildServer, type WebDeps } from '../../src/web/server';
 import { eventually, testConfig, uid } from '../helpers/env';
 import { waitForMail } from '../helpers/mailpit';

@@ -6,12 +6,13 @@
  *   document routes (events, state, list), scope `admin` every route of the tenant.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiKey } from '../store/access';
-import { ForbiddenError, ValidationError } from '../errors';
-import { tenantIdProblem } from '../domain/tenant';
-import type { WebDeps } from './deps';
-import { sameSecret } from './secrets';
+import type { ApiKey } from '../../store/access';
+import { ForbiddenError, ValidationError } from '../../errors';
+import { tenantIdProblem } from '../../domain/tenant';
+import type { WebDeps } from '../deps';
+import { sameSecret } from '../secrets';
 
+/** The caller of an /api/v1 request: the operator, or a tenant's API key. */
 export type Principal = { kind: 'operator' } | { kind: 'key'; key: ApiKey };
 
 const principals = new WeakMap<FastifyRequest, Principal>();
@@ -60,6 +61,7 @@ export function authenticateApi(deps: WebDeps) {
   };
 }
 
+/** The caller of a request the onRequest hook let through (a route without one is a bug: it throws). */
 export function principalOf(req: FastifyRequest): Principal {
   const p = principals.get(req);
   if (!p) throw new Error('API route without an authenticated principal');
