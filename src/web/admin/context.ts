@@ -49,15 +49,9 @@ export function ctx(req: FastifyRequest): AdminCtx {
   return c;
 }
 
-/**
- * Answers a rendered page (`renderAdmin`). Until every admin page is a view, also the old builder's markup (an object
- * with its `value`).
- */
-export function sendHtml(reply: FastifyReply, body: string | { readonly value: string }, status = 200): FastifyReply {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .send(typeof body === 'string' ? body : body.value);
+/** Answers a rendered page (`renderAdmin`). */
+export function sendHtml(reply: FastifyReply, body: string, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(body);
 }
 
 /** Post/redirect/get: 303 to `to`, with a flash message for the next page. */
