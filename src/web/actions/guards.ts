@@ -5,22 +5,13 @@
 import { tokenFingerprint } from '../../links/redact';
 import type { LinkClaims, VerifyFailure } from '../../links/token';
 import type { FormGuard } from '../form-guard';
-import { addressKey } from '../rate-limit';
+import { takeLimits, VERIFY_PAGES } from '../link-pages';
 import { isSameOrigin } from '../same-origin';
 import type { ActionContext, ActionRequest } from './context';
 import { problemPage } from './problem';
 import { localeOf, type Page } from './respond';
 import { wordsFor } from './catalogue';
-import type { ActionWords, Problem } from './words';
-
-/** The status and problem page of each way a link fails to verify. */
-const VERIFY_PAGES: Readonly<Record<VerifyFailure, [number, Problem]>> = {
-  malformed: [400, 'invalid'],
-  unknown_key: [403, 'forged'],
-  bad_signature: [403, 'forged'],
-  retired_key: [410, 'retired'],
-  expired: [410, 'expired'],
-};
+import type { ActionWords } from './words';
 
 /** Failures that suggest a forged or outdated link rather than a cut-off one: worth a log line. */
 const SUSPICIOUS: ReadonlySet<VerifyFailure> = new Set(['bad_signature', 'unknown_key', 'retired_key']);
@@ -32,21 +23,9 @@ export function rateLimited(
   token: string,
   words: ActionWords,
 ): Page | undefined {
-  const { perAddress, perLink } = ctx.limits;
-  for (const [buckets, key] of [
-    [perAddress, `a:${addressKey(req.ip)}`],
-    [perLink, `l:${tokenFingerprint(token)}`],
-  ] as const) {
-    const taken = buckets.take(key);
-    if (!taken.ok) {
-      return {
-        status: 429,
-        headers: { 'retry-after': String(taken.retryAfterSeconds) },
-        ...problemPage(words, 'tooMany'),
-      };
-    }
-  }
-  return undefined;
+  const retryAfter = takeLimits(ctx.limits, req.ip, token);
+  if (retryAfter === undefined) return undefined;
+  return { status: 429, headers: { 'retry-after': String(retryAfter) }, ...problemPage(words, 'tooMany') };
 }
 
 /** A verified link: its claims, and the form tokens of the keys that verified it. */

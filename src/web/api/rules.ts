@@ -3,7 +3,7 @@
  * is recorded in the audit log and announced to the tenant's running workflows (they read the rules again).
  */
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../errors';
 import { ruleInputSchema } from '../../domain/rules';
 import type { WebDeps } from '../deps';
@@ -79,8 +79,7 @@ function createRule(api: FastifyInstance, deps: WebDeps): void {
         'tenantId',
       );
       const rule = await deps.stores.rules.create(req.body, tenantId);
-      await audit(deps, req, { tenantId, action: 'rule.create', entity: 'rule', entityId: rule.id, after: rule });
-      await announceRulesChanged(deps, rule.tenantId);
+      await ruleChanged(deps, req, { tenantId, action: 'rule.create', entityId: rule.id, after: rule });
       return reply.code(201).send(rule);
     },
   );
@@ -106,15 +105,7 @@ function replaceRule(api: FastifyInstance, deps: WebDeps): void {
       const tenantId = tenantOf(req);
       const before = await ruleBefore(deps, tenantId, req.params.id);
       const rule = await deps.stores.rules.update(tenantId, req.params.id, req.body);
-      await audit(deps, req, {
-        tenantId,
-        action: 'rule.update',
-        entity: 'rule',
-        entityId: rule.id,
-        before,
-        after: rule,
-      });
-      await announceRulesChanged(deps, rule.tenantId);
+      await ruleChanged(deps, req, { tenantId, action: 'rule.update', entityId: rule.id, before, after: rule });
       return rule;
     },
   );
@@ -146,15 +137,7 @@ function switchRule(api: FastifyInstance, deps: WebDeps): void {
       const tenantId = tenantOf(req);
       const before = await ruleBefore(deps, tenantId, id);
       const rule = await deps.stores.rules.setActive(tenantId, id, op === 'activate');
-      await audit(deps, req, {
-        tenantId,
-        action: `rule.${op}`,
-        entity: 'rule',
-        entityId: rule.id,
-        before,
-        after: rule,
-      });
-      await announceRulesChanged(deps, rule.tenantId);
+      await ruleChanged(deps, req, { tenantId, action: `rule.${op}`, entityId: rule.id, before, after: rule });
       return rule;
     },
   );
@@ -175,9 +158,18 @@ function deleteRule(api: FastifyInstance, deps: WebDeps): void {
       const tenantId = tenantOf(req);
       const before = await ruleBefore(deps, tenantId, req.params.id);
       await deps.stores.rules.remove(tenantId, req.params.id);
-      await audit(deps, req, { tenantId, action: 'rule.delete', entity: 'rule', entityId: req.params.id, before });
-      await announceRulesChanged(deps, tenantId);
+      await ruleChanged(deps, req, { tenantId, action: 'rule.delete', entityId: req.params.id, before });
       return reply.code(204).send();
     },
   );
+}
+
+/** A rule was created, changed or deleted: the audit log says so, then the tenant's running workflows are told. */
+async function ruleChanged(
+  deps: WebDeps,
+  req: FastifyRequest,
+  change: { tenantId: string; action: string; entityId: string; before?: unknown; after?: unknown },
+): Promise<void> {
+  await audit(deps, req, { ...change, entity: 'rule' });
+  await announceRulesChanged(deps, change.tenantId);
 }

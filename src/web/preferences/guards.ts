@@ -6,47 +6,22 @@
 import { tokenFingerprint } from '../../links/redact';
 import type { Keyring, PreferenceClaims, VerifyFailure } from '../../links/token';
 import type { FormGuard } from '../form-guard';
-import { addressKey } from '../rate-limit';
+import { takeLimits, VERIFY_PAGES } from '../link-pages';
 import { isSameOrigin } from '../same-origin';
 import { preferenceWordsFor } from './catalogue';
 import type { PreferenceContext, PreferenceRequest } from './context';
 import { problemPage } from './problem';
 import { localeOf, type Page } from './respond';
-import type { PreferenceWords, Problem } from './words';
-
-/** The status and problem page of each way a link fails to verify. */
-const VERIFY_PAGES: Readonly<Record<VerifyFailure, [number, Problem]>> = {
-  malformed: [400, 'invalid'],
-  unknown_key: [403, 'forged'],
-  bad_signature: [403, 'forged'],
-  retired_key: [410, 'retired'],
-  expired: [410, 'expired'],
-};
+import type { PreferenceWords } from './words';
 
 /** Failures that are just a cut-off or an old link: not worth a log line. */
 const ORDINARY: ReadonlySet<VerifyFailure> = new Set(['malformed', 'expired']);
 
-/**
- * Rate limits, the client address first, then the link; a refusal is a 429 page with Retry-After. Two keys per
- * request with steady refill are why these are our TokenBuckets (src/web/rate-limit.ts) and not @fastify/rate-limit (one fixed-window key
- * per route).
- */
+/** Rate limits, the client address first, then the link; a refusal is a 429 page with Retry-After. */
 function rateLimited(ctx: PreferenceContext, req: PreferenceRequest, words: PreferenceWords): Page | undefined {
-  const { perAddress, perLink } = ctx.limits;
-  for (const [buckets, key] of [
-    [perAddress, `a:${addressKey(req.ip)}`],
-    [perLink, `l:${tokenFingerprint(req.params.token)}`],
-  ] as const) {
-    const taken = buckets.take(key);
-    if (!taken.ok) {
-      return {
-        status: 429,
-        headers: { 'retry-after': String(taken.retryAfterSeconds) },
-        ...problemPage(words.tooMany, 'warn'),
-      };
-    }
-  }
-  return undefined;
+  const retryAfter = takeLimits(ctx.limits, req.ip, req.params.token);
+  if (retryAfter === undefined) return undefined;
+  return { status: 429, headers: { 'retry-after': String(retryAfter) }, ...problemPage(words.tooMany, 'warn') };
 }
 
 /** A verified link: its claims, the keys that verified it (they sign the waiting page's links), their form tokens. */
