@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * `POST /actions/{token}`: the person's click on the confirmation page's form. It must come from our own page (a
  * same-origin request carrying the form token bound to the link); it runs the link's Update and shows what happened.

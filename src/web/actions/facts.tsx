@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** What the action pages show about the document: its facts, the task's decision, the way to the document system. */
 import { Fragment } from 'preact';
 import { statusLabel } from '../../email/defaults';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * The confirmation page: what the link is about to do, the document's facts, and one form with one button. The form
  * carries the hidden form token and the page's language; a rejection asks why, a snooze asks how long.

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * The page after the click: what the Update did (the decision, or the snooze and the next reminder), or why it was
  * refused. A refusal's status and page come from FAILURES (src/domain/failures.ts); the words are the catalogue's.

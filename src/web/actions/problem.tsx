@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The problem pages: the problem's title as the heading, its text as a notice, and what else helps (the facts). */
 import type { ComponentChildren } from 'preact';
 import { Say } from '../views/page';

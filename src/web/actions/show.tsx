@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * `GET`/`HEAD /actions/{token}`: verify the link and show the confirmation page, or where the task stands. They change
  * nothing: mail security scanners fetch (and sometimes render) every link before the person does.

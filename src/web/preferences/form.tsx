@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The preference form: each kind of email with the modes it offers, the person's current one checked. */
 import { modesFor, PREFERENCE_KINDS, type Mode, type PreferenceKind } from '../../domain/preferences';
 import type { PreferenceClaims } from '../../links/token';

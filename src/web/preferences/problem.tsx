@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The problem pages of the preferences routes: the problem's title as the heading, its text as a notice. */
 import type { ComponentChildren } from 'preact';
 import type { ProblemWords } from './words';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The unsubscribe pages: the confirmation a GET shows, what the one-click POST answers, the way to all preferences. */
 import type { PreferenceClaims } from '../../links/token';
 import type { Locale } from '../locales';

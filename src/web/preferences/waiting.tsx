@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * The person's page of everything that waits for them (`/preferences/{token}/waiting`, linked from every digest):
  * the documents of their daily digest, in the digest's order, 100 a page, each with its signed action links (the same

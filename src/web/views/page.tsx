@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * The shell of the pages people reach from an email (action links, preferences, the waiting list): the docnotify
  * card around the content, one stylesheet, no scripts. Pages work without JavaScript.

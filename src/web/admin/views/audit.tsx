@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The audit log page: the tenant's recorded changes, newest first, filtered by what was changed. */
 import type { AuditEntry } from '../../../store/access';
 import type { AdminCtx } from '../context';

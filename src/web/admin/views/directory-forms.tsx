@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The directory's forms: a user (address, language, time zone, manager, substitute, roles) and a group. */
 import type { DirectoryGroup, DirectoryUser } from '../../../store/directory';
 import type { AdminCtx } from '../context';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The directory page (the tenant's users and groups) and the confirmation of a deletion. */
 import type { ComponentChildren } from 'preact';
 import type { DirectoryGroup, DirectoryUser } from '../../../store/directory';

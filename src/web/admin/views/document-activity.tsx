@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * What a document's timeline lists: the planned emails, the emails sent, the history and the document's fields (as
  * the tenant's emails print them).

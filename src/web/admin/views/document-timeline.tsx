@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * A document's timeline, read from its workflow (`documentState` query): status, open task, planned
  * reminders/escalations, emails, history, fields — and a link to the run in the Temporal UI.

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The documents page (look one up, the recent ones) and the page of a document docnotify does not know. */
 import type { DocumentSummary } from '../../../client';
 import { STATUS_LABELS, type DocumentStatus } from '../../../domain/status';

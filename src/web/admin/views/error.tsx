@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The admin page's error pages: a refused or failed request (outside the signed-in frame), and an unknown page. */
 import type { AdminCtx } from '../context';
 import { AdminPage, BarePage, renderAdmin } from './layout';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * Labelled form fields with their hints and errors beside them, and the error summary at the top of a form. Field
  * ids derive from names (`repeat.interval` → `f-repeat-interval`), so a summary entry links to its field.

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The admin page's frame (header, navigation, tenant switch, sign-out) and the small pieces every admin page uses. */
 import type { ComponentChildren, VNode } from 'preact';
 import type { AdminCtx, Flash } from '../context';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * One email of the notification log as it was sent: its details, the HTML part in a sandboxed `srcdoc` frame (the
  * recorded HTML is the attribute's value, escaped as one) and the plain-text part.

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The notification log (overall, or of one rule) with its filters. */
 import type { Rule } from '../../../domain/rules';
 import { NOTIFICATION_STATUSES, type NotificationRow } from '../../../store/notifications';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * The rule form's escalation levels and due-date reminders (views/rule-form.tsx has the rest). Each level is a row of
  * fields named `escalation.<row>.<field>`, with its own "Remove level" button; "Add escalation level" asks the server

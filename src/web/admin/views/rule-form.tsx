@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * The rule form (create and edit): general fields, repeat, recipients, email, escalation levels, due-date reminders
  * and calendar. Field names are the schema paths (rule-form.ts maps them); without JavaScript every field shows and

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The rule pages: the list with its filters, the create/edit page around the form, the delete confirmation. */
 import { formatDuration } from '../../../domain/duration';
 import { EVENT_TRIGGERS, type Rule } from '../../../domain/rules';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The sign-in page of `/admin` (outside the signed-in frame), and the brand line it shares with the error pages. */
 import { BarePage, renderAdmin } from './layout';
 

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The suppression pages: the suppressed addresses with the form that adds one, and the confirmation of a lift. */
 import type { Suppression } from '../../../store/suppressions';
 import type { AdminCtx } from '../context';

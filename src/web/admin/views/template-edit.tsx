@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * The template editor: every locale of one template (per document type) with its fields beside its preview, the
  * placeholder picker, and "Send test". The form carries `data-live-preview` for the page script, and a Preview

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /**
  * The template editor's preview pane (subject, the HTML part in a sandboxed `srcdoc` frame, the plain-text part) and
  * its placeholder picker. The page script (`public/admin.js`) fills the `data-part` elements of a

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 /** The template list: the tenant's templates by name and document type, its filters and "Open or create". */
 import { SHIPPED, type StoredTemplate } from '../../../store/templates';
 import type { AdminCtx } from '../context';
