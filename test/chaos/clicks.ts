@@ -87,7 +87,7 @@ export async function clickLink(
       continue;
     }
     const page = pageOf(res.status, res.headers.get('content-type'), body);
-    const fields = [...body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)];
+    const fields = [...body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\s*\/?>/g)];
     if (res.status !== 200 || !body.includes('<form method="post">') || fields.length === 0) {
       // No form: already decided (perhaps by our own POST whose answer was lost), or a refusal.
       result.final = page;
