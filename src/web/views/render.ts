@@ -8,6 +8,3 @@ import { renderToString } from 'preact-render-to-string';
 
 /** A whole document: the doctype and the rendered view. */
 export const renderDocument = (view: VNode): string => `<!DOCTYPE html>\n${renderToString(view)}`;
-
-/** A fragment of markup (a partial page answered to a script, a table row). */
-export const renderFragment = (view: VNode): string => renderToString(view);
