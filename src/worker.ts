@@ -93,6 +93,7 @@ export async function startWorker(
     workflowBundle,
     activities: {
       loadContext: activities.loadContext,
+      loadContextAndPrepare: activities.loadContextAndPrepare,
       prepareNotification: activities.prepareNotification,
       withdrawEmails: activities.withdrawEmails,
       deliverDecision: activities.deliverDecision,

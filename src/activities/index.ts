@@ -7,7 +7,7 @@ import { elapsedMs, sendAheadMs, webhookPolicy, type Config } from '../config';
 import { postWebhook, WebhookDestinationError } from '../webhooks/destination';
 import { Webhook } from 'standardwebhooks';
 import type { BusinessCalendar } from '../domain/calendar';
-import type { PlanContext, PlannedNotification } from '../domain/plan';
+import { plan, type PlanContext, type PlannedNotification } from '../domain/plan';
 import type { Rule } from '../domain/rules';
 import { loadLayout } from '../email/defaults';
 import { renderEmail, TemplateError } from '../email/render';
@@ -32,7 +32,15 @@ import type { RulesVersionStore } from '../store/rules-versions';
 import type { TemplateStore } from '../store/templates';
 import type { TenantStore } from '../store/tenants';
 import type { DocumentSnapshot } from '../workflows/types';
-import type { EmailJob, PrepareResult, SendResult } from './types';
+import { notificationSnapshot } from '../workflows/view';
+import type {
+  ContextAndPrepareInput,
+  ContextAndPrepared,
+  ContextInput,
+  EmailJob,
+  PrepareResult,
+  SendResult,
+} from './types';
 import { documentDecisionSignal, type DocumentDecision } from '../workflows/pipeline';
 import type { SubscriberStore } from '../store/subscribers';
 import type { SuppressionStore } from '../store/suppressions';
@@ -80,7 +88,7 @@ export interface ActivityDeps {
   log: Logger;
 }
 
-export type { EmailJob, PrepareResult, SendResult } from './types';
+export type { ContextAndPrepared, EmailJob, PrepareResult, SendResult } from './types';
 export type { DigestActivities } from './digest';
 
 interface TenantRules {
@@ -598,6 +606,86 @@ export function createActivities(deps: ActivityDeps) {
       })
     : undefined;
 
+  async function readContext(input: ContextInput): Promise<{ context: PlanContext; all: Rule[] }> {
+    // The version first: a change committed between the two reads gives newer rules under the older version, and
+    // the fan-out's notice of the newer one makes the run read again (never the reverse, which would be missed).
+    const rulesVersion = await deps.rulesVersions.current(input.tenantId);
+    const { all, calendar, calendars } = await tenantRules(input.tenantId, rulesVersion);
+    const assignee = input.assignee ? (await directory.resolve(input.tenantId, input.assignee))[0] : undefined;
+    return {
+      all,
+      context: {
+        rules: all.filter((r) => !r.documentType || r.documentType === input.documentType),
+        calendar,
+        calendars,
+        timeZone: assignee?.timeZone,
+        rulesVersion,
+        rulesReadAt: Date.now(),
+        sendAheadMs: sendAheadMs(config),
+      },
+    };
+  }
+
+  /** Who gets the email of `p` (the rule as `ruleNow` reads it: changed or deactivated rules take effect). */
+  async function prepare(
+    p: PlannedNotification,
+    s: DocumentSnapshot,
+    ruleNow: (id: string) => Promise<Rule | undefined>,
+    recordSkips = true,
+  ): Promise<PrepareResult> {
+    const base = (recipient: Recipient, rule?: Rule): EmailJob => ({
+      ledgerKey: `${s.tenantId}/${s.documentId}/${p.key}/${recipient.email.toLowerCase()}`,
+      kind: p.kind,
+      seq: p.seq,
+      template: p.template,
+      priority: rule?.priority ?? 'medium',
+      ruleId: rule?.id,
+      ruleName: rule?.name,
+      recipient,
+      snapshot: s,
+      actions: linkActionsFor(p.kind, rule),
+      ...(rule && rule.reminderDelivery !== 'immediate' ? { delivery: rule.reminderDelivery } : {}),
+    });
+    const skip = async (reason: string, rule?: Rule) => {
+      if (!recordSkips) return { emails: [], skipped: reason };
+      await notifications.skip(
+        {
+          key: `${s.tenantId}/${s.documentId}/${p.key}/-`,
+          messageId: '-',
+          tenantId: s.tenantId,
+          documentId: s.documentId,
+          documentType: s.documentType,
+          ruleId: rule?.id ?? p.ruleId,
+          ruleName: rule?.name,
+          kind: p.kind,
+          seq: p.seq,
+          recipient: '-',
+        },
+        reason,
+      );
+      return { emails: [], skipped: reason };
+    };
+    if (p.kind === 'decision') {
+      const who = dedupe([
+        ...(s.decision ? await directory.resolve(s.tenantId, s.decision.actor) : []),
+        ...(s.assignee ? await directory.resolve(s.tenantId, s.assignee) : []),
+      ]);
+      return who.length ? { emails: who.map((r) => base(r)) } : skip('no recipients');
+    }
+    const rule = await ruleNow(p.ruleId);
+    if (!rule) return skip('rule deleted');
+    if (!rule.active) return skip('rule inactive', rule);
+    const r = await resolveRecipients(s.tenantId, rule, p, s);
+    if (r.skipped) return skip(r.skipped, rule);
+    const recipients = dedupe(r.recipients);
+    if (!recipients.length) return skip('no recipients', rule);
+    const everyone = p.kind === 'escalation' ? recipients.map((x) => x.email.toLowerCase()) : undefined;
+    return {
+      emails: recipients.map((x) => ({ ...base(x, rule), ...(everyone ? { escalationRecipients: everyone } : {}) })),
+      reassignTo: r.reassignTo,
+    };
+  }
+
   return {
     /** The person's digest schedule (docs/digest.md). */
     async digestSchedule(input: { tenantId: string; recipient: string }) {
@@ -612,21 +700,34 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Rules, calendars and the assignee's time zone: what the planner needs. */
-    async loadContext(input: { tenantId: string; documentType: string; assignee?: string }): Promise<PlanContext> {
-      // The version first: a change committed between the two reads gives newer rules under the older version, and
-      // the fan-out's notice of the newer one makes the run read again (never the reverse, which would be missed).
-      const rulesVersion = await deps.rulesVersions.current(input.tenantId);
-      const { all, calendar, calendars } = await tenantRules(input.tenantId, rulesVersion);
-      const assignee = input.assignee ? (await directory.resolve(input.tenantId, input.assignee))[0] : undefined;
-      return {
-        rules: all.filter((r) => !r.documentType || r.documentType === input.documentType),
-        calendar,
-        calendars,
-        timeZone: assignee?.timeZone,
-        rulesVersion,
-        rulesReadAt: Date.now(),
-        sendAheadMs: sendAheadMs(config),
-      };
+    async loadContext(input: ContextInput): Promise<PlanContext> {
+      return (await readContext(input)).context;
+    },
+
+    /**
+     * loadContext, and the notification its plan sends first now, prepared as prepareNotification would (from the
+     * rules just read): a wake-up that sends then takes one local activity, not two. The plan is the workflow's own
+     * (the pure core, with the state and the instant it passes); the workflow uses the result only if its plan fires
+     * the same notification first and nothing changed its state meanwhile.
+     */
+    async loadContextAndPrepare(input: ContextAndPrepareInput): Promise<ContextAndPrepared> {
+      const { context, all } = await readContext(input.context);
+      let first: PlannedNotification | undefined;
+      try {
+        first = plan(input.state, context, input.options).find((p) => p.at <= input.now + (context.sendAheadMs ?? 0));
+      } catch {
+        return { context }; // the workflow plans around the calendar and prepares on its own
+      }
+      if (!first) return { context };
+      // A skip is not recorded here: the workflow may not fire `first` after all (its state may change meanwhile),
+      // and the log must not show a skip of an email that was never due. prepareNotification records it when it is.
+      const result = await prepare(
+        first,
+        notificationSnapshot(input.state, first),
+        async (id) => all.find((r) => r.id === id),
+        false,
+      );
+      return result.skipped ? { context } : { context, prepared: { key: first.key, result } };
     },
 
     /** Reads the rule as it is now (changed or deactivated rules take effect) and resolves who gets the email. */
@@ -634,62 +735,14 @@ export function createActivities(deps: ActivityDeps) {
       planned: PlannedNotification;
       snapshot: DocumentSnapshot;
     }): Promise<PrepareResult> {
-      const { planned: p, snapshot: s } = input;
-      const base = (recipient: Recipient, rule?: Rule): EmailJob => ({
-        ledgerKey: `${s.tenantId}/${s.documentId}/${p.key}/${recipient.email.toLowerCase()}`,
-        kind: p.kind,
-        seq: p.seq,
-        template: p.template,
-        priority: rule?.priority ?? 'medium',
-        ruleId: rule?.id,
-        ruleName: rule?.name,
-        recipient,
-        snapshot: s,
-        actions: linkActionsFor(p.kind, rule),
-        ...(rule && rule.reminderDelivery !== 'immediate' ? { delivery: rule.reminderDelivery } : {}),
+      return prepare(input.planned, input.snapshot, async (id) => {
+        try {
+          return await rules.get(input.snapshot.tenantId, id);
+        } catch (e) {
+          if (e instanceof NotFoundError) return undefined;
+          throw e;
+        }
       });
-      const skip = async (reason: string, rule?: Rule) => {
-        await notifications.skip(
-          {
-            key: `${s.tenantId}/${s.documentId}/${p.key}/-`,
-            messageId: '-',
-            tenantId: s.tenantId,
-            documentId: s.documentId,
-            documentType: s.documentType,
-            ruleId: rule?.id ?? p.ruleId,
-            ruleName: rule?.name,
-            kind: p.kind,
-            seq: p.seq,
-            recipient: '-',
-          },
-          reason,
-        );
-        return { emails: [], skipped: reason };
-      };
-      if (p.kind === 'decision') {
-        const who = dedupe([
-          ...(s.decision ? await directory.resolve(s.tenantId, s.decision.actor) : []),
-          ...(s.assignee ? await directory.resolve(s.tenantId, s.assignee) : []),
-        ]);
-        return who.length ? { emails: who.map((r) => base(r)) } : skip('no recipients');
-      }
-      let rule: Rule;
-      try {
-        rule = await rules.get(s.tenantId, p.ruleId);
-      } catch (e) {
-        if (e instanceof NotFoundError) return skip('rule deleted');
-        throw e;
-      }
-      if (!rule.active) return skip('rule inactive', rule);
-      const r = await resolveRecipients(s.tenantId, rule, p, s);
-      if (r.skipped) return skip(r.skipped, rule);
-      const recipients = dedupe(r.recipients);
-      if (!recipients.length) return skip('no recipients', rule);
-      const everyone = p.kind === 'escalation' ? recipients.map((x) => x.email.toLowerCase()) : undefined;
-      return {
-        emails: recipients.map((x) => ({ ...base(x, rule), ...(everyone ? { escalationRecipients: everyone } : {}) })),
-        reassignTo: r.reassignTo,
-      };
     },
 
     /** Withdraws emails scheduled ahead whose document changed before their instant. @returns the keys withdrawn. */

@@ -1,5 +1,7 @@
 import type { ReminderDelivery } from '../domain/digest';
 import type { LinkAction } from '../links/token';
+import type { DocState } from '../domain/document';
+import type { PlanContext, PlanOptions } from '../domain/plan';
 import type { Recipient } from '../store/directory';
 import type { DocumentSnapshot } from '../workflows/types';
 
@@ -45,4 +47,25 @@ export interface PrepareResult {
   emails: EmailJob[];
   skipped?: string;
   reassignTo?: string;
+}
+
+/** What loadContext reads for: the document's tenant, type and assignee (whose time zone the plan uses). */
+export interface ContextInput {
+  tenantId: string;
+  documentType: string;
+  assignee?: string;
+}
+
+export interface ContextAndPrepareInput {
+  context: ContextInput;
+  /** The workflow's state, its plan options and its time when it asked: the plan is computed from these. */
+  state: DocState;
+  options: PlanOptions;
+  now: number;
+}
+
+export interface ContextAndPrepared {
+  context: PlanContext;
+  /** The notification the plan sends first now (by key), prepared; absent when nothing is due. */
+  prepared?: { key: string; result: PrepareResult };
 }

@@ -11,7 +11,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, EmailJob, PrepareResult, SendResult } from '../activities';
+import type { Activities, ContextAndPrepared, EmailJob, PrepareResult, SendResult } from '../activities';
 import { parseDuration } from '../domain/duration';
 import {
   applyEscalation,
@@ -34,6 +34,7 @@ import { emailTaskQueue, scheduledEmailTaskQueue } from '../domain/queues';
 import {
   BOUNDED_SINCE,
   LEAN_SINCE,
+  PREPARE_WITH_CONTEXT_SINCE,
   SHORT_EMAIL_BACKOFF_SINCE,
   SNOOZE_BOUNDED_SINCE,
   WORKFLOW_VERSION,
@@ -43,7 +44,7 @@ import {
   rulesChangedSignal,
   snoozeUpdate,
 } from './messages';
-import { searchAttributeChanges, searchAttributesFor, snapshotOf, viewOf } from './view';
+import { notificationSnapshot, searchAttributeChanges, searchAttributesFor, viewOf } from './view';
 import type { DocumentWorkflowInput, ResolveTaskInput, SnoozeInput, SnoozeResult } from './types';
 
 const bookkeeping = {
@@ -134,8 +135,14 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
   let ctx: PlanContext | undefined;
   let contextStale = true;
   let changed = false;
+  /** From version 9 the rules read also prepares the first email due (loadContextAndPrepare). */
+  const preparesWithContext = (input.version ?? 0) >= PREPARE_WITH_CONTEXT_SINCE;
+  let prepared: ContextAndPrepared['prepared'];
+  /** Counts the handlers that ran: what was prepared from the state before one ran is not used. */
+  let handled = 0;
 
   setHandler(documentEventSignal, (raw) => {
+    handled++;
     const result = applyEvent(state, raw, Date.now(), { bounded: bounded() });
     if (result === 'applied') {
       contextStale = true;
@@ -159,6 +166,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
   setHandler(
     resolveTaskUpdate,
     (req: ResolveTaskInput) => {
+      handled++;
       const task = state.task!;
       const at = Date.now();
       decide(state, { action: req.action, actor: req.actor, at, reason: req.reason, via: req.via ?? 'link' });
@@ -196,6 +204,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
   setHandler(
     snoozeUpdate,
     (req: SnoozeInput): SnoozeResult => {
+      handled++;
       if (!boundSnoozes()) {
         // Runs started before bounded snoozes replay their recorded snoozes as they ran.
         const d = parseDuration(req.duration);
@@ -258,17 +267,24 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     if (state.snoozeMs > 0) boundSnoozes(); // a shift carried from before the bounds is bounded from now on
     if (contextStale) {
       contextStale = false;
-      ctx = await reads().loadContext({
-        tenantId: state.tenantId,
-        documentType: state.documentType,
-        assignee: state.assignee,
-      });
+      const context = { tenantId: state.tenantId, documentType: state.documentType, assignee: state.assignee };
+      if (preparesWithContext) {
+        const before = handled;
+        const read = await local.loadContextAndPrepare({ context, state, options: planOptions, now: Date.now() });
+        ctx = read.context;
+        prepared = handled === before ? read.prepared : undefined;
+      } else {
+        ctx = await reads().loadContext(context);
+      }
     }
     const planned = safePlan(state, ctx!, planOptions);
     const now = Date.now();
     // Lean runs fire an email ahead of its instant (SEND_AHEAD); it then waits in its activity for the instant.
     const ahead = lean ? (ctx!.sendAheadMs ?? 0) : 0;
     const due = planned.filter((p) => p.at <= now + ahead);
+    // What the rules read prepared serves this pass only (the state may change before the next).
+    const handed = prepared;
+    prepared = undefined;
     if (lean) {
       // NextNotificationAt names the next email still to come, so sending the due ones does not change it.
       const changes = searchAttributeChanges(
@@ -281,7 +297,8 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     }
     if (due.length > 0) {
       const assignee = state.assignee;
-      for (const p of due) await fire(p);
+      // Prepared from the state before any of them fired: it serves the first one only.
+      for (const [i, p] of due.entries()) await fire(p, i === 0 && handed?.key === p.key ? handed.result : undefined);
       // Re-read rules before the next wake (a rule changed meanwhile takes effect). Lean runs read them at every
       // wake-up and are told of changes, so only a new assignee (whose time zone the plan uses) needs a read now.
       if (!lean || state.assignee !== assignee) contextStale = true;
@@ -317,10 +334,11 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
   await condition(allHandlersFinished);
   return { status: state.status, emails: state.emailCount };
 
-  async function fire(p: PlannedNotification): Promise<void> {
+  /** Sends `p` (prepared with the rules read when it came, or now). */
+  async function fire(p: PlannedNotification, preparedAhead?: PrepareResult): Promise<void> {
     markFired(state, p.key);
-    const snapshot = p.kind === 'decision' ? decisionSnapshot(state, p.transitionId) : snapshotOf(state);
-    const prepared = await reads().prepareNotification({ planned: p, snapshot });
+    const snapshot = notificationSnapshot(state, p);
+    const prepared = preparedAhead ?? (await reads().prepareNotification({ planned: p, snapshot }));
     if (prepared.skipped) {
       record(state, { at: Date.now(), kind: 'info', text: `${p.summary} skipped: ${prepared.skipped}` });
       return;
@@ -424,19 +442,6 @@ function safePlan(state: DocState, ctx: PlanContext, options: PlanOptions, recor
       return [];
     }
   }
-}
-
-/** The document as it was decided: the decision of `taskId`, even if the status moved on since. */
-function decisionSnapshot(state: DocState, taskId: string) {
-  const d = state.decisions.find((x) => x.taskId === taskId)?.decision;
-  const s = snapshotOf(state);
-  return d
-    ? {
-        ...s,
-        task: { id: taskId, version: s.task?.id === taskId ? s.task.version : 0 },
-        decision: { action: d.action, actor: d.actor, at: new Date(d.at).toISOString(), reason: d.reason },
-      }
-    : s;
 }
 
 /** Shared by the Update validators: throws (rejecting the Update) for a stale, decided or expired task. */

@@ -34,17 +34,20 @@ export const rulesEditedSignal = defineSignal('rulesEdited');
  * date; the plan bounds the shift the same way); earlier runs ask `patched('bounded-snooze')` at their next snooze,
  * or at their next plan when they carry one. Version 8 (SHORT_EMAIL_BACKOFF_SINCE): email activities back off at most
  * 1 minute between attempts (was 5 minutes), so a send retried after a lost worker or an SMTP outage waits at most
- * that much more (docs/delivery.md, "Lateness"); earlier runs keep their retry policy. The version
+ * that much more (docs/delivery.md, "Lateness"); earlier runs keep their retry policy. Version 9
+ * (PREPARE_WITH_CONTEXT_SINCE): a wake-up that reads the rules and sends does both in one local activity
+ * (`loadContextAndPrepare`: one marker and one activation fewer per email). The version
  * rides in the run's input rather than in a `patched()` marker: a marker costs every document two history events
  * (the marker and a TemporalChangeVersion upsert), the input costs none, and a running workflow can never switch —
  * its input is in its history. Runs started without it (before this build) keep their behaviour and ask for each
  * older patch as before; they take the version when they continue as new.
  */
-export const WORKFLOW_VERSION = 8;
+export const WORKFLOW_VERSION = 9;
 export const LEAN_SINCE = 5;
 export const BOUNDED_SINCE = 6;
 export const SNOOZE_BOUNDED_SINCE = 7;
 export const SHORT_EMAIL_BACKOFF_SINCE = 8;
+export const PREPARE_WITH_CONTEXT_SINCE = 9;
 
 /** An entry was added to the person's digest or summary (the entries themselves are in the database). */
 export const digestAddedSignal = defineSignal('digestAdded');

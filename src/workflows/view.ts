@@ -76,6 +76,23 @@ export function snapshotOf(state: DocState): DocumentSnapshot {
   };
 }
 
+/**
+ * The document as a notification's email shows it: for a decision's confirmation, the decision of its task (even
+ * if the status moved on since); otherwise the document now.
+ */
+export function notificationSnapshot(state: DocState, p: PlannedNotification): DocumentSnapshot {
+  const s = snapshotOf(state);
+  if (p.kind !== 'decision') return s;
+  const d = state.decisions.find((x) => x.taskId === p.transitionId)?.decision;
+  return d
+    ? {
+        ...s,
+        task: { id: p.transitionId, version: s.task?.id === p.transitionId ? s.task.version : 0 },
+        decision: { action: d.action, actor: d.actor, at: new Date(d.at).toISOString(), reason: d.reason },
+      }
+    : s;
+}
+
 /** The `documentState` query's answer. */
 export function viewOf(
   state: DocState,

@@ -137,6 +137,13 @@ export class TimeSkipWorld {
         if (!ctx) throw new Error(`no PlanContext registered for tenant ${input.tenantId}`);
         return ctx;
       },
+      // Reads the context only: the workflow then prepares each email through prepareNotification (the real
+      // activity's preparing ahead is covered by the integration tests, against PostgreSQL).
+      loadContextAndPrepare: async (input: { context: { tenantId: string } }): Promise<{ context: PlanContext }> => {
+        const ctx = this.contexts.get(input.context.tenantId);
+        if (!ctx) throw new Error(`no PlanContext registered for tenant ${input.context.tenantId}`);
+        return { context: ctx };
+      },
       prepareNotification: async (input: {
         planned: PlannedNotification;
         snapshot: DocumentSnapshot;
