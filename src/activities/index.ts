@@ -103,6 +103,12 @@ interface TenantRules {
 /** Tenants whose rules a worker keeps (least recently read ones leave first). */
 const TENANT_RULES_CACHED = 1000;
 
+/**
+ * An email held for its instant reads whether it may still go out (suppression, the person's preferences) this long
+ * before it: a suppression or preference change in the last 2 s before the instant takes effect from the next email.
+ */
+const RECHECK_LEAD_MS = 2_000;
+
 /** Emails that are themselves digests or summaries: never routed into one. */
 const SUMMARY_KINDS: readonly string[] = ['digest', 'storm_summary', 'smtp_failure_alert', 'test'];
 
@@ -198,6 +204,7 @@ export function createActivities(deps: ActivityDeps) {
     const info = safeInfo();
     // Never longer than SEND_AHEAD: a clock far off (or a test server's skipped time) must not park an email.
     const holdMs = job.notBefore === undefined ? 0 : Math.min(job.notBefore - Date.now(), sendAheadMs(config));
+    const instant = Date.now() + holdMs;
     // An email prepared ahead is checked at its instant (below): the suppression may be lifted meanwhile, or the
     // email withdrawn.
     if (holdMs <= 0 && (await isSuppressed(s.tenantId, job.recipient.email))) return skipSuppressed();
@@ -255,8 +262,16 @@ export function createActivities(deps: ActivityDeps) {
       if (holdMs <= 0) return await transmit(() => mailer.send(outgoing));
       // Built before the instant (dated at it), so that at the instant only the SMTP transaction is left.
       const prepared = await mailer.prepare({ ...outgoing, date: new Date(job.notBefore!) });
+      // Whether it still goes out (suppressed, or turned off while it waited) is read just before the instant, so
+      // that a storm of emails due together has only its ledger releases and SMTP transactions left at the instant.
+      await pause(instant - RECHECK_LEAD_MS - Date.now(), activity);
+      const stop = (await isSuppressed(s.tenantId, job.recipient.email))
+        ? skipSuppressed
+        : !(await gate.decision(job, emailClass)).send
+          ? skipPreference
+          : undefined;
       // A cancellation while waiting is thrown as it is (not as an SMTP failure): the workflow withdraws the row.
-      if (!(await hold(job.ledgerKey, holdMs, activity))) {
+      if (!(await hold(job.ledgerKey, instant - Date.now(), activity))) {
         emailsTotal.inc({ outcome: 'withdrawn', kind: job.kind });
         return {
           ledgerKey: job.ledgerKey,
@@ -267,9 +282,8 @@ export function createActivities(deps: ActivityDeps) {
           linked: false,
         };
       }
-      // Suppressed while it waited: still not sent.
-      if (await isSuppressed(s.tenantId, job.recipient.email)) return await skipSuppressed();
-      if (!(await gate.decision(job, emailClass)).send) return await skipPreference();
+      // Suppressed or turned off while it waited: still not sent.
+      if (stop) return await stop();
       return await burst.send(() => transmit(() => mailer.sendPrepared(prepared)));
     } finally {
       clearInterval(beat);
@@ -458,8 +472,14 @@ export function createActivities(deps: ActivityDeps) {
    * the withdrawal of the row is what guarantees nothing goes out. @returns false when it was withdrawn.
    */
   async function hold(key: string, ms: number, activity: Context | undefined): Promise<boolean> {
-    await (activity ? activity.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms)));
+    await pause(ms, activity);
     return notifications.release(key);
+  }
+
+  /** Waits `ms` (nothing when it is not positive); in an activity, a cancellation ends the wait by throwing. */
+  async function pause(ms: number, activity: Context | undefined): Promise<void> {
+    if (ms <= 0) return;
+    await (activity ? activity.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /**

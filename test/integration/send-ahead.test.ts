@@ -121,3 +121,21 @@ test('a snooze before the instant moves the waiting reminder: it goes out once, 
   expect(rows.find((r) => r.key === reminder.key)?.status).toBe('sent');
   expect(rows.map((r) => r.status).sort()).toEqual(['sent', 'sent']);
 });
+
+test('an address suppressed while its email waits: checked before the instant, nothing is sent, the row says why', async () => {
+  const { documentId, to, since } = await scheduledDocument('suppressed');
+  await stores.suppressions.add(s.tenantId, { email: to, reason: 'bounced meanwhile', source: 'admin' });
+  const row = await eventually(
+    async () =>
+      (await stores.notifications.list({ tenantId: s.tenantId, documentId })).find((r) => r.status === 'skipped'),
+    'the waiting row skipped',
+    DELAY_MS + 15_000,
+  );
+  expect(row?.reason).toBe('suppressed');
+  // Skipped at its instant (the release), never before it, and never sent.
+  expect(Date.parse(row!.updatedAt)).toBeGreaterThanOrEqual(since + DELAY_MS - 5);
+  await sleep(1_000);
+  expect(await messagesTo(to)).toHaveLength(0);
+  const view = await s.state(documentId);
+  expect(view.emails.map((e) => e.status)).toEqual(['skipped']);
+});
