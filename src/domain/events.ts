@@ -1,77 +1,90 @@
 import { z } from 'zod';
+import { shared } from './shared';
 import { STATUSES } from './status';
 
-const id = (what: string) =>
-  z
-    .string({ error: `${what} is required` })
-    .trim()
-    .min(1, `${what} must not be empty`)
-    .max(200, `${what} is too long (max 200)`)
-    .regex(/^[^\s/?#]+$/, `${what} must not contain spaces, "/", "?" or "#"`);
-
-/** ISO-8601 timestamp with offset, normalized to UTC ISO form. */
-export const isoInstant = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)) && /\d{4}-\d{2}-\d{2}T/.test(s), {
-    message: 'must be an ISO-8601 timestamp such as 2026-11-29T10:00:00Z',
-  })
-  .transform((s) => new Date(s).toISOString());
-
-/** Field values are data, never code: scalars only. */
-export const fieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
-const FIELD_NAME = 'field names are letters, digits and _';
-// zod reports a bad record key as "Invalid key in record": say what a field name must be instead.
-export const fieldsSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, FIELD_NAME), fieldValue, {
-  error: (i) => (i.code === 'invalid_key' ? FIELD_NAME : undefined),
-});
-
-const base = {
-  eventId: id('eventId'),
-  occurredAt: isoInstant,
-  tenantId: id('tenantId').default('default'),
-  documentId: id('documentId'),
-  /** Absent = the document keeps its type (a new document is an `invoice`). */
-  documentType: z.string().trim().min(1).max(100).optional(),
-};
-
-export const statusSchema = z.enum(STATUSES, {
-  error: (i) => `unknown status "${String(i.input)}" (expected one of ${STATUSES.join(', ')})`,
-});
-
-/** One `documentEvent` signal carries any of these (product.md, "Events the pipeline sends"). */
-export const documentEventSchema = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({
-      ...base,
-      type: z.literal('status_changed'),
-      status: statusSchema,
-      reason: z.string().max(2000).optional(),
-      errorMessage: z.string().max(2000).optional(),
-      actor: z.string().max(200).optional(),
-    }),
-    z.strictObject({
-      ...base,
-      type: z.literal('assigned'),
-      assignee: z.string().trim().min(1, 'assignee must not be empty').max(320),
-    }),
-    z.strictObject({ ...base, type: z.literal('fields_updated'), fields: fieldsSchema }),
-    z.strictObject({ ...base, type: z.literal('due_date_set'), dueAt: isoInstant }),
-    z.strictObject({
-      ...base,
-      type: z.literal('comment_added'),
-      author: z.string().trim().min(1).max(200),
-      text: z.string().min(1).max(10_000),
-    }),
-    z.strictObject({ ...base, type: z.literal('deleted') }),
-  ],
-  {
-    error: (i) =>
-      i.code === 'invalid_union'
-        ? 'type must be one of status_changed, assigned, fields_updated, due_date_set, comment_added, deleted'
-        : undefined,
-  },
+/**
+ * The event schemas, built once per process (and once per worker thread in the workflow sandbox, not once per
+ * document: src/domain/shared.ts).
+ */
+export const { isoInstant, fieldValue, fieldsSchema, statusSchema, documentEventSchema } = shared(
+  'domain/events: schemas',
+  buildEventSchemas,
 );
+
+function buildEventSchemas() {
+  const id = (what: string) =>
+    z
+      .string({ error: `${what} is required` })
+      .trim()
+      .min(1, `${what} must not be empty`)
+      .max(200, `${what} is too long (max 200)`)
+      .regex(/^[^\s/?#]+$/, `${what} must not contain spaces, "/", "?" or "#"`);
+
+  /** ISO-8601 timestamp with offset, normalized to UTC ISO form. */
+  const isoInstant = z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)) && /\d{4}-\d{2}-\d{2}T/.test(s), {
+      message: 'must be an ISO-8601 timestamp such as 2026-11-29T10:00:00Z',
+    })
+    .transform((s) => new Date(s).toISOString());
+
+  /** Field values are data, never code: scalars only. */
+  const fieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
+  const FIELD_NAME = 'field names are letters, digits and _';
+  // zod reports a bad record key as "Invalid key in record": say what a field name must be instead.
+  const fieldsSchema = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, FIELD_NAME), fieldValue, {
+    error: (i) => (i.code === 'invalid_key' ? FIELD_NAME : undefined),
+  });
+
+  const base = {
+    eventId: id('eventId'),
+    occurredAt: isoInstant,
+    tenantId: id('tenantId').default('default'),
+    documentId: id('documentId'),
+    /** Absent = the document keeps its type (a new document is an `invoice`). */
+    documentType: z.string().trim().min(1).max(100).optional(),
+  };
+
+  const statusSchema = z.enum(STATUSES, {
+    error: (i) => `unknown status "${String(i.input)}" (expected one of ${STATUSES.join(', ')})`,
+  });
+
+  /** One `documentEvent` signal carries any of these (product.md, "Events the pipeline sends"). */
+  const documentEventSchema = z.discriminatedUnion(
+    'type',
+    [
+      z.strictObject({
+        ...base,
+        type: z.literal('status_changed'),
+        status: statusSchema,
+        reason: z.string().max(2000).optional(),
+        errorMessage: z.string().max(2000).optional(),
+        actor: z.string().max(200).optional(),
+      }),
+      z.strictObject({
+        ...base,
+        type: z.literal('assigned'),
+        assignee: z.string().trim().min(1, 'assignee must not be empty').max(320),
+      }),
+      z.strictObject({ ...base, type: z.literal('fields_updated'), fields: fieldsSchema }),
+      z.strictObject({ ...base, type: z.literal('due_date_set'), dueAt: isoInstant }),
+      z.strictObject({
+        ...base,
+        type: z.literal('comment_added'),
+        author: z.string().trim().min(1).max(200),
+        text: z.string().min(1).max(10_000),
+      }),
+      z.strictObject({ ...base, type: z.literal('deleted') }),
+    ],
+    {
+      error: (i) =>
+        i.code === 'invalid_union'
+          ? 'type must be one of status_changed, assigned, fields_updated, due_date_set, comment_added, deleted'
+          : undefined,
+    },
+  );
+  return { isoInstant, fieldValue, fieldsSchema, statusSchema, documentEventSchema };
+}
 
 export type DocumentEventInput = z.input<typeof documentEventSchema>;
 export type DocumentEvent = z.output<typeof documentEventSchema>;
