@@ -310,8 +310,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
       info.continueAsNewSuggested ||
       info.historyLength > (input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS[lean ? 'lean' : 'earlier'])
     ) {
-      await Promise.all(background);
-      await condition(allHandlersFinished);
+      if (busy()) await settle();
       await continueAsNew<typeof documentWorkflow>({
         tenantId: state.tenantId,
         documentId: state.documentId,
@@ -330,9 +329,22 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
       await condition(() => changed);
     }
   }
-  await Promise.all(background);
-  await condition(allHandlersFinished);
+  if (busy()) await settle();
   return { status: state.status, emails: state.emailCount };
+
+  /**
+   * Webhook deliveries and running handlers still running? Then the run waits for them (settle) before it ends. Only
+   * then: the SDK captures a stack trace for every promise a workflow creates (for its stack-trace query), a cost on
+   * every document's last task.
+   */
+  function busy(): boolean {
+    return background.length > 0 || !allHandlersFinished();
+  }
+
+  async function settle(): Promise<void> {
+    await Promise.all(background);
+    await condition(allHandlersFinished);
+  }
 
   /** Sends `p` (prepared with the rules read when it came, or now). */
   async function fire(p: PlannedNotification, preparedAhead?: PrepareResult): Promise<void> {
