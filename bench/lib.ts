@@ -94,7 +94,26 @@ export interface Proc {
   rssMb(): number;
   /** Peak resident set size since start (VmHWM), MB. */
   peakMb(): number;
+  /** CPU time used since start (user + system, every thread), ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+/** Linux reports process CPU times in clock ticks of 10 ms (USER_HZ = 100 on every Linux ABI Node runs on). */
+const TICK_MS = 10;
+
+/** CPU time (user + system) of a process, ms: fields 14 and 15 of /proc/<pid>/stat. */
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** CPU time used by the whole machine so far (every core, every process, not idle), ms: /proc/stat. */
+export function machineCpuMs(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+  return (user + nice + system + irq + softirq + steal) * TICK_MS;
 }
 
 function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -146,6 +165,7 @@ export async function startProc(
     child,
     rssMb: () => procStatusMb(child.pid!, 'VmRSS'),
     peakMb: () => procStatusMb(child.pid!, 'VmHWM'),
+    cpuMs: () => procCpuMs(child.pid!),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -16,6 +16,7 @@ import { floorEventSignal } from './floor/workflows';
 import {
   historyCost,
   historyOf,
+  machineCpuMs,
   median,
   metric,
   percentile,
@@ -37,6 +38,8 @@ export interface Env {
   catcher: Catcher;
   /** The docnotify worker process (a separate `docnotify worker`). */
   worker: Proc;
+  /** The floor's worker process (bench/floor/worker.ts). */
+  floorWorker: Proc;
   /** Its /metrics. */
   workerMetrics: string;
   taskQueue: string;
@@ -57,6 +60,10 @@ export interface ThroughputSide {
   workflowTasks: number;
   actions: number;
   upserts: number;
+  /** CPU time per email of the side's worker process (every thread), during its round. */
+  workerCpuMs: number;
+  /** CPU time per email of the whole machine (server, PostgreSQL, Mailpit, workers, benchmark), during its round. */
+  machineCpuMs: number;
 }
 export interface Throughput {
   rounds: number;
@@ -85,6 +92,8 @@ async function oneRound(env: Env, side: 'floor' | 'docnotify', n: number, round:
     });
   const ids = Array.from({ length: n }, (_, i) => `${token}-${i + 1}`);
   const sentAt = new Map<string, number>();
+  const proc = side === 'floor' ? env.floorWorker : env.worker;
+  const cpu0 = { worker: proc.cpuMs(), machine: machineCpuMs() };
   const t0 = Date.now();
   await pool(ids, SENDERS, async (id) => {
     sentAt.set(id, Date.now());
@@ -101,6 +110,7 @@ async function oneRound(env: Env, side: 'floor' | 'docnotify', n: number, round:
     }
   });
   await env.catcher.waitFor(`${side} round ${round}`, token, n, 10 * 60_000);
+  const cpu = { worker: proc.cpuMs() - cpu0.worker, machine: machineCpuMs() - cpu0.machine };
   const caught = await env.catcher.all(token);
   const last = Math.max(...caught.map((c) => c.at));
   const latencies = caught
@@ -123,6 +133,8 @@ async function oneRound(env: Env, side: 'floor' | 'docnotify', n: number, round:
     workflowTasks: avg('workflowTasks'),
     actions: avg('actions'),
     upserts: avg('upserts'),
+    workerCpuMs: round1(cpu.worker / n),
+    machineCpuMs: round1(cpu.machine / n),
   };
 }
 
@@ -136,7 +148,7 @@ export async function throughput(env: Env, rounds: number, n: number): Promise<T
       const result = await oneRound(env, side, n, r);
       (side === 'floor' ? floor : docnotify).push(result);
       say(
-        `    round ${r} ${side}: ${result.emailsPerSecond} emails/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.historyEvents} events, ${result.actions} actions`,
+        `    round ${r} ${side}: ${result.emailsPerSecond} emails/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.historyEvents} events, ${result.actions} actions, CPU per email: worker ${result.workerCpuMs} ms, machine ${result.machineCpuMs} ms`,
       );
     }
     await env.catcher.clear();

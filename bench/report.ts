@@ -61,6 +61,11 @@ export function renderReport(r: Report): { table: string; failed: string[] } {
       `${t.docnotify.p50Ms} / ${t.docnotify.p99Ms}`,
     ],
     [
+      'CPU per email (ms): worker process / whole machine',
+      `${t.floor.workerCpuMs} / ${t.floor.machineCpuMs}`,
+      `${t.docnotify.workerCpuMs} / ${t.docnotify.machineCpuMs}`,
+    ],
+    [
       'history events / workflow tasks per email',
       `${t.floor.historyEvents} / ${t.floor.workflowTasks}`,
       `${t.docnotify.historyEvents} / ${t.docnotify.workflowTasks}`,

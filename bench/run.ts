@@ -142,6 +142,7 @@ async function main(): Promise<void> {
     stores,
     catcher: new Catcher(stack.mailpitUrl),
     worker,
+    floorWorker,
     workerMetrics: `http://127.0.0.1:${metricsPort}/metrics`,
     taskQueue,
     floorTaskQueue,
