@@ -7,6 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { DocnotifyClient } from '../src/client';
 import { loadConfig } from '../src/config';
+import { Mailer } from '../src/email/transport';
 import { SEARCH_ATTRIBUTES, toolPath } from '../src/dev/services';
 import { startWorker } from '../src/worker';
 import { workflowBundleOptions } from '../src/workflow-bundle';
@@ -327,6 +328,45 @@ export interface TimerStorm {
   lateP50Ms: number;
   lateP99Ms: number;
   lateMaxMs: number;
+  /** The floor of any storm figure: the same number of messages, built beforehand, sent at one instant through the
+   * worker's transport and pool (SMTP_POOL_SIZE connections) to the same Mailpit: lateness p50 / p99 / max. */
+  smtp: { poolSize: number; lateP50Ms: number; lateP99Ms: number; lateMaxMs: number };
+}
+
+/** n messages built beforehand, sent at one instant through docnotify's transport: what SMTP alone takes. */
+async function smtpStorm(env: Env, n: number): Promise<TimerStorm['smtp']> {
+  const token = `smtp-storm-${run}`;
+  const config = loadConfig({ SMTP_URL: env.stack.smtpUrl, LOG_LEVEL: 'warn' });
+  const mailer = new Mailer({ ...config, SMTP_URL: env.stack.smtpUrl });
+  try {
+    const prepared = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        mailer.prepare({
+          to: `${token}@bench.example.com`,
+          subject: `[invoice SMTP-${i + 1}] Overdue`,
+          html: `<p>${'The invoice is overdue. '.repeat(20)}</p>`,
+          text: 'The invoice is overdue. '.repeat(20),
+          messageId: `<smtp-storm-${run}-${i + 1}@bench.example.com>`,
+          threadRoot: `<smtp-storm-${run}@bench.example.com>`,
+          thread: { index: 'AQ==', topic: `invoice SMTP-${i + 1}` },
+          priority: 'medium',
+        }),
+      ),
+    );
+    const instant = Date.now() + 1000;
+    await sleep(instant - Date.now());
+    await Promise.all(prepared.map((m) => mailer.sendPrepared(m)));
+    await env.catcher.waitFor('smtp alone', token, n, 5 * 60_000);
+    const late = (await env.catcher.all(token)).map((c) => c.at - instant);
+    return {
+      poolSize: config.SMTP_POOL_SIZE,
+      lateP50Ms: Math.round(median(late)),
+      lateP99Ms: Math.round(percentile(late, 99)),
+      lateMaxMs: Math.round(Math.max(...late)),
+    };
+  } finally {
+    mailer.close();
+  }
 }
 
 export async function timerStorm(env: Env, n: number): Promise<TimerStorm> {
@@ -356,11 +396,15 @@ export async function timerStorm(env: Env, n: number): Promise<TimerStorm> {
   await env.catcher.waitFor('storm', token, n, 10 * 60_000 + (dueAt - Date.now()));
   const late = (await env.catcher.all(token)).map((c) => c.at - dueAt);
   await env.catcher.clear();
+  say(`    the same ${n} messages through the same transport and Mailpit, SMTP alone (the floor of a storm):`);
+  const smtp = await smtpStorm(env, n);
+  await env.catcher.clear();
   return {
     documents: n,
     lateP50Ms: Math.round(median(late)),
     lateP99Ms: Math.round(percentile(late, 99)),
     lateMaxMs: Math.round(Math.max(...late)),
+    smtp,
   };
 }
 

@@ -105,6 +105,11 @@ export function renderReport(r: Report): { table: string; failed: string[] } {
       `${r.storm.lateP50Ms} / ${r.storm.lateP99Ms} / ${r.storm.lateMaxMs}`,
     ],
     [
+      `  SMTP alone: the same ${r.storm.documents} built beforehand, sent at once over ${r.storm.smtp.poolSize} connections`,
+      '',
+      `${r.storm.smtp.lateP50Ms} / ${r.storm.smtp.lateP99Ms} / ${r.storm.smtp.lateMaxMs}`,
+    ],
+    [
       `lifecycle (approval, 3 reminders, escalation, link decision, confirmation, exported): emails`,
       '',
       String(r.longLife.lifecycle.emails),
