@@ -1,14 +1,15 @@
 /**
  * `npm run bench` — docnotify at scale, measured against the engine floor on the same server, in one run.
  *
- *   npm run bench [-- --quick] [--cluster] [--open N] [--rounds R] [--emails N] [--storm N] [--days D] [--settle S] [--no-write]
+ *   npm run bench [-- --quick] [--cluster] [--open N] [--rounds R] [--emails N] [--warmup N] [--storm N] [--days D] [--settle S] [--no-write]
  *                 [--only throughput,open,storm,long-life]   (those parts only: their figures as JSON, no table)
  *   BENCH_CPU_PROFILE=<dir>: the floor and docnotify workers write V8 CPU profiles (every thread) to <dir>/floor, <dir>/worker
  *
  * Parts (each prints progress; the table at the end):
  *   1. first email: docnotify vs the floor (bench/floor: signal-with-start, one activity on a second task queue
- *      sending through pooled nodemailer, completion), alternating rounds: emails/s and their ratio, event→SMTP
- *      latency p50/p99, history events, workflow tasks and Temporal actions per email.
+ *      sending through pooled nodemailer, completion), after a warm-up round of each (--warmup, not counted),
+ *      alternating rounds: emails/s and their ratio, event→SMTP latency p50/p99, history events, workflow tasks and
+ *      Temporal actions per email, CPU per email of each worker process and of the whole machine.
  *   2. open documents: N documents in pending_approval with reminders days away; RSS and heap of the separate
  *      `docnotify worker` process after ingest and after S seconds; ingest events/s.
  *   3. rule edit with those N documents open, through a separate `docnotify serve`: HTTP latency, time until every
@@ -41,6 +42,7 @@ const { values: args } = parseArgs({
     open: { type: 'string' },
     rounds: { type: 'string' },
     emails: { type: 'string' },
+    warmup: { type: 'string' },
     storm: { type: 'string' },
     days: { type: 'string' },
     settle: { type: 'string' },
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
   const opts = {
     rounds: num('rounds', 3, 1),
     emails: num('emails', 200, 20),
+    warmup: num('warmup', 50, 5),
     open: num('open', 10_000, 200),
     settle: num('settle', 300, 10),
     storm: num('storm', 1000, 30),
@@ -152,7 +155,7 @@ async function main(): Promise<void> {
     await env.catcher.clear();
     if (want('throughput')) {
       say(`\n1/5 first email: docnotify against the floor, ${opts.rounds} round(s) of ${opts.emails}`);
-      results.throughput = await throughput(env, opts.rounds, opts.emails);
+      results.throughput = await throughput(env, opts.rounds, opts.emails, opts.warmup);
     }
     await floorWorker.stop();
     if (want('open')) {
