@@ -158,8 +158,10 @@ export async function startProc(
     });
   });
   child.removeAllListeners('exit');
+  let stopping = false;
   child.once('exit', (code, signal) => {
-    if (code && signal !== 'SIGTERM') say(`  ${name} exited with ${code}:\n${log.join('').slice(-2000)}`);
+    // A process killed by a signal (a V8 heap limit aborts, the kernel's OOM killer kills) exits with no code.
+    if (!stopping && (code || signal)) say(`  ${name} exited with ${code ?? signal}:\n${log.join('').slice(-2000)}`);
   });
   return {
     child,
@@ -167,7 +169,8 @@ export async function startProc(
     peakMb: () => procStatusMb(child.pid!, 'VmHWM'),
     cpuMs: () => procCpuMs(child.pid!),
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
