@@ -7,7 +7,7 @@ import { elapsedMs, sendAheadMs, webhookPolicy, type Config } from '../config';
 import { postWebhook, WebhookDestinationError } from '../webhooks/destination';
 import { Webhook } from 'standardwebhooks';
 import type { BusinessCalendar } from '../domain/calendar';
-import { plan, type PlanContext, type PlannedNotification } from '../domain/plan';
+import { dueNow, plan, type PlanContext, type PlannedNotification } from '../domain/plan';
 import type { Rule } from '../domain/rules';
 import { loadLayout } from '../email/defaults';
 import { renderEmail, TemplateError } from '../email/render';
@@ -734,7 +734,7 @@ export function createActivities(deps: ActivityDeps) {
       const { context, all } = await readContext(input.context);
       let first: PlannedNotification | undefined;
       try {
-        first = plan(input.state, context, input.options).find((p) => p.at <= input.now + (context.sendAheadMs ?? 0));
+        [first] = dueNow(plan(input.state, context, input.options), input.now, context.sendAheadMs ?? 0);
       } catch {
         return { context }; // the workflow plans around the calendar and prepares on its own
       }

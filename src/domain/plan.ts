@@ -278,6 +278,14 @@ export function plan(state: DocState, ctx: PlanContext, options: PlanOptions = {
 }
 
 /**
+ * The notifications of a plan to fire at `now`: those due by then, or within `aheadMs` of it (fired ahead and held for
+ * their instant, SEND_AHEAD), in the plan's order.
+ */
+export function dueNow(planned: PlannedNotification[], now: number, aheadMs: number): PlannedNotification[] {
+  return planned.filter((p) => p.at <= now + aheadMs);
+}
+
+/**
  * Is a notification fired ahead of its instant still called for, no later than planned? False once the document
  * moved on (a decision, a new status, a snooze that moved it later): the email waiting for that instant is withdrawn.
  */

@@ -25,7 +25,7 @@ import {
   unmarkFired,
   type DocState,
 } from '../domain/document';
-import { plan, stillDue, type PlanContext, type PlannedNotification, type PlanOptions } from '../domain/plan';
+import { dueNow, plan, stillDue, type PlanContext, type PlannedNotification, type PlanOptions } from '../domain/plan';
 import { applySnooze, decideSnooze, describeMs, LINK_ID, type SnoozeDecision } from '../domain/snooze';
 import { Failure } from '../domain/failures';
 import { IN_DIGEST } from '../domain/digest';
@@ -281,7 +281,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<{ 
     const now = Date.now();
     // Lean runs fire an email ahead of its instant (SEND_AHEAD); it then waits in its activity for the instant.
     const ahead = lean ? (ctx!.sendAheadMs ?? 0) : 0;
-    const due = planned.filter((p) => p.at <= now + ahead);
+    const due = dueNow(planned, now, ahead);
     // What the rules read prepared serves this pass only (the state may change before the next).
     const handed = prepared;
     prepared = undefined;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { nextWorkingMoment, type BusinessCalendar } from '../../src/domain/calendar';
 import { applyEvent, awaitingAction, decide, initialState, markFired, type DocState } from '../../src/domain/document';
-import { plan, stillDue, type PlanContext, type PlannedNotification } from '../../src/domain/plan';
+import { dueNow, plan, stillDue, type PlanContext, type PlannedNotification } from '../../src/domain/plan';
 import { ruleInputSchema, type Rule, type RuleInput } from '../../src/domain/rules';
 import { isTerminal, STATUSES, type DocumentStatus } from '../../src/domain/status';
 
@@ -1176,5 +1176,15 @@ describe('stillDue', () => {
     expect(stillDue(state, c, reminder)).toBe(true);
     state.snoozeMs += HOUR;
     expect(stillDue(state, c, reminder)).toBe(false);
+  });
+});
+
+describe('dueNow', () => {
+  const at = (key: string, t: number) => ({ key, at: t }) as unknown as PlannedNotification;
+  test('keeps, in plan order, what is due by now or within the send-ahead window', () => {
+    const planned = [at('a', 1_000), at('b', 5_000), at('c', 2_000), at('d', 9_000)];
+    expect(dueNow(planned, 1_000, 0).map((p) => p.key)).toEqual(['a']);
+    expect(dueNow(planned, 1_000, 4_000).map((p) => p.key)).toEqual(['a', 'b', 'c']);
+    expect(dueNow(planned, 0, 0)).toEqual([]);
   });
 });
