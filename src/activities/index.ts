@@ -29,8 +29,9 @@ import type { NotificationStore } from '../store/notifications';
 import { NotFoundError } from '../errors';
 import type { RuleStore } from '../store/rules';
 import type { RulesVersionStore } from '../store/rules-versions';
+import type { SendFacts, SendFactsStore } from '../store/send-facts';
 import type { TemplateStore } from '../store/templates';
-import type { TenantStore } from '../store/tenants';
+import type { TenantSettings, TenantStore } from '../store/tenants';
 import type { DocumentSnapshot } from '../workflows/types';
 import { notificationSnapshot } from '../workflows/view';
 import type {
@@ -46,6 +47,8 @@ import type { SubscriberStore } from '../store/subscribers';
 import type { SuppressionStore } from '../store/suppressions';
 import type { PreferenceStore } from '../store/preferences';
 import { preferenceGate } from './preferences';
+import { createTemplateCache } from './template-cache';
+import { userKey } from '../domain/preferences';
 import { emailsTotal, smtpSendSeconds } from '../metrics';
 import { Burst } from './burst';
 import { afterSmtpFailure, linkActionsFor, offersLinks } from '../domain/delivery';
@@ -70,6 +73,7 @@ export interface ActivityDeps {
   config: Config;
   rules: RuleStore;
   rulesVersions: RulesVersionStore;
+  sendFacts: SendFactsStore;
   directory: DirectoryStore;
   templates: TemplateStore;
   tenants: TenantStore;
@@ -98,6 +102,8 @@ interface TenantRules {
   all: Rule[];
   calendar?: BusinessCalendar;
   calendars: Record<string, BusinessCalendar>;
+  /** The tenant's settings (a change bumps the rules version too). */
+  tenant: TenantSettings;
 }
 
 /** Tenants whose rules a worker keeps (least recently read ones leave first). */
@@ -114,7 +120,8 @@ const SUMMARY_KINDS: readonly string[] = ['digest', 'storm_summary', 'smtp_failu
 
 /** Activities do I/O and nothing else; the decisions are made in the workflow's pure core. */
 export function createActivities(deps: ActivityDeps) {
-  const { config, rules, directory, templates, tenants, notifications, mailer, log } = deps;
+  const { config, rules, directory, templates, tenants, notifications, sendFacts, mailer, log } = deps;
+  const templateCache = createTemplateCache(templates);
   const layout = loadLayout();
   const burst = new Burst();
   const gate = preferenceGate({ ...deps, publicBaseUrl: config.PUBLIC_BASE_URL });
@@ -140,8 +147,10 @@ export function createActivities(deps: ActivityDeps) {
     return { recipients: out, reassignTo: planned.reassignTo, skipped: planned.skipped };
   }
 
-  async function isSuppressed(tenantId: string, email: string): Promise<boolean> {
-    return deps.suppressions ? (await deps.suppressions.get(tenantId, email)) !== undefined : false;
+  /** The email's facts (src/store/send-facts.ts); without a suppression store nothing is suppressed. */
+  async function readFacts(job: EmailJob): Promise<SendFacts> {
+    const facts = await sendFacts.read(job.snapshot.tenantId, job.recipient.email, userKey(job.recipient));
+    return deps.suppressions ? facts : { ...facts, suppressed: false };
   }
 
   function links(job: EmailJob, locale: string): ActionLink[] {
@@ -163,9 +172,14 @@ export function createActivities(deps: ActivityDeps) {
   /** Renders, claims the ledger, sends. Never sends an email the ledger says was already sent. */
   async function deliver(job: EmailJob, extra: Record<string, unknown> = {}): Promise<SendResult> {
     const s = job.snapshot;
-    const tenant = await tenants.get(s.tenantId);
-    const template = await templates.resolve(
+    // One query for what decides this email; the tenant's settings, rules and templates come from the worker's
+    // caches at the versions it read (each change bumps its version in the same transaction).
+    const facts = await readFacts(job);
+    const known = await tenantRules(s.tenantId, facts.rulesVersion);
+    const tenant = known.tenant;
+    const template = await templateCache.resolve(
       s.tenantId,
+      facts.templateVersions,
       job.template,
       s.documentType,
       job.recipient.locale,
@@ -207,10 +221,11 @@ export function createActivities(deps: ActivityDeps) {
     const instant = Date.now() + holdMs;
     // An email prepared ahead is checked at its instant (below): the suppression may be lifted meanwhile, or the
     // email withdrawn.
-    if (holdMs <= 0 && (await isSuppressed(s.tenantId, job.recipient.email))) return skipSuppressed();
+    if (holdMs <= 0 && facts.suppressed) return skipSuppressed();
     // Personal preferences: an FYI kind the recipient turned off is not sent (checked again at the instant, below).
-    const emailClass = await gate.classOf(job);
-    const decision = await gate.decision(job, emailClass); // one read: the `off` check and the routing
+    const rule = job.ruleId ? known.all.find((r) => r.id === job.ruleId) : undefined;
+    const emailClass = await gate.classOf(job, rule);
+    const decision = gate.decision(emailClass, facts.modes); // the `off` check and the routing
     if (holdMs <= 0 && !decision.send) return skipPreference();
     // Digest and storm routing (src/domain/digest.ts), for emails about a document (never a digest or summary itself).
     if (deps.digests && !SUMMARY_KINDS.includes(job.kind)) {
@@ -265,9 +280,10 @@ export function createActivities(deps: ActivityDeps) {
       // Whether it still goes out (suppressed, or turned off while it waited) is read just before the instant, so
       // that a storm of emails due together has only its ledger releases and SMTP transactions left at the instant.
       await pause(instant - RECHECK_LEAD_MS - Date.now(), activity);
-      const stop = (await isSuppressed(s.tenantId, job.recipient.email))
+      const now = await readFacts(job);
+      const stop = now.suppressed
         ? skipSuppressed
-        : !(await gate.decision(job, emailClass)).send
+        : !gate.decision(emailClass, now.modes).send
           ? skipPreference
           : undefined;
       // A cancellation while waiting is thrown as it is (not as an SMTP failure): the workflow withdraws the row.
@@ -508,7 +524,7 @@ export function createActivities(deps: ActivityDeps) {
       const cal = toCal(c);
       if (cal) calendars[name] = cal;
     }
-    const read: TenantRules = { version, year, all, calendar: toCal(tenant.calendar), calendars };
+    const read: TenantRules = { version, year, all, calendar: toCal(tenant.calendar), calendars, tenant };
     tenantRulesCache.delete(tenantId);
     tenantRulesCache.set(tenantId, read);
     if (tenantRulesCache.size > TENANT_RULES_CACHED) tenantRulesCache.delete(tenantRulesCache.keys().next().value!);

@@ -3,13 +3,20 @@
  * (src/domain/preferences.ts), reads the recipient's stored choice, and builds the signed links and list headers.
  * Used by `deliver` only.
  */
-import { classify, decide, listId, userKey, type EmailClass, type SendDecision } from '../domain/preferences';
+import {
+  classify,
+  decide,
+  listId,
+  userKey,
+  type EmailClass,
+  type Mode,
+  type PreferenceKind,
+  type SendDecision,
+} from '../domain/preferences';
 import type { Rule } from '../domain/rules';
-import { NotFoundError } from '../errors';
 import type { Keyring } from '../links/token';
 import type { DirectoryStore, Recipient } from '../store/directory';
 import type { PreferenceStore } from '../store/preferences';
-import type { RuleStore } from '../store/rules';
 import type { DocumentSnapshot } from '../workflows/types';
 
 /** How long a preferences link in an email stays valid (unsubscribe links must keep working for a long time). */
@@ -26,7 +33,6 @@ export interface PreferenceJob {
 }
 
 export interface PreferenceGateDeps {
-  rules: RuleStore;
   directory: DirectoryStore;
   preferences?: PreferenceStore;
   keyring?: Keyring;
@@ -53,17 +59,7 @@ export function preferencesLink(
 }
 
 export function preferenceGate(deps: PreferenceGateDeps) {
-  const { rules, directory } = deps;
-
-  async function ruleOf(tenantId: string, ruleId: string | undefined): Promise<Rule | undefined> {
-    if (!ruleId) return undefined;
-    try {
-      return await rules.get(tenantId, ruleId);
-    } catch (e) {
-      if (e instanceof NotFoundError) return undefined; // deleted meanwhile: classified from what the email says
-      throw e;
-    }
-  }
+  const { directory } = deps;
 
   /** Does the recipient of an escalation have to act: the assignee (or one it resolves to), or the level's reassignTo? */
   async function mustAct(job: PreferenceJob, rule: Rule | undefined): Promise<boolean> {
@@ -79,10 +75,12 @@ export function preferenceGate(deps: PreferenceGateDeps) {
   }
 
   return {
-    /** FYI (and which kind) or action-required. */
-    async classOf(job: PreferenceJob): Promise<EmailClass> {
-      const needsRule = job.kind === 'event' || job.kind === 'escalation';
-      const rule = needsRule ? await ruleOf(job.snapshot.tenantId, job.ruleId) : undefined;
+    /**
+     * FYI (and which kind) or action-required. @param rule the email's rule as the worker knows it at the tenant's
+     * current rules version (undefined: deleted meanwhile, or none: classified from what the email says)
+     */
+    async classOf(job: PreferenceJob, ruleNow: Rule | undefined): Promise<EmailClass> {
+      const rule = job.kind === 'event' || job.kind === 'escalation' ? ruleNow : undefined;
       return classify({
         kind: job.kind,
         status: job.snapshot.status,
@@ -92,12 +90,9 @@ export function preferenceGate(deps: PreferenceGateDeps) {
       });
     },
 
-    /** Send or skip, from the recipient's stored mode of the email's kind (nothing stored, no store: send). */
-    async decision(job: PreferenceJob, c: EmailClass): Promise<SendDecision> {
-      const stored = deps.preferences
-        ? await deps.preferences.mode(job.snapshot.tenantId, userKey(job.recipient), c.kind)
-        : undefined;
-      return decide(c, stored);
+    /** Send or skip, from the recipient's stored modes (read with the email's facts; no store: send). */
+    decision(c: EmailClass, modes: Partial<Record<PreferenceKind, Mode>>): SendDecision {
+      return decide(c, deps.preferences ? modes[c.kind] : undefined);
     },
 
     /** The signed preferences page of the recipient, or undefined without signing keys. */

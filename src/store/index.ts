@@ -4,6 +4,7 @@ import { DirectoryStore } from './directory';
 import { NotificationStore } from './notifications';
 import { RuleStore } from './rules';
 import { RulesVersionStore } from './rules-versions';
+import { SendFactsStore } from './send-facts';
 import { seedTenant } from './seed';
 import { SubscriberStore } from './subscribers';
 import { SuppressionStore } from './suppressions';
@@ -21,6 +22,8 @@ export interface Stores {
   db: Db;
   rules: RuleStore;
   rulesVersions: RulesVersionStore;
+  /** What deciding one email reads, in one query. */
+  sendFacts: SendFactsStore;
   directory: DirectoryStore;
   templates: TemplateStore;
   tenants: TenantStore;
@@ -46,6 +49,7 @@ export async function openStores(
     db,
     rules: new RuleStore(db),
     rulesVersions: new RulesVersionStore(db),
+    sendFacts: new SendFactsStore(db),
     directory: new DirectoryStore(db),
     templates: new TemplateStore(db),
     tenants: new TenantStore(db, config.DEFAULT_LOCALE),

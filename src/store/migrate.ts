@@ -8,6 +8,7 @@ import { access } from './migrations/005_access';
 import { suppressions } from './migrations/006_suppressions';
 import { preferences } from './migrations/007_preferences';
 import { digests } from './migrations/008_digests';
+import { templateVersions } from './migrations/009_template_versions';
 
 import type { Migration } from './migration';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: Migration[] = [
   suppressions,
   preferences,
   digests,
+  templateVersions,
 ];
 
 /** umzug storage in a table of the same database. */

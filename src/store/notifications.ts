@@ -83,6 +83,10 @@ export interface LogFilter {
 /** What the ledger says about a key before an SMTP transaction. */
 export type Claim = { state: 'new' | 'retry'; attempts: number } | { state: 'done'; row: NotificationRow };
 
+/** A row without its bodies (what toNotification reads): the claim of every email returns it. */
+const SUMMARY_COLUMNS =
+  'key, message_id, tenant_id, document_id, document_type, rule_id, rule_name, kind, seq, recipient, subject, status, reason, smtp_response, attempts, created_at, updated_at, sent_at';
+
 export class NotificationStore {
   constructor(private readonly db: Db) {}
 
@@ -111,7 +115,7 @@ export class NotificationStore {
          text_body = CASE WHEN ${open} THEN EXCLUDED.text_body ELSE notifications.text_body END,
          status = CASE WHEN ${open} THEN EXCLUDED.status ELSE notifications.status END,
          updated_at = now()
-       RETURNING *, (xmax = 0) AS inserted`,
+       RETURNING ${SUMMARY_COLUMNS}, (xmax = 0) AS inserted`,
       [
         row.key,
         row.messageId,

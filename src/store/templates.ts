@@ -88,20 +88,38 @@ export function parseTemplate(
 }
 
 /** Email templates per tenant, name, locale and document type. */
+/** Bumps (or starts) a templates version: `INSERT INTO template_versions ${BUMP}` with the tenant id as $1. */
+const ON_BUMP = 'ON CONFLICT (tenant_id) DO UPDATE SET version = template_versions.version + 1';
+const BUMP = `(tenant_id, version) VALUES ($1, 1) ${ON_BUMP}`;
+
 export class TemplateStore {
   constructor(private readonly db: Db) {}
 
-  /** Loads the shipped defaults from `templates/` (refreshing them; tenants' own templates are untouched). */
+  /**
+   * Loads the shipped defaults from `templates/` (refreshing them; tenants' own templates are untouched). The shipped
+   * templates version moves only when one of them changed, so a restart does not empty the workers' template caches.
+   */
   async seedDefaults(dir?: string): Promise<number> {
     const defaults = loadDefaultTemplates(dir);
+    let changed = 0;
     for (const t of defaults) {
-      await this.db.query(
+      const r = await this.db.query(
         `INSERT INTO templates (tenant_id, name, locale, document_type, subject, html, text, is_default) VALUES ($1,$2,$3,'',$4,$5,$6,true)
-         ON CONFLICT (tenant_id, name, locale, document_type) DO UPDATE SET subject=$4, html=$5, text=$6, updated_at=now()`,
+         ON CONFLICT (tenant_id, name, locale, document_type) DO UPDATE SET subject=$4, html=$5, text=$6, updated_at=now()
+         WHERE (templates.subject, templates.html, templates.text) IS DISTINCT FROM ($4, $5, $6)`,
         [SHIPPED, t.name, t.locale, t.subject, t.html, t.text ?? null],
       );
+      changed += r.rowCount ?? 0;
     }
+    // After the rows: a reader takes the version before the rows, so it never keeps older rows under a newer version.
+    if (changed) await this.db.query(`INSERT INTO template_versions ${BUMP}`, [SHIPPED]);
     return defaults.length;
+  }
+
+  /** Every template the tenant has of its own (of `SHIPPED`: the shipped defaults), whatever its name. */
+  async own(tenantId: string): Promise<StoredTemplate[]> {
+    const r = await this.db.query<Row>('SELECT * FROM templates WHERE tenant_id = $1', [tenantId]);
+    return r.rows.map(toTemplate);
   }
 
   /** The tenant's templates and the shipped ones it has not overridden. */
@@ -132,9 +150,13 @@ export class TemplateStore {
 
   async put(tenantId: string, input: unknown): Promise<StoredTemplate> {
     const t = parseTemplate(input);
+    // The row and the tenant's templates version in one statement: a worker never caches the old row under the new version.
     const r = await this.db.query<Row>(
-      `INSERT INTO templates (tenant_id, name, locale, document_type, subject, html, text, is_default) VALUES ($1,$2,$3,$4,$5,$6,$7,false)
-       ON CONFLICT (tenant_id, name, locale, document_type) DO UPDATE SET subject=$5, html=$6, text=$7, updated_at=now() RETURNING *`,
+      `WITH saved AS (
+         INSERT INTO templates (tenant_id, name, locale, document_type, subject, html, text, is_default) VALUES ($1,$2,$3,$4,$5,$6,$7,false)
+         ON CONFLICT (tenant_id, name, locale, document_type) DO UPDATE SET subject=$5, html=$6, text=$7, updated_at=now() RETURNING *
+       ), bumped AS (INSERT INTO template_versions ${BUMP})
+       SELECT * FROM saved`,
       [tenantId, t.name, t.locale, t.documentType, t.subject, t.html, t.text ?? null],
     );
     return toTemplate(r.rows[0]);
@@ -142,11 +164,14 @@ export class TemplateStore {
 
   /** Removes the tenant's own template (the shipped default, if any, applies again). */
   async remove(tenantId: string, name: string, locale: string, documentType = ''): Promise<void> {
-    const r = await this.db.query(
-      'DELETE FROM templates WHERE tenant_id = $1 AND name = $2 AND locale = $3 AND document_type = $4',
+    const r = await this.db.query<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM templates WHERE tenant_id = $1 AND name = $2 AND locale = $3 AND document_type = $4 RETURNING 1
+       ), bumped AS (INSERT INTO template_versions SELECT $1, 1 WHERE EXISTS (SELECT 1 FROM gone) ${ON_BUMP})
+       SELECT count(*)::int AS n FROM gone`,
       [tenantId, name, locale, documentType],
     );
-    if (!r.rowCount) throw new NotFoundError(`template ${name} (${locale}) has no tenant version to delete`);
+    if (!r.rows[0].n) throw new NotFoundError(`template ${name} (${locale}) has no tenant version to delete`);
   }
 
   /**
@@ -161,19 +186,42 @@ export class TemplateStore {
     tenantLocale?: string,
   ): Promise<StoredTemplate> {
     const r = await this.db.query<Row>(
-      `SELECT * FROM templates WHERE tenant_id IN ($1, $2) AND name = $3 AND document_type IN ($4, '')
-       ORDER BY (tenant_id = $2), (document_type = '')`,
+      `SELECT * FROM templates WHERE tenant_id IN ($1, $2) AND name = $3 AND document_type IN ($4, '')`,
       [tenantId, SHIPPED, name, documentType],
     );
-    if (!r.rows.length) throw new TemplateError(`template "${name}" does not exist`);
-    const best = r.rows.filter(
-      (x) => x.tenant_id === r.rows[0].tenant_id && x.document_type === r.rows[0].document_type,
-    );
-    const locale = pickLocale(
-      best.map((x) => x.locale),
-      recipientLocale,
-      tenantLocale,
-    );
-    return toTemplate(best.find((x) => x.locale === locale) ?? best[0]);
+    return pickTemplate(r.rows.map(toTemplate), tenantId, name, documentType, recipientLocale, tenantLocale);
   }
+}
+
+/** The templates versions a worker's cache is keyed by. */
+export interface TemplateVersions {
+  tenant: number;
+  shipped: number;
+}
+
+/**
+ * The template to use among `rows` (the tenant's and the shipped ones): the most specific of (tenant, type),
+ * (tenant, any type), (shipped, type), (shipped, any type) that exists, in the recipient's locale, else the
+ * tenant's, else `en`. @throws TemplateError when there is none of that name.
+ */
+export function pickTemplate(
+  rows: readonly StoredTemplate[],
+  tenantId: string,
+  name: string,
+  documentType: string,
+  recipientLocale?: string,
+  tenantLocale?: string,
+): StoredTemplate {
+  for (const owner of [tenantId, SHIPPED])
+    for (const type of documentType ? [documentType, ''] : ['']) {
+      const best = rows.filter((x) => x.tenantId === owner && x.name === name && x.documentType === type);
+      if (!best.length) continue;
+      const locale = pickLocale(
+        best.map((x) => x.locale),
+        recipientLocale,
+        tenantLocale,
+      );
+      return best.find((x) => x.locale === locale) ?? best[0];
+    }
+  throw new TemplateError(`template "${name}" does not exist`);
 }

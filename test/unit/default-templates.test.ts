@@ -18,8 +18,10 @@ import {
   renderEmail,
   sampleValues,
   templatePlaceholders,
+  TemplateError,
   validateTemplate,
 } from '../../src/email/render';
+import { pickTemplate, SHIPPED, type StoredTemplate } from '../../src/store/templates';
 
 /** The document fields the shipped templates may use (besides the built-ins). */
 const DOCUMENT_FIELDS = [
@@ -264,5 +266,45 @@ describe('samples', () => {
   it('cover every built-in and shipped document field', () => {
     expect(Object.keys(sampleValues()).sort()).toEqual([...new Set(KNOWN)].sort());
     expect(Object.keys(DOCUMENT_FIELD_PLACEHOLDERS).sort()).toEqual([...DOCUMENT_FIELDS].sort());
+  });
+});
+
+describe('pickTemplate (the worker template cache and TemplateStore.resolve choose alike)', () => {
+  const t = (tenantId: string, locale: string, documentType = '', name = 'reminder'): StoredTemplate => ({
+    tenantId,
+    name,
+    locale,
+    documentType,
+    subject: `${tenantId}|${locale}|${documentType}|${name}`,
+    html: '<p>x</p>',
+    isDefault: tenantId === SHIPPED,
+    updatedAt: '2026-12-08T00:00:00.000Z',
+  });
+  const rows = [
+    t(SHIPPED, 'en'),
+    t(SHIPPED, 'de'),
+    t(SHIPPED, 'en', 'invoice'),
+    t('acme', 'es'),
+    t('acme', 'en', 'order'),
+    t('acme', 'en', '', 'overdue'),
+  ];
+  const pick = (tenant: string, type: string, recipient?: string, tenantLocale?: string, name = 'reminder') =>
+    pickTemplate(rows, tenant, name, type, recipient, tenantLocale).subject;
+
+  test('the most specific owner and type first, then the locale', () => {
+    expect(pick('acme', 'order', 'de')).toBe('acme|en|order|reminder'); // the tenant's own for the type, any locale
+    expect(pick('acme', 'invoice', 'de')).toBe('acme|es||reminder'); // the tenant's own for any type beats shipped
+    expect(pick('other', 'invoice', 'de')).toBe('*|en|invoice|reminder'); // shipped for the type: only English
+    expect(pick('other', 'memo', 'de')).toBe('*|de||reminder');
+    expect(pick('other', 'memo', 'fr', 'de')).toBe('*|de||reminder'); // the tenant's locale next
+    expect(pick('other', 'memo', 'fr')).toBe('*|en||reminder'); // then English
+    expect(pick('other', '', 'de')).toBe('*|de||reminder');
+  });
+
+  test('a name nobody has is a TemplateError naming it', () => {
+    expect(() => pick('acme', 'order', 'en', 'en', 'nope')).toThrow(
+      new TemplateError('template "nope" does not exist'),
+    );
+    expect(pick('acme', 'order', 'en', 'en', 'overdue')).toBe('acme|en||overdue');
   });
 });
