@@ -40,6 +40,10 @@ export const webhookPolicy = (config: Pick<Config, 'WEBHOOK_ALLOW_HTTP' | 'WEBHO
   allowedHosts: config.WEBHOOK_ALLOWED_HOSTS,
 });
 
+/** RULES_FANOUT_MAX_LAG in ms (0: the fan-out never waits for the workers). */
+export const fanOutMaxLagMs = (config: Pick<Config, 'RULES_FANOUT_MAX_LAG'>): number =>
+  elapsedMs(config.RULES_FANOUT_MAX_LAG) ?? 0;
+
 /** SEND_AHEAD in ms. */
 export const sendAheadMs = (config: Pick<Config, 'SEND_AHEAD'>): number => elapsedMs(config.SEND_AHEAD) ?? 0;
 
@@ -122,6 +126,16 @@ export const configSchema = z.object({
     .positive('must be a positive number of signals per second')
     .max(10_000)
     .default(50),
+  /**
+   * The rules fan-out waits while the documents' workflow tasks wait longer than this on the server (its task queue
+   * backlog): a fan-out faster than the workers re-plan would only queue wake-ups, and the queries and events of
+   * every document behind them. 0 = never wait (keep to RULES_FANOUT_RATE alone). @default 2s
+   */
+  RULES_FANOUT_MAX_LAG: z
+    .string()
+    .trim()
+    .refine((v) => v === '0' || elapsedMs(v) !== undefined, 'must be 0 or an elapsed duration, e.g. 2s or PT2S')
+    .default('2s'),
   /**
    * How long before a planned email its workflow wakes to prepare it (recipients, rendering, the ledger row); the
    * email then waits in its activity and goes out at the instant, so many emails due at once are not late by the

@@ -3,7 +3,7 @@ import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkerOptions } 
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from './activities';
 import { createFanOutActivities } from './activities/fanout';
-import { required, type Config } from './config';
+import { fanOutMaxLagMs, required, type Config } from './config';
 import { emailTaskQueue, scheduledEmailTaskQueue } from './domain/queues';
 import { Mailer } from './email/transport';
 import { Keyring } from './links/token';
@@ -76,6 +76,8 @@ export async function startWorker(
   const fanOut = createFanOutActivities({
     rulesVersions: stores.rulesVersions,
     ratePerSecond: config.RULES_FANOUT_RATE,
+    taskQueue: config.TASK_QUEUE,
+    maxLagMs: fanOutMaxLagMs(config),
     log,
   });
   const { address, tls, apiKey, metadata } = config.temporal;
