@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { startCluster } from '../src/dev/cluster';
 import { CLUSTER_SETTINGS } from '../src/dev/cluster-settings';
 import { findFreePorts, startLocalServices, type LocalServices } from '../src/dev/services';
@@ -273,6 +273,39 @@ export const median = (values: number[]) => percentile(values, 50);
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const EventType = (e: HistoryEvent) => String(e.eventType);
+
+const eventMs = (e: HistoryEvent): number =>
+  Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+
+/**
+ * A document's re-plan after a rules change, from its history alone (no query, which would make the worker replay
+ * it): the workflow task that handled the first `rulesChanged` signal since `sinceMs` and read the rules again (its
+ * local activity's marker), and the workflow task timeouts since `sinceMs` by kind.
+ */
+export function rulesChangeSeen(
+  events: HistoryEvent[],
+  sinceMs: number,
+): { replannedAtMs?: number; timeouts: { scheduleToStart: number; startToClose: number }; failed: number } {
+  const timeouts = { scheduleToStart: 0, startToClose: 0 };
+  let failed = 0;
+  let signalled = false;
+  let lastCompletedMs: number | undefined;
+  let replannedAtMs: number | undefined;
+  const { TimeoutType } = temporal.api.enums.v1;
+  for (const e of events) {
+    if (eventMs(e) < sinceMs) continue;
+    const timedOut = e.workflowTaskTimedOutEventAttributes;
+    if (timedOut) {
+      if (timedOut.timeoutType === TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) timeouts.scheduleToStart++;
+      else timeouts.startToClose++;
+    }
+    if (e.workflowTaskFailedEventAttributes) failed++;
+    if (e.workflowExecutionSignaledEventAttributes?.signalName === 'rulesChanged') signalled = true;
+    if (e.workflowTaskCompletedEventAttributes) lastCompletedMs = eventMs(e);
+    if (signalled && replannedAtMs === undefined && e.markerRecordedEventAttributes) replannedAtMs = lastCompletedMs;
+  }
+  return { replannedAtMs, timeouts, failed };
+}
 
 /** The events of one run's history. */
 export async function historyOf(client: Client, workflowId: string, runId?: string): Promise<HistoryEvent[]> {

@@ -3,6 +3,7 @@
  *
  *   npm run bench [-- --quick] [--cluster] [--open N] [--rounds R] [--emails N] [--warmup N] [--storm N] [--days D] [--settle S] [--no-write]
  *                 [--only throughput,open,storm,long-life]   (those parts only: their figures as JSON, no table)
+ *   npm run bench -- --report bench/results/<date>.json   (no run: the table of a saved run, written to docs/performance.md)
  *   BENCH_CPU_PROFILE=<dir>: the floor and docnotify workers write V8 CPU profiles (every thread) to <dir>/floor, <dir>/worker
  *
  * Parts (each prints progress; the table at the end):
@@ -34,7 +35,7 @@ import { findFreePorts } from '../src/dev/services';
 import { openStores } from '../src/store';
 import { Catcher, openClusterStack, openStack, ROOT, say, startProc, temporalClient } from './lib';
 import { longLife, openDocuments, ruleEdit, throughput, timerStorm, type Env } from './parts';
-import { renderReport, targets } from './report';
+import { renderReport, targets, type Report } from './report';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     cluster: { type: 'boolean', default: false },
     only: { type: 'string' },
+    report: { type: 'string' },
   },
   strict: true,
 });
@@ -64,7 +66,18 @@ const num = (name: keyof typeof args, full: number, quick: number): number => {
 /** What `docnotify worker` runs with by default (bin/docnotify, the Docker image, WORKER_MAX_CACHED_WORKFLOWS). */
 export const WORKER_SETTINGS = { cachedWorkflows: 250, heapMb: 256 };
 
+/** `--report <file>`: the table and targets of a saved run, and its "Latest run" section of docs/performance.md. */
+function reportOnly(file: string): void {
+  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as Report & { machine: string };
+  const { table, failed } = renderReport(report);
+  say(table);
+  updatePerformanceDoc(report.date.slice(0, 10), report.machine, table);
+  say(`written: docs/performance.md`);
+  if (failed.length) say(`targets missed: ${failed.join('; ')}`);
+}
+
 async function main(): Promise<void> {
+  if (args.report) return reportOnly(args.report);
   const opts = {
     rounds: num('rounds', 3, 1),
     emails: num('emails', 200, 20),

@@ -127,9 +127,10 @@ export const configSchema = z.object({
     .max(10_000)
     .default(50),
   /**
-   * The rules fan-out waits while the documents' workflow tasks wait longer than this on the server (its task queue
-   * backlog): a fan-out faster than the workers re-plan would only queue wake-ups, and the queries and events of
-   * every document behind them. 0 = never wait (keep to RULES_FANOUT_RATE alone). @default 2s
+   * The rules fan-out waits while a document it told waits longer than this for a worker (its workflow task pending on
+   * the server; checked once a second on one document): a fan-out faster than the workers re-plan would only queue
+   * wake-ups, and the queries and events of every document behind them. 0 = never wait (keep to RULES_FANOUT_RATE
+   * alone). @default 2s
    */
   RULES_FANOUT_MAX_LAG: z
     .string()

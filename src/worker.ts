@@ -76,7 +76,6 @@ export async function startWorker(
   const fanOut = createFanOutActivities({
     rulesVersions: stores.rulesVersions,
     ratePerSecond: config.RULES_FANOUT_RATE,
-    taskQueue: config.TASK_QUEUE,
     maxLagMs: fanOutMaxLagMs(config),
     log,
   });

@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import type { Logger } from 'pino';
 import { rulesScopeQuery } from '../domain/visibility';
 import type { RulesVersionStore } from '../store/rules-versions';
@@ -10,9 +9,7 @@ export interface FanOutDeps {
   rulesVersions: RulesVersionStore;
   /** Signals per second to running document workflows (RULES_FANOUT_RATE). */
   ratePerSecond: number;
-  /** The documents' task queue (TASK_QUEUE): the fan-out waits while its workflow tasks wait longer than maxLagMs. */
-  taskQueue: string;
-  /** RULES_FANOUT_MAX_LAG in ms; 0 = never wait. */
+  /** RULES_FANOUT_MAX_LAG in ms: the fan-out waits while a document it told waits longer for a worker; 0 = never. */
   maxLagMs: number;
   log: Logger;
 }
@@ -27,25 +24,25 @@ interface Progress {
 const PAGE_SIZE = 500;
 /** Signals in flight at once; the rate is held by spacing their starts. */
 const IN_FLIGHT = 8;
-/** How often the fan-out reads the documents' task queue backlog (and, while it waits, reads it again). */
-const BACKLOG_CHECK_MS = 1000;
+/** How often the fan-out checks whether the workers keep up (and, while they do not, checks again). */
+const LAG_CHECK_MS = 1000;
+/** A probe whose workflow task stays pending this long is left for a newer one (it may wait for another reason). */
+const PROBE_GIVE_UP_MS = 60_000;
 
 /**
- * How long the oldest workflow task of the queue has waited (0 without a backlog), from the server's task queue
- * statistics; undefined when the server does not report them (the fan-out then keeps to its rate alone).
+ * How long a document's workflow task has been waiting for a worker (0: none pending, or one that failed and is
+ * retried, which is not the workers being behind). Sticky or not: a waiting document's task goes to the sticky queue
+ * of the worker that last ran it even after that worker evicted it from its cache, so no queue statistic shows it.
  */
-export async function workflowBacklogMs(client: Client, taskQueue: string): Promise<number | undefined> {
-  const { enums } = temporal.api;
-  const r = await client.workflowService.describeTaskQueue({
+export async function pendingTaskAgeMs(client: Client, workflowId: string): Promise<number> {
+  const d = await client.workflowService.describeWorkflowExecution({
     namespace: client.options.namespace,
-    taskQueue: { name: taskQueue, kind: enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    taskQueueType: enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    reportStats: true,
+    execution: { workflowId },
   });
-  if (!r.stats) return undefined;
-  if (!Number(r.stats.approximateBacklogCount ?? 0)) return 0;
-  const age = r.stats.approximateBacklogAge;
-  return Number(age?.seconds ?? 0) * 1000 + Math.round((age?.nanos ?? 0) / 1e6);
+  const task = d.pendingWorkflowTask;
+  if (!task?.scheduledTime || (task.attempt ?? 1) > 1) return 0;
+  const t = task.scheduledTime;
+  return Math.max(0, Date.now() - (Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6)));
 }
 
 /** The rules fan-out's activity: I/O only (PostgreSQL outbox, a visibility query, signals). */
@@ -66,30 +63,38 @@ export function createFanOutActivities(deps: FanOutDeps) {
       const spacingMs = 1000 / deps.ratePerSecond;
       let nextStart = Date.now();
       // Backpressure: a fan-out faster than the workers re-plan only queues wake-ups (and the queries and events of
-      // every document behind them), so it waits while the documents' workflow tasks wait longer than maxLagMs.
-      let checking = deps.maxLagMs > 0;
+      // every document behind them). So it follows one document it told (the probe) until a worker has run it: while
+      // the probe's workflow task has waited longer than maxLagMs, it tells nobody. (A probe's wait can only show
+      // once it has been told that long ago, so a probe is kept until it ran, not renewed at every check.)
       let nextCheck = Date.now();
       let waiting: Promise<void> | undefined;
       let waitedMs = 0;
-      const workersKeepUp = async (): Promise<void> => {
+      let lastTold: string | undefined;
+      let probe: string | undefined;
+      const workersKeepUp = async (next: string): Promise<void> => {
+        const since = Date.now();
         for (;;) {
-          nextCheck = Date.now() + BACKLOG_CHECK_MS;
-          const lag = await workflowBacklogMs(client, deps.taskQueue).catch((e: Error) => {
-            deps.log.warn({ err: e.message }, 'rules fan-out: task queue backlog unknown; keeping to the rate alone');
-            return undefined;
-          });
-          if (lag === undefined) checking = false;
-          if (lag === undefined || lag <= deps.maxLagMs) return;
+          nextCheck = Date.now() + LAG_CHECK_MS;
+          const current = probe ?? lastTold ?? next;
+          probe = current;
+          const lag = await pendingTaskAgeMs(client, current).catch(() => 0); // gone or unreadable: nothing to wait for
+          if (lag === 0) probe = undefined; // it ran: the next check follows the newest one told
+          if (lag <= deps.maxLagMs) return;
+          if (Date.now() - since > PROBE_GIVE_UP_MS) {
+            deps.log.warn({ workflowId: current, lagMs: lag }, 'rules fan-out: probe still waiting; taking another');
+            probe = undefined;
+            return;
+          }
           if (!waitedMs) deps.log.info({ tenantId: input.tenantId, lagMs: lag }, 'rules fan-out waits for the workers');
           ctx.heartbeat(progress);
-          await ctx.sleep(BACKLOG_CHECK_MS);
-          waitedMs += BACKLOG_CHECK_MS;
+          await ctx.sleep(LAG_CHECK_MS);
+          waitedMs += LAG_CHECK_MS;
           nextStart = Date.now(); // no burst to catch up after the wait
         }
       };
-      const pace = (): Promise<void> | undefined => {
-        if (!checking || (!waiting && Date.now() < nextCheck)) return undefined;
-        return (waiting ??= workersKeepUp().finally(() => (waiting = undefined)));
+      const pace = (next: string): Promise<void> | undefined => {
+        if (!deps.maxLagMs || (!waiting && Date.now() < nextCheck)) return undefined;
+        return (waiting ??= workersKeepUp(next).finally(() => (waiting = undefined)));
       };
       do {
         const page = await client.workflowService.listWorkflowExecutions({
@@ -104,7 +109,7 @@ export function createFanOutActivities(deps: FanOutDeps) {
           Array.from({ length: Math.min(IN_FLIGHT, ids.length) }, async () => {
             while (i < ids.length) {
               const workflowId = ids[i++];
-              await pace();
+              await pace(workflowId);
               const wait = nextStart - Date.now();
               nextStart = Math.max(nextStart, Date.now()) + spacingMs;
               if (wait > 0) await ctx.sleep(wait);
@@ -112,6 +117,7 @@ export function createFanOutActivities(deps: FanOutDeps) {
               await client.workflow
                 .getHandle(workflowId)
                 .signal(rulesChangedSignal, { version: pending.version })
+                .then(() => (lastTold = workflowId))
                 .catch(() => undefined);
             }
           }),
