@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { startCluster } from '../src/dev/cluster';
 import { CLUSTER_SETTINGS } from '../src/dev/cluster-settings';
@@ -274,8 +275,7 @@ export const median = (values: number[]) => percentile(values, 50);
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const EventType = (e: HistoryEvent) => String(e.eventType);
 
-const eventMs = (e: HistoryEvent): number =>
-  Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+const eventMs = (e: HistoryEvent): number => tsToMs(e.eventTime);
 
 /**
  * A document's re-plan after a rules change, from its history alone (no query, which would make the worker replay

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
 import type { Logger } from 'pino';
 import { rulesScopeQuery } from '../domain/visibility';
 import type { RulesVersionStore } from '../store/rules-versions';
@@ -41,8 +42,7 @@ export async function pendingTaskAgeMs(client: Client, workflowId: string): Prom
   });
   const task = d.pendingWorkflowTask;
   if (!task?.scheduledTime || (task.attempt ?? 1) > 1) return 0;
-  const t = task.scheduledTime;
-  return Math.max(0, Date.now() - (Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6)));
+  return Math.max(0, Date.now() - tsToMs(task.scheduledTime));
 }
 
 /** The rules fan-out's activity: I/O only (PostgreSQL outbox, a visibility query, signals). */

@@ -76,7 +76,7 @@ export function preferenceGate(deps: PreferenceGateDeps) {
 
   return {
     /**
-     * FYI (and which kind) or action-required. @param rule the email's rule as the worker knows it at the tenant's
+     * FYI (and which kind) or action-required. @param ruleNow the email's rule as the worker knows it at the tenant's
      * current rules version (undefined: deleted meanwhile, or none: classified from what the email says)
      */
     async classOf(job: PreferenceJob, ruleNow: Rule | undefined): Promise<EmailClass> {

@@ -27,7 +27,7 @@ export function createTemplateCache(templates: TemplateStore) {
   }
 
   return {
-    /** TemplateStore.resolve, from the templates as of `versions` (read before, with the email's other facts). */
+    /** The template to use (pickTemplate), from the templates as of `versions` (read before, with the email's other facts). */
     async resolve(
       tenantId: string,
       versions: TemplateVersions,

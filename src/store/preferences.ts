@@ -19,6 +19,13 @@ interface Row {
   updated_at: Date;
 }
 
+/** The known kinds and modes of stored (kind, mode) pairs; anything else (an older or newer value) is left out. */
+export function storedModes(pairs: [string, string][]): Partial<Record<PreferenceKind, Mode>> {
+  const out: Partial<Record<PreferenceKind, Mode>> = {};
+  for (const [kind, mode] of pairs) if (isPreferenceKind(kind) && isMode(mode)) out[kind] = mode;
+  return out;
+}
+
 /** Keys are compared as stored: user ids as given, addresses lower-cased (`userKey()` in domain/preferences.ts). */
 export class PreferenceStore {
   constructor(private readonly db: Db) {}
@@ -29,19 +36,7 @@ export class PreferenceStore {
       tenantId,
       userKey,
     ]);
-    const out: Partial<Record<PreferenceKind, Mode>> = {};
-    for (const row of r.rows) if (isPreferenceKind(row.kind) && isMode(row.mode)) out[row.kind] = row.mode;
-    return out;
-  }
-
-  /** The stored mode of one kind, if any. */
-  async mode(tenantId: string, userKey: string, kind: PreferenceKind): Promise<Mode | undefined> {
-    const r = await this.db.query<Row>(
-      'SELECT mode FROM preferences WHERE tenant_id = $1 AND user_key = $2 AND kind = $3',
-      [tenantId, userKey, kind],
-    );
-    const m = r.rows[0]?.mode;
-    return isMode(m) ? m : undefined;
+    return storedModes(r.rows.map((row) => [row.kind, row.mode]));
   }
 
   /**

@@ -1,5 +1,6 @@
-import { isMode, isPreferenceKind, type Mode, type PreferenceKind } from '../domain/preferences';
+import type { Mode, PreferenceKind } from '../domain/preferences';
 import type { Db } from './db';
+import { storedModes } from './preferences';
 import { SHIPPED, type TemplateVersions } from './templates';
 
 /**
@@ -36,14 +37,11 @@ export class SendFactsStore {
       values: [tenantId, email.trim(), userKey, SHIPPED],
     });
     const row = r.rows[0];
-    const modes: Partial<Record<PreferenceKind, Mode>> = {};
-    for (const [kind, mode] of Object.entries(row.modes ?? {}))
-      if (isPreferenceKind(kind) && isMode(mode)) modes[kind] = mode;
     return {
       rulesVersion: Number(row.rules ?? 0),
       templateVersions: { tenant: Number(row.templates ?? 0), shipped: Number(row.shipped ?? 0) },
       suppressed: row.suppressed,
-      modes,
+      modes: storedModes(Object.entries(row.modes ?? {})),
     };
   }
 }

@@ -173,24 +173,6 @@ export class TemplateStore {
     );
     if (!r.rows[0].n) throw new NotFoundError(`template ${name} (${locale}) has no tenant version to delete`);
   }
-
-  /**
-   * The template to use: the most specific of (tenant, type), (tenant, any type), (shipped, type), (shipped, any type),
-   * in the recipient's locale, else the tenant's, else `en`.
-   */
-  async resolve(
-    tenantId: string,
-    name: string,
-    documentType: string,
-    recipientLocale?: string,
-    tenantLocale?: string,
-  ): Promise<StoredTemplate> {
-    const r = await this.db.query<Row>(
-      `SELECT * FROM templates WHERE tenant_id IN ($1, $2) AND name = $3 AND document_type IN ($4, '')`,
-      [tenantId, SHIPPED, name, documentType],
-    );
-    return pickTemplate(r.rows.map(toTemplate), tenantId, name, documentType, recipientLocale, tenantLocale);
-  }
 }
 
 /** The templates versions a worker's cache is keyed by. */

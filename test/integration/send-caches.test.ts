@@ -8,7 +8,7 @@ import { createActivities, type EmailJob } from '../../src/activities';
 import { Mailer } from '../../src/email/transport';
 import { createLogger } from '../../src/log';
 import { openStores, type Stores } from '../../src/store';
-import { SHIPPED } from '../../src/store/templates';
+import { pickTemplate, SHIPPED } from '../../src/store/templates';
 import { waitForMail } from '../helpers/mailpit';
 import { testConfig, uid } from '../helpers/env';
 
@@ -75,7 +75,7 @@ test('a template saved or removed, and a new tenant locale, take effect from the
   await stores.templates.remove(t, 'reminder', 'en');
   expect(await send(4)).toMatch(/^\[invoice DOC-4\] Reminder/);
   await stores.tenants.put({ id: t, locale: 'de', calendar: null, calendars: {}, adminEmails: [] });
-  const german = await stores.templates.resolve(SHIPPED, 'reminder', '', 'de');
+  const german = pickTemplate(await stores.templates.own(SHIPPED), SHIPPED, 'reminder', '', 'de');
   expect(german.locale).toBe('de');
   const subject = await send(5);
   expect(subject).not.toMatch(/Reminder/);

@@ -269,7 +269,7 @@ describe('samples', () => {
   });
 });
 
-describe('pickTemplate (the worker template cache and TemplateStore.resolve choose alike)', () => {
+describe('pickTemplate (how the worker template cache chooses a template)', () => {
   const t = (tenantId: string, locale: string, documentType = '', name = 'reminder'): StoredTemplate => ({
     tenantId,
     name,
